@@ -1,0 +1,71 @@
+namespace CaseFlow.Core.Cases;
+
+public sealed record Attachment(string Uri, string FileName, string ContentType);
+
+/// <summary>
+/// A complaint. The server maps this class to its table as it is; only the state machine in this
+/// project changes its status, level and clock.
+/// </summary>
+public sealed class Case
+{
+    public long Id { get; set; }
+    /// <summary>Human-readable number, e.g. UK-2026-000123; assigned when the case is stored.</summary>
+    public string Number { get; set; } = "";
+    public string Department { get; set; } = "";
+    public string District { get; set; } = "";
+    public string Category { get; set; } = "";
+    public string? SubCategory { get; set; }
+    public Channel Channel { get; set; }
+    public string ComplainantName { get; set; } = "";
+    /// <summary>Normalised +91XXXXXXXXXX.</summary>
+    public string ComplainantPhone { get; set; } = "";
+    public string? ComplainantEmail { get; set; }
+    public string? ComplainantAddress { get; set; }
+    public string ComplainantDistrict { get; set; } = "";
+    public string PreferredLanguage { get; set; } = "hi";
+    public string Description { get; set; } = "";
+    public List<Attachment> Attachments { get; set; } = [];
+    public int Level { get; set; } = 1;
+    public string AssignedPostId { get; set; } = "";
+    public CaseStatus Status { get; set; } = CaseStatus.Registered;
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>When the current level's limit runs out; set by the escalation workflow.</summary>
+    public DateTimeOffset? DueAt { get; set; }
+    public string? Resolution { get; set; }
+    public string? InterimReplyText { get; set; }
+    public DateTimeOffset? InterimReplyExpectedAt { get; set; }
+    public DateTimeOffset? InterimReplyAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+    /// <summary>Bumped on every change; the etag callers send back to detect concurrent edits.</summary>
+    public int Version { get; set; } = 1;
+
+    public string Etag => Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public string ResourceName => CaseNames.Format(Department, Number);
+}
+
+public enum CaseEventType
+{
+    Registered = 1,
+    NoteAdded,
+    InterimReply,
+    Resolved,
+}
+
+/// <summary>One entry of a case's append-only history: never updated, never deleted.</summary>
+public sealed class CaseEvent
+{
+    public long Id { get; set; }
+    public string CaseNumber { get; set; } = "";
+    public string Department { get; set; } = "";
+    public CaseEventType Type { get; set; }
+    public DateTimeOffset At { get; set; }
+    /// <summary>The calling system that made the change.</summary>
+    public string ActorSystem { get; set; } = "";
+    /// <summary>The officer post acting, when the caller named one.</summary>
+    public string? ActorPost { get; set; }
+    public string? Text { get; set; }
+    /// <summary>The case's version after this change.</summary>
+    public int CaseVersion { get; set; }
+}

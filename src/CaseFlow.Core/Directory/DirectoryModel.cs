@@ -1,0 +1,37 @@
+namespace CaseFlow.Core.Directory;
+
+public sealed record District(string Id, string Name, string NameHi, string Division);
+
+public sealed record Department(string Id, string Name, string NameHi);
+
+public sealed record SubCategory(string Id, string Name, string NameHi);
+
+/// <summary>
+/// A complaint category and the department it belongs to. <see cref="Workflow"/> names a different
+/// escalation definition (e.g. an urgent one with limits in hours); null means the default.
+/// </summary>
+public sealed record Category(string Id, string Name, string NameHi, string Department,
+    IReadOnlyList<SubCategory> SubCategories, string? Workflow = null);
+
+/// <summary>
+/// An officer post. L1 and L2 are per district; L3 (the Head of Department) and L4 (the Secretary)
+/// serve the whole state, so their <see cref="District"/> is null.
+/// </summary>
+public sealed record Post(
+    string Id,
+    string Department,
+    string? District,
+    int Level,
+    string Designation,
+    string DesignationHi,
+    string OfficerName,
+    string Phone,
+    string Email,
+    bool HeadOfDepartment,
+    DateTimeOffset UpdatedAt = default)
+{
+    public const int MinLevel = 1;
+    public const int MaxLevel = 4;
+
+    public static bool IsStateLevel(int level) => level >= 3;
+}

@@ -1,0 +1,98 @@
+using CaseFlow.Core.Access;
+using CaseFlow.Core.Errors;
+using CaseFlow.Server.Security;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Status = Google.Rpc.Status;
+
+namespace CaseFlow.Server.Grpc;
+
+/// <summary>
+/// The one place where callers are authenticated and domain refusals become gRPC statuses with
+/// google.rpc details (ErrorInfo, BadRequest), so every service stays a thin adapter.
+/// </summary>
+public sealed class CaseFlowInterceptor(ApiKeyAuthenticator authenticator, ILogger<CaseFlowInterceptor> log) : Interceptor
+{
+    public const string ErrorDomain = "caseflow.uk.gov.in";
+    private const string CallerKey = "caseflow.caller";
+
+    public static Caller CallerOf(ServerCallContext context) => (Caller)context.UserState[CallerKey];
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        if (!Authenticate(context)) return await continuation(request, context);
+        try { return await continuation(request, context); }
+        catch (Exception ex) when (Translate(ex, context) is { } rpc) { throw rpc; }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        if (!Authenticate(context)) { await continuation(request, responseStream, context); return; }
+        try { await continuation(request, responseStream, context); }
+        catch (Exception ex) when (Translate(ex, context) is { } rpc) { throw rpc; }
+    }
+
+    /// <summary>Returns false for the public infrastructure services (health, reflection) that need no key.</summary>
+    private bool Authenticate(ServerCallContext context)
+    {
+        if (context.Method.StartsWith("/grpc.health.", StringComparison.Ordinal) ||
+            context.Method.StartsWith("/grpc.reflection.", StringComparison.Ordinal))
+            return false;
+        var key = context.RequestHeaders.GetValue(ApiKeyAuthenticator.Header);
+        var caller = authenticator.Authenticate(key);
+        if (caller is null)
+            throw ToRpc(string.IsNullOrEmpty(key)
+                ? new CaseFlowException(ErrorKind.Unauthenticated, "API_KEY_MISSING", $"Send the calling system's API key in the '{ApiKeyAuthenticator.Header}' metadata entry.")
+                : new CaseFlowException(ErrorKind.Unauthenticated, "API_KEY_INVALID", "The API key is not known."));
+        context.UserState[CallerKey] = caller;
+        return true;
+    }
+
+    private RpcException? Translate(Exception ex, ServerCallContext context)
+    {
+        switch (ex)
+        {
+            case RpcException:
+                return null;
+            case CaseFlowException refused:
+                return ToRpc(refused);
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
+            default:
+                log.LogError(ex, "Unhandled error in {Method}", context.Method);
+                return new Status { Code = (int)Code.Internal, Message = "An internal error occurred; it has been logged." }.ToRpcException();
+        }
+    }
+
+    public static RpcException ToRpc(CaseFlowException e)
+    {
+        var status = new Status { Code = (int)ToCode(e.Kind), Message = e.Message };
+        var info = new ErrorInfo { Reason = e.Reason, Domain = ErrorDomain };
+        foreach (var (k, v) in e.Metadata) info.Metadata[k] = v;
+        status.Details.Add(Any.Pack(info));
+        if (e.Violations.Count > 0)
+        {
+            var bad = new BadRequest();
+            bad.FieldViolations.AddRange(e.Violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+            status.Details.Add(Any.Pack(bad));
+        }
+        return status.ToRpcException();
+    }
+
+    private static Code ToCode(ErrorKind kind) => kind switch
+    {
+        ErrorKind.InvalidArgument => Code.InvalidArgument,
+        ErrorKind.NotFound => Code.NotFound,
+        ErrorKind.AlreadyExists => Code.AlreadyExists,
+        ErrorKind.PermissionDenied => Code.PermissionDenied,
+        ErrorKind.Unauthenticated => Code.Unauthenticated,
+        ErrorKind.FailedPrecondition => Code.FailedPrecondition,
+        ErrorKind.Aborted => Code.Aborted,
+        ErrorKind.ResourceExhausted => Code.ResourceExhausted,
+        _ => Code.Unknown,
+    };
+}

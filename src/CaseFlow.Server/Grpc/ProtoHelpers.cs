@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using CaseFlow.Core.Cases;
+using CaseFlow.Core.Errors;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+
+namespace CaseFlow.Server.Grpc;
+
+/// <summary>Request ids, page tokens and timestamps: the API conventions every adapter shares.</summary>
+internal static class ProtoHelpers
+{
+    /// <summary>The idempotency key of a request: its id plus a hash of everything else in it.</summary>
+    public static RequestKey? KeyOf<T>(T request, string requestId, string system, string method) where T : IMessage<T>
+    {
+        if (string.IsNullOrEmpty(requestId)) return null;
+        var copy = request.Clone();
+        var field = copy.Descriptor.FindFieldByName("request_id");
+        field.Accessor.SetValue(copy, "");
+        var hash = Convert.ToHexStringLower(SHA256.HashData(copy.ToByteArray()));
+        return new RequestKey(system, requestId, method, hash);
+    }
+
+    /// <summary>
+    /// Page tokens carry the last id and a hash of the filters they were issued for; a token replayed
+    /// with other filters would silently skip rows, so it is refused (AIP-158).
+    /// </summary>
+    public static string PageToken(long lastId, string filterHash) =>
+        Base64Url($"v1:{lastId}:{filterHash}");
+
+    public static long ParsePageToken(string token, string filterHash)
+    {
+        if (string.IsNullOrEmpty(token)) return 0;
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(token.Replace('-', '+').Replace('_', '/').PadRight((token.Length + 3) / 4 * 4, '='))).Split(':');
+            if (parts is ["v1", var id, var hash] && long.TryParse(id, out var lastId))
+            {
+                if (hash != filterHash)
+                    throw CaseFlowException.Invalid("page_token", "was issued for different filters; start again without a page token.");
+                return lastId;
+            }
+        }
+        catch (FormatException) { }
+        throw CaseFlowException.Invalid("page_token", "is not a page token this server issued.");
+    }
+
+    public static string FilterHash<T>(T request, params string[] ignoredFields) where T : IMessage<T>
+    {
+        var copy = request.Clone();
+        foreach (var name in ignoredFields)
+            copy.Descriptor.FindFieldByName(name).Accessor.Clear(copy);
+        return Convert.ToHexStringLower(SHA256.HashData(copy.ToByteArray()))[..16];
+    }
+
+    public static Timestamp? ToTimestamp(DateTimeOffset? t) => t is { } v ? Timestamp.FromDateTimeOffset(v) : null;
+
+    public static DateTimeOffset? FromTimestamp(Timestamp? t) => t?.ToDateTimeOffset();
+
+    private static string Base64Url(string s) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(s)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

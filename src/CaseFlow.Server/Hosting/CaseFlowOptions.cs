@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Options;
+
+namespace CaseFlow.Server.Hosting;
+
+public sealed class CaseFlowOptions
+{
+    public const string Section = "CaseFlow";
+
+    /// <summary>Where the SQLite file and other state live; relative paths are from the working directory.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>The address both ports bind to. 127.0.0.1 by default: exposing CaseFlow is a deliberate act.</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>gRPC, HTTP/2 only (cleartext h2 needs a port of its own; a mixed port falls back to HTTP/1.1).</summary>
+    public int GrpcPort { get; set; } = 5180;
+
+    /// <summary>HTTP/1.1: the designer and plain HTTP health checks.</summary>
+    public int HttpPort { get; set; } = 5181;
+
+    /// <summary>Folder with directory.json and calendars/; defaults to the copy shipped beside the binary.</summary>
+    public string? SeedDirectory { get; set; }
+
+    public DatabaseOptions Database { get; set; } = new();
+
+    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+
+    public string ResolvedSeedDirectory => SeedDirectory ?? Path.Combine(AppContext.BaseDirectory, "seed");
+}
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+public enum SqliteSynchronous { Normal, Full }
+
+public sealed class DatabaseOptions
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>PostgreSQL connection string; for SQLite the file is {DataDirectory}/caseflow.db unless given.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// FULL syncs the WAL at every commit (survives power loss); NORMAL survives a process crash only.
+    /// Commits are grouped, so FULL costs one fsync per group, not per case.
+    /// </summary>
+    public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
+
+    /// <summary>The most requests the single writer groups into one transaction.</summary>
+    public int MaxWriteBatch { get; set; } = 256;
+}
+
+/// <summary>A calling system: its key (stored as a SHA-256 hash), what it may do and which departments.</summary>
+public sealed class ApiKeyOptions
+{
+    public string System { get; set; } = "";
+    public string KeySha256 { get; set; } = "";
+    public List<string> Permissions { get; set; } = [];
+    /// <summary>Department ids, or ["*"] for every department.</summary>
+    public List<string> Departments { get; set; } = [];
+}
+
+internal sealed class CaseFlowOptionsValidator : IValidateOptions<CaseFlowOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CaseFlowOptions o)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(o.DataDirectory))
+            errors.Add("CaseFlow:DataDirectory must be set.");
+        if (!System.Net.IPAddress.TryParse(o.ListenAddress, out _))
+            errors.Add($"CaseFlow:ListenAddress '{o.ListenAddress}' is not an IP address.");
+        if (o.GrpcPort is < 0 or > 65535) errors.Add($"CaseFlow:GrpcPort {o.GrpcPort} is not a port number.");
+        if (o.HttpPort is < 0 or > 65535) errors.Add($"CaseFlow:HttpPort {o.HttpPort} is not a port number.");
+        if (o.GrpcPort != 0 && o.GrpcPort == o.HttpPort)
+            errors.Add("CaseFlow:GrpcPort and CaseFlow:HttpPort must differ: gRPC needs an HTTP/2-only port.");
+        if (o.Database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(o.Database.ConnectionString))
+            errors.Add("CaseFlow:Database:ConnectionString is required when CaseFlow:Database:Provider is Postgres.");
+        if (o.Database.MaxWriteBatch is < 1 or > 10_000)
+            errors.Add($"CaseFlow:Database:MaxWriteBatch {o.Database.MaxWriteBatch} must be between 1 and 10000.");
+        if (!File.Exists(Path.Combine(o.ResolvedSeedDirectory, "directory.json")))
+            errors.Add($"CaseFlow:SeedDirectory '{o.ResolvedSeedDirectory}' has no directory.json.");
+        for (var i = 0; i < o.ApiKeys.Count; i++)
+        {
+            var k = o.ApiKeys[i];
+            var at = $"CaseFlow:ApiKeys:{i}";
+            if (string.IsNullOrWhiteSpace(k.System)) errors.Add($"{at}:System must be set.");
+            if (k.KeySha256.Length != 64 || !k.KeySha256.All(char.IsAsciiHexDigit))
+                errors.Add($"{at}:KeySha256 must be the 64 hex digits of the key's SHA-256.");
+            foreach (var p in k.Permissions.Where(p => !Enum.TryParse<Core.Access.Permissions>(p, out _)))
+                errors.Add($"{at}:Permissions has unknown permission '{p}'.");
+            if (k.Departments.Count == 0)
+                errors.Add($"{at}:Departments must list department ids or \"*\".");
+        }
+        if (o.ApiKeys.GroupBy(k => k.KeySha256, StringComparer.OrdinalIgnoreCase).Any(g => g.Count() > 1))
+            errors.Add("CaseFlow:ApiKeys has two systems with the same key.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

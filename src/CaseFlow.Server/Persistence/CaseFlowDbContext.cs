@@ -1,0 +1,21 @@
+using CaseFlow.Core.Cases;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseFlow.Server.Persistence;
+
+/// <summary>
+/// The one database of CaseFlow. Each provider has a subclass that owns its migrations, because
+/// migrations are provider-specific SQL.
+/// </summary>
+public abstract class CaseFlowDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Case> Cases => Set<Case>();
+    public DbSet<CaseEvent> CaseEvents => Set<CaseEvent>();
+    public DbSet<RequestRecord> RequestRecords => Set<RequestRecord>();
+    public DbSet<CaseNumberSeries> CaseNumberSeries => Set<CaseNumberSeries>();
+    public DbSet<DirectoryVersion> DirectoryVersions => Set<DirectoryVersion>();
+    public DbSet<PostChange> PostChanges => Set<PostChange>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CaseFlowDbContext).Assembly);
+}

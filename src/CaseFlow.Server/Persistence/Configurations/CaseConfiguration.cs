@@ -1,0 +1,107 @@
+using System.Text.Json;
+using CaseFlow.Core.Cases;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CaseFlow.Server.Persistence.Configurations;
+
+internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
+{
+    public void Configure(EntityTypeBuilder<Case> b)
+    {
+        b.ToTable("Cases");
+        b.HasKey(c => c.Id);
+        b.Property(c => c.Number).HasMaxLength(40);
+        b.HasIndex(c => c.Number).IsUnique();
+        b.Property(c => c.Department).HasMaxLength(64);
+        b.Property(c => c.District).HasMaxLength(64);
+        b.Property(c => c.Category).HasMaxLength(64);
+        b.Property(c => c.SubCategory).HasMaxLength(64);
+        b.Property(c => c.Channel).HasConversion<string>().HasMaxLength(16);
+        b.Property(c => c.Status).HasConversion<string>().HasMaxLength(32);
+        b.Property(c => c.AssignedPostId).HasMaxLength(128);
+        b.Property(c => c.CreatedBy).HasMaxLength(64);
+        b.Property(c => c.PreferredLanguage).HasMaxLength(8);
+        b.Property(c => c.Version).IsConcurrencyToken();
+        b.Property(c => c.Attachments).HasConversion(
+                v => JsonSerializer.Serialize(v, JsonSerializerOptions.Web),
+                v => JsonSerializer.Deserialize<List<Attachment>>(v, JsonSerializerOptions.Web) ?? new List<Attachment>())
+            .Metadata.SetValueComparer(new ValueComparer<List<Attachment>>(
+                (a, b) => a!.SequenceEqual(b!), v => v.Count, v => v.ToList()));
+        b.Ignore(c => c.Etag);
+        b.Ignore(c => c.ResourceName);
+        // Listing filters by department and pages by id; officers' views filter by status and level.
+        b.HasIndex(c => new { c.Department, c.Id });
+        b.HasIndex(c => new { c.Department, c.Status, c.Id });
+        b.HasIndex(c => c.CreatedAt);
+        // Abuse control counts complaints per phone number per day.
+        b.HasIndex(c => new { c.ComplainantPhone, c.CreatedAt });
+    }
+}
+
+internal sealed class CaseEventConfiguration : IEntityTypeConfiguration<CaseEvent>
+{
+    public void Configure(EntityTypeBuilder<CaseEvent> b)
+    {
+        b.ToTable("CaseEvents");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Type).HasConversion<string>().HasMaxLength(32);
+        b.Property(e => e.CaseNumber).HasMaxLength(40);
+        b.Property(e => e.Department).HasMaxLength(64);
+        b.Property(e => e.ActorSystem).HasMaxLength(64);
+        b.Property(e => e.ActorPost).HasMaxLength(128);
+        b.HasIndex(e => new { e.CaseNumber, e.Id });
+        b.HasIndex(e => new { e.Department, e.Id });
+    }
+}
+
+internal sealed class RequestRecordConfiguration : IEntityTypeConfiguration<RequestRecord>
+{
+    public void Configure(EntityTypeBuilder<RequestRecord> b)
+    {
+        b.ToTable("RequestRecords");
+        b.HasKey(r => new { r.System, r.RequestId });
+        b.Property(r => r.System).HasMaxLength(64);
+        b.Property(r => r.RequestId).HasMaxLength(128);
+        b.Property(r => r.Method).HasMaxLength(64);
+        b.Property(r => r.Fingerprint).HasMaxLength(64);
+        b.Property(r => r.CaseNumber).HasMaxLength(40);
+    }
+}
+
+internal sealed class CaseNumberSeriesConfiguration : IEntityTypeConfiguration<CaseNumberSeries>
+{
+    public void Configure(EntityTypeBuilder<CaseNumberSeries> b)
+    {
+        b.ToTable("CaseNumberSeries");
+        b.HasKey(s => s.Prefix);
+        b.Property(s => s.Prefix).HasMaxLength(32);
+        // Two replicas reserving numbers at once: the loser fails its commit and retries, never duplicates.
+        b.Property(s => s.Last).IsConcurrencyToken();
+    }
+}
+
+internal sealed class DirectoryVersionConfiguration : IEntityTypeConfiguration<DirectoryVersion>
+{
+    public void Configure(EntityTypeBuilder<DirectoryVersion> b)
+    {
+        b.ToTable("DirectoryVersions");
+        b.HasKey(v => v.Id);
+        b.Property(v => v.CreatedBy).HasMaxLength(64);
+    }
+}
+
+internal sealed class PostChangeConfiguration : IEntityTypeConfiguration<PostChange>
+{
+    public void Configure(EntityTypeBuilder<PostChange> b)
+    {
+        b.ToTable("PostChanges");
+        b.HasKey(p => p.Id);
+        b.Property(p => p.Department).HasMaxLength(64);
+        b.Property(p => p.PostId).HasMaxLength(128);
+        b.Property(p => p.ChangedBy).HasMaxLength(64);
+        b.Property(p => p.RequestId).HasMaxLength(128);
+        b.HasIndex(p => new { p.Department, p.Id });
+    }
+}

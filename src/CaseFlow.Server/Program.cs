@@ -1,0 +1,10 @@
+using CaseFlow.Server.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddCaseFlowServer();
+
+var app = builder.Build();
+await app.UseCaseFlowAsync();
+await app.RunAsync();
+
+public partial class Program;
