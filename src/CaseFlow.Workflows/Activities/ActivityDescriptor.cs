@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace CaseFlow.Workflows.Activities;
+
+public sealed record InputDescriptor(string Name, string TypeName, string DisplayName, string? Description, string? DefaultValue, string UiHint);
+
+/// <summary>What a designer palette needs to know about an activity type, read from its attributes.</summary>
+public sealed record ActivityDescriptor(
+    string Type,
+    string DisplayName,
+    string Category,
+    string? Description,
+    IReadOnlyList<InputDescriptor> Inputs,
+    IReadOnlyList<string> Outcomes,
+    bool HasDynamicOutcomes,
+    bool IsTrigger)
+{
+    private static readonly ConcurrentDictionary<Type, ActivityDescriptor> Cache = new();
+
+    public static ActivityDescriptor For(Type activityType) => Cache.GetOrAdd(activityType, Describe);
+
+    private static ActivityDescriptor Describe(Type t)
+    {
+        var activity = t.GetCustomAttribute<ActivityAttribute>()
+            ?? throw new InvalidOperationException($"{t.FullName} has no [Activity] attribute.");
+        var outcomes = t.GetCustomAttribute<OutcomesAttribute>();
+        var inputs = t.GetCustomAttributes<InputAttribute>()
+            .Select(i => new InputDescriptor(i.Name, i.TypeName, i.DisplayName ?? Humanize(i.Name), i.Description, i.DefaultValue, i.UiHint))
+            .ToList();
+        return new ActivityDescriptor(
+            activity.Type,
+            activity.DisplayName ?? Humanize(activity.Name),
+            activity.Category,
+            activity.Description,
+            inputs,
+            outcomes?.Names ?? [Activity.Done],
+            outcomes?.Dynamic ?? false,
+            activity.IsTrigger);
+    }
+
+    private static string Humanize(string name)
+    {
+        var chars = new List<char>(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (i == 0)
+                c = char.ToUpperInvariant(c);
+            else if (char.IsUpper(c) && !char.IsUpper(name[i - 1]))
+                chars.Add(' ');
+            chars.Add(c);
+        }
+        return new string(chars.ToArray());
+    }
+}

@@ -1,0 +1,31 @@
+namespace CaseFlow.Workflows.Activities;
+
+/// <summary>Declares one input (the camelCase property Elsa writes on the activity).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class InputAttribute(string name, string typeName) : Attribute
+{
+    public string Name { get; } = name;
+    public string TypeName { get; } = typeName;
+    public string? DisplayName { get; init; }
+    public string? Description { get; init; }
+    public string? DefaultValue { get; init; }
+
+    /// <summary>The designer editor to use: see <see cref="UiHints"/>.</summary>
+    public string UiHint { get; init; } = UiHints.String;
+}
+
+public static class UiHints
+{
+    public const string String = "string";
+    public const string Multiline = "multiline";
+    public const string Duration = "duration";
+    public const string DateTime = "datetime";
+    public const string Cron = "cron";
+    public const string JavaScript = "javascript";
+    public const string Checkbox = "checkbox";
+    public const string Dropdown = "dropdown";
+    public const string StringList = "string-list";
+    public const string Cases = "cases";
+    public const string Variable = "variable";
+    public const string Json = "json";
+}

@@ -1,0 +1,14 @@
+using CaseFlow.Workflows.Runtime;
+
+namespace CaseFlow.Workflows.Activities;
+
+[Activity("Elsa", "Start", Category = "Flow", Description = "Where the flowchart begins.")]
+[Outcomes(Done)]
+public sealed class Start : Activity
+{
+    public override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        context.Complete(Done);
+        return ValueTask.CompletedTask;
+    }
+}

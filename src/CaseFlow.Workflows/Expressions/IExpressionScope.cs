@@ -1,0 +1,28 @@
+using System.Text.Json.Nodes;
+using CaseFlow.Workflows.Model;
+
+namespace CaseFlow.Workflows.Expressions;
+
+/// <summary>What an expression can see: the instance's variables, input and correlation id.</summary>
+public interface IExpressionScope
+{
+    IReadOnlyList<VariableDefinition> VariableDefinitions { get; }
+    JsonNode? GetVariable(string nameOrId);
+    void SetVariable(string nameOrId, JsonNode? value);
+    JsonNode? GetInput(string name);
+    string? CorrelationId { get; set; }
+    string? InstanceId { get; }
+}
+
+/// <summary>For evaluating trigger inputs and validating, where no instance exists yet.</summary>
+public sealed class EmptyExpressionScope(IReadOnlyList<VariableDefinition>? variables = null) : IExpressionScope
+{
+    private readonly Dictionary<string, JsonNode?> _values = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<VariableDefinition> VariableDefinitions { get; } = variables ?? [];
+    public JsonNode? GetVariable(string nameOrId) => _values.TryGetValue(nameOrId, out var v) ? v?.DeepClone() : null;
+    public void SetVariable(string nameOrId, JsonNode? value) => _values[nameOrId] = value;
+    public JsonNode? GetInput(string name) => null;
+    public string? CorrelationId { get; set; }
+    public string? InstanceId => null;
+}

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jint;
+using Jint.Native;
+using Jint.Native.Json;
+using Acornima.Ast;
+
+namespace CaseFlow.Workflows.Expressions;
+
+/// <summary>
+/// Evaluates Elsa-style JavaScript with Jint. Scripts are parsed once and cached; engines are pooled
+/// because building one per evaluation costs more than most scripts take to run. Engines have no CLR
+/// access and run under time, statement, recursion and memory limits.
+/// </summary>
+public sealed class JavaScriptEvaluator
+{
+    private const int MaxCachedScripts = 10_000;
+    private readonly ConcurrentDictionary<string, Prepared<Script>> _scripts = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<EngineHolder> _pool = [];
+
+    public static ScriptPreparationOptions PreparationOptions { get; } = new()
+    {
+        ParsingOptions = ScriptParsingOptions.Default with { AllowReturnOutsideFunction = true },
+    };
+
+    /// <summary>Parses a script, throwing <see cref="ParseErrorException"/> when it is not valid JavaScript.</summary>
+    public static void Parse(string script) => Engine.PrepareScript(script, options: PreparationOptions);
+
+    public JsonNode? Evaluate(string script, IExpressionScope scope)
+    {
+        var prepared = Prepare(script);
+        if (!_pool.TryTake(out var holder))
+            holder = new EngineHolder();
+        try
+        {
+            return holder.Evaluate(prepared, scope);
+        }
+        finally
+        {
+            holder.Scope = null;
+            _pool.Add(holder);
+        }
+    }
+
+    private Prepared<Script> Prepare(string script)
+    {
+        if (_scripts.TryGetValue(script, out var prepared))
+            return prepared;
+        prepared = Engine.PrepareScript(script, options: PreparationOptions);
+        if (_scripts.Count >= MaxCachedScripts)
+            _scripts.Clear();
+        _scripts[script] = prepared;
+        return prepared;
+    }
+
+    private sealed class EngineHolder
+    {
+        private readonly Engine _engine;
+        private readonly List<string> _perScopeNames = [];
+
+        public EngineHolder()
+        {
+            _engine = new Engine(o => o
+                .Strict(false)
+                .TimeoutInterval(TimeSpan.FromSeconds(2))
+                .MaxStatements(200_000)
+                .LimitRecursion(128)
+                .LimitMemory(16_000_000));
+            _engine.SetValue("getVariable", new Func<string, JsValue>(name => ToJs(Current.GetVariable(name))));
+            _engine.SetValue("setVariable", new Action<string, JsValue>((name, value) => Current.SetVariable(name, FromJs(value))));
+            _engine.SetValue("getInput", new Func<string, JsValue>(name => ToJs(Current.GetInput(name))));
+            _engine.SetValue("getCorrelationId", new Func<JsValue>(() => Current.CorrelationId is null ? JsValue.Null : new JsString(Current.CorrelationId)));
+            _engine.SetValue("setCorrelationId", new Action<string?>(id => Current.CorrelationId = id));
+            _engine.SetValue("getWorkflowInstanceId", new Func<JsValue>(() => Current.InstanceId is null ? JsValue.Null : new JsString(Current.InstanceId)));
+        }
+
+        public IExpressionScope? Scope { get; set; }
+
+        private IExpressionScope Current => Scope ?? throw new InvalidOperationException("No expression scope.");
+
+        public JsonNode? Evaluate(Prepared<Script> script, IExpressionScope scope)
+        {
+            Scope = scope;
+            var variables = new JsObject(_engine);
+            var before = new Dictionary<string, JsValue>(StringComparer.Ordinal);
+            try
+            {
+                foreach (var v in scope.VariableDefinitions)
+                {
+                    var value = ToJs(scope.GetVariable(v.Name));
+                    before[v.Name] = value;
+                    variables.Set(v.Name, value);
+                    if (!IsIdentifier(v.Name))
+                        continue;
+                    var name = v.Name;
+                    Define("get" + name, new Func<JsValue>(() => ToJs(Current.GetVariable(name))));
+                    Define("set" + name, new Action<JsValue>(value => Current.SetVariable(name, FromJs(value))));
+                }
+                _engine.SetValue("variables", variables);
+
+                var result = _engine.Evaluate(script);
+
+                // `variables.x = 1` writes through, like Elsa's variables proxy.
+                foreach (var (name, old) in before)
+                {
+                    var now = variables.Get(name);
+                    if (!ReferenceEquals(now, old) && !now.Equals(old))
+                        scope.SetVariable(name, FromJs(now));
+                }
+                return FromJs(result);
+            }
+            finally
+            {
+                foreach (var name in _perScopeNames)
+                    _engine.SetValue(name, JsValue.Undefined);
+                _perScopeNames.Clear();
+                _engine.SetValue("variables", JsValue.Undefined);
+            }
+        }
+
+        private void Define(string name, Delegate function)
+        {
+            _engine.SetValue(name, function);
+            _perScopeNames.Add(name);
+        }
+
+        private JsValue ToJs(JsonNode? node)
+        {
+            switch (node)
+            {
+                case null:
+                    return JsValue.Null;
+                case JsonValue v:
+                    switch (v.GetValueKind())
+                    {
+                        case JsonValueKind.String: return new JsString(v.GetValue<string>());
+                        case JsonValueKind.Number: return new JsNumber(v.GetValue<double>());
+                        case JsonValueKind.True: return JsBoolean.True;
+                        case JsonValueKind.False: return JsBoolean.False;
+                        case JsonValueKind.Null: return JsValue.Null;
+                    }
+                    break;
+            }
+            return new JsonParser(_engine).Parse(node.ToJsonString());
+        }
+
+        private JsonNode? FromJs(JsValue value)
+        {
+            if (value.IsNull() || value.IsUndefined())
+                return null;
+            if (value.IsString())
+                return JsonValue.Create(value.AsString());
+            if (value.IsBoolean())
+                return JsonValue.Create(value.AsBoolean());
+            if (value.IsNumber())
+            {
+                var d = value.AsNumber();
+                return double.IsInteger(d) && Math.Abs(d) < 9e15 ? JsonValue.Create((long)d) : JsonValue.Create(d);
+            }
+            if (value.IsDate())
+                return JsonValue.Create(value.AsDate().ToDateTime().ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+            var json = new Jint.Native.Json.JsonSerializer(_engine).Serialize(value);
+            return json.IsString() ? JsonNode.Parse(json.AsString()) : null;
+        }
+
+        private static bool IsIdentifier(string name) =>
+            name.Length > 0 && (char.IsLetter(name[0]) || name[0] is '_' or '$') && name.All(c => char.IsLetterOrDigit(c) || c is '_' or '$');
+    }
+}

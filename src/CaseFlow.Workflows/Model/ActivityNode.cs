@@ -1,0 +1,78 @@
+using System.Text.Json;
+
+namespace CaseFlow.Workflows.Model;
+
+/// <summary>One activity of a flowchart, with every property of the file available through <see cref="Element"/>.</summary>
+public sealed class ActivityNode
+{
+    internal ActivityNode(JsonElement element)
+    {
+        Element = element;
+        Id = Str(element, "id") ?? throw new WorkflowFormatException("An activity has no \"id\".");
+        Type = Str(element, "type") ?? throw new WorkflowFormatException($"Activity '{Id}' has no \"type\".");
+        NodeId = Str(element, "nodeId");
+        Name = Str(element, "name");
+        TypeVersion = element.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+        // 3.1+ keeps these under customProperties; 3.0 files have them at the top level.
+        var custom = element.TryGetProperty("customProperties", out var cp) && cp.ValueKind == JsonValueKind.Object ? cp : default;
+        CanStartWorkflow = Flag(custom, "canStartWorkflow") ?? Flag(element, "canStartWorkflow") ?? false;
+        RunAsynchronously = Flag(custom, "runAsynchronously") ?? Flag(element, "runAsynchronously") ?? false;
+
+        if (element.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
+        {
+            DisplayText = Str(metadata, "displayText");
+            if (metadata.TryGetProperty("designer", out var designer) && designer.ValueKind == JsonValueKind.Object)
+            {
+                if (designer.TryGetProperty("position", out var p) && p.ValueKind == JsonValueKind.Object)
+                    Position = new DesignerPosition(Num(p, "x"), Num(p, "y"));
+                if (designer.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.Object)
+                    Size = new DesignerSize(Num(s, "width"), Num(s, "height"));
+            }
+        }
+
+        var inputs = new Dictionary<string, ActivityInput>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.Object
+                || !property.Value.TryGetProperty("expression", out var expression)
+                || expression.ValueKind != JsonValueKind.Object)
+                continue;
+            var kind = Str(expression, "type") ?? ExpressionTypes.Literal;
+            var value = expression.TryGetProperty("value", out var ev) ? ev : default;
+            inputs[property.Name] = new ActivityInput(property.Name, Str(property.Value, "typeName"), kind, value);
+        }
+        Inputs = inputs;
+    }
+
+    public string Id { get; }
+    public string Type { get; }
+    public string? NodeId { get; }
+    public string? Name { get; }
+    public int? TypeVersion { get; }
+    public bool CanStartWorkflow { get; }
+    public bool RunAsynchronously { get; }
+    public string? DisplayText { get; }
+    public DesignerPosition? Position { get; }
+    public DesignerSize? Size { get; }
+    public IReadOnlyDictionary<string, ActivityInput> Inputs { get; }
+
+    /// <summary>The activity exactly as read, including properties no CaseFlow code understands.</summary>
+    public JsonElement Element { get; }
+
+    /// <summary>How errors and journals name the activity: its name if it has one, else its id.</summary>
+    public string Label => Name is null ? Id : $"{Name} ({Id})";
+
+    public ActivityInput? GetInput(string name) => Inputs.TryGetValue(name, out var input) ? input : null;
+
+    internal static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static bool? Flag(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? v.GetBoolean()
+            : null;
+
+    private static double Num(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
+}

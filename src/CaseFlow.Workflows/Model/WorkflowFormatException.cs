@@ -1,0 +1,3 @@
+namespace CaseFlow.Workflows.Model;
+
+public sealed class WorkflowFormatException(string message, Exception? inner = null) : Exception(message, inner);

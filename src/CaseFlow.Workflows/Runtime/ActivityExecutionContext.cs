@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CaseFlow.Workflows.Expressions;
+using CaseFlow.Workflows.Model;
+
+namespace CaseFlow.Workflows.Runtime;
+
+/// <summary>What an activity sees while it runs: its node and inputs, the instance's variables and
+/// correlation id, services, the clock, and the means to complete, wait (bookmarks) or publish.</summary>
+public sealed class ActivityExecutionContext
+{
+    private readonly WorkflowRun _run;
+    private readonly List<Bookmark> _created = [];
+
+    internal ActivityExecutionContext(WorkflowRun run, ActivityNode node, Bookmark? resumed, JsonNode? resumePayload, bool isTriggerStart)
+    {
+        _run = run;
+        Node = node;
+        ResumedBookmark = resumed;
+        ResumePayload = resumePayload;
+        IsTriggerStart = isTriggerStart;
+    }
+
+    public ActivityNode Node { get; }
+    public string ActivityId => Node.Id;
+    public WorkflowDefinition Definition => _run.Definition;
+    public string InstanceId => _run.InstanceId;
+    public string DefinitionId => _run.State.DefinitionId;
+    public int DefinitionVersion => _run.State.DefinitionVersion;
+    public IServiceProvider Services => _run.Services;
+    public TimeProvider TimeProvider => _run.Time;
+    public DateTimeOffset Now => _run.Time.GetUtcNow();
+    public CancellationToken CancellationToken => _run.CancellationToken;
+
+    /// <summary>True when a trigger (timer, cron, start-at) started this instance through this activity.</summary>
+    public bool IsTriggerStart { get; }
+
+    /// <summary>Set when the activity is resumed rather than executed.</summary>
+    public Bookmark? ResumedBookmark { get; }
+
+    /// <summary>The event payload an event bookmark was resumed with.</summary>
+    public JsonNode? ResumePayload { get; }
+
+    public string? CorrelationId
+    {
+        get => _run.State.CorrelationId;
+        set => _run.State.CorrelationId = value;
+    }
+
+    public string? WorkflowName
+    {
+        get => _run.State.Name;
+        set => _run.State.Name = value;
+    }
+
+    internal IReadOnlyList<string>? Outcomes { get; private set; }
+    internal bool CompletesWorkflow { get; private set; }
+    internal IReadOnlyList<Bookmark> CreatedBookmarks => _created;
+
+    /// <summary>The bookmark ids this activity still waits on (from earlier steps and this one).</summary>
+    public IReadOnlyList<string> PendingBookmarkIds =>
+        _run.State.Pending is { } p && p.TryGetValue(Node.Id, out var ids) ? ids.Concat(_created.Select(b => b.Id)).ToList() : _created.Select(b => b.Id).ToList();
+
+    public JsonNode? GetVariable(string nameOrId) => _run.GetVariable(nameOrId);
+
+    public T? GetVariable<T>(string nameOrId)
+    {
+        var node = _run.GetVariable(nameOrId);
+        return node is null ? default : node.Deserialize<T>();
+    }
+
+    public void SetVariable(string nameOrId, object? value) => _run.SetVariable(nameOrId, ValueConverter.ToNode(value));
+
+    public JsonNode? GetWorkflowInput(string name) => _run.GetInput(name);
+
+    public bool HasInput(string name) => Node.GetInput(name) is not null;
+
+    /// <summary>Evaluates an input's expression; null when the activity does not set it.</summary>
+    public JsonNode? Evaluate(string inputName)
+    {
+        var input = Node.GetInput(inputName);
+        return input is null ? null : _run.Evaluator.Evaluate(input, _run);
+    }
+
+    public string? EvaluateString(string inputName) => ValueConverter.ToText(Evaluate(inputName));
+
+    public bool EvaluateBoolean(string inputName) => ValueConverter.ToBoolean(Evaluate(inputName));
+
+    public TimeSpan EvaluateTimeSpan(string inputName) => ValueConverter.ToTimeSpan(Evaluate(inputName));
+
+    public DateTimeOffset EvaluateDateTimeOffset(string inputName) => ValueConverter.ToDateTimeOffset(Evaluate(inputName));
+
+    public IReadOnlyList<string> EvaluateStringList(string inputName) => ValueConverter.ToStringList(Evaluate(inputName));
+
+    /// <summary>Evaluates a script or expression not attached to an input (e.g. FlowSwitch case conditions).</summary>
+    public JsonNode? Evaluate(string expressionType, JsonElement value, string? typeName = null) =>
+        _run.Evaluator.Evaluate(new ActivityInput("expression", typeName, expressionType, value), _run);
+
+    public T GetRequiredService<T>() where T : notnull =>
+        (T?)Services.GetService(typeof(T)) ?? throw new InvalidOperationException($"No service of type {typeof(T).FullName} is registered.");
+
+    public T? GetService<T>() => (T?)Services.GetService(typeof(T));
+
+    /// <summary>Completes the activity through the given ports (none means no connection is followed).</summary>
+    public void Complete(params string[] outcomes) => Outcomes = outcomes;
+
+    /// <summary>Ends the whole flowchart at once, cancelling everything pending (End, Finish).</summary>
+    public void CompleteWorkflow()
+    {
+        CompletesWorkflow = true;
+        Outcomes ??= [];
+    }
+
+    /// <summary>Waits until <paramref name="dueAt"/> (any distance ahead: timers are rows, not in-memory timers).
+    /// The activity's <c>ResumeAsync</c> runs when it fires, with <see cref="ResumedBookmark"/> carrying the tag.</summary>
+    public Bookmark CreateTimer(DateTimeOffset dueAt, string? tag = null) =>
+        Add(new Bookmark(NewId(), BookmarkKind.Timer, InstanceId, DefinitionId, DefinitionVersion, Node.Id, null, CorrelationId, dueAt.ToUniversalTime(), tag, Now));
+
+    /// <summary>Waits for an event published with this name and correlation id (the instance's by default).</summary>
+    public Bookmark CreateEventBookmark(string eventName, string? correlationId = null, string? tag = null) =>
+        Add(new Bookmark(NewId(), BookmarkKind.Event, InstanceId, DefinitionId, DefinitionVersion, Node.Id, eventName, correlationId ?? CorrelationId, null, tag, Now));
+
+    /// <summary>Stops waiting on one bookmark of this activity (e.g. a warning timer after the limit moved).</summary>
+    public void CancelBookmark(string bookmarkId) => _run.RemoveBookmark(Node.Id, bookmarkId, _created);
+
+    /// <summary>Publishes an event after this step commits.</summary>
+    public void PublishEvent(string eventName, string? correlationId, JsonNode? payload) =>
+        _run.PublishedEvents.Add((eventName, correlationId, payload));
+
+    /// <summary>Adds an opaque domain effect to this step's commit, so the store can apply it in the same
+    /// transaction as the instance state (e.g. a case's new level alongside the escalation step).</summary>
+    public void AddEffect(object effect) => _run.DomainEffects.Add(effect);
+
+    private Bookmark Add(Bookmark bookmark)
+    {
+        _created.Add(bookmark);
+        return bookmark;
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+}

@@ -1,0 +1,157 @@
+using System.Runtime.CompilerServices;
+using CaseFlow.Workflows.Model;
+
+namespace CaseFlow.Workflows.Runtime;
+
+/// <summary>
+/// The connection structure of one definition, computed once. Back edges (connections that close a
+/// loop, found by a depth-first walk from the start) are kept apart so implicit joins count only
+/// forward inbound connections; otherwise the first visit of a loop head would wait for itself.
+/// </summary>
+internal sealed class FlowGraph
+{
+    private static readonly ConditionalWeakTable<WorkflowDefinition, FlowGraph> Cache = new();
+    private readonly Dictionary<string, HashSet<string>> _ancestors = new(StringComparer.Ordinal);
+    private readonly Lock _ancestorLock = new();
+
+    private FlowGraph(WorkflowDefinition definition)
+    {
+        Definition = definition;
+        var ids = definition.ActivitiesById;
+        Connections = definition.Connections;
+        IsUsable = new bool[Connections.Count];
+        for (var i = 0; i < Connections.Count; i++)
+            IsUsable[i] = ids.ContainsKey(Connections[i].Source) && ids.ContainsKey(Connections[i].Target);
+
+        foreach (var a in definition.Activities)
+        {
+            Outbound[a.Id] = [];
+            Inbound[a.Id] = [];
+            ForwardInbound[a.Id] = [];
+        }
+        for (var i = 0; i < Connections.Count; i++)
+        {
+            if (!IsUsable[i])
+                continue;
+            Outbound[Connections[i].Source].Add(i);
+            Inbound[Connections[i].Target].Add(i);
+        }
+
+        DefaultStart = FindStart(null);
+        IsBackEdge = new bool[Connections.Count];
+        ClassifyEdges();
+        for (var i = 0; i < Connections.Count; i++)
+            if (IsUsable[i] && !IsBackEdge[i])
+                ForwardInbound[Connections[i].Target].Add(i);
+    }
+
+    public WorkflowDefinition Definition { get; }
+    public IReadOnlyList<Connection> Connections { get; }
+    public bool[] IsUsable { get; }
+    public bool[] IsBackEdge { get; }
+    public Dictionary<string, List<int>> Outbound { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<int>> Inbound { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<int>> ForwardInbound { get; } = new(StringComparer.Ordinal);
+    public ActivityNode? DefaultStart { get; }
+
+    public static FlowGraph For(WorkflowDefinition definition) => Cache.GetValue(definition, d => new FlowGraph(d));
+
+    /// <summary>Elsa's choice: the trigger that started it, else the first Start, else the first that can
+    /// start the workflow, else the first without inbound connections. 3.0 files may name it in <c>root.start</c>.</summary>
+    public ActivityNode? FindStart(string? triggerActivityId)
+    {
+        var d = Definition;
+        if (triggerActivityId is not null && d.ActivitiesById.TryGetValue(triggerActivityId, out var trigger))
+            return trigger;
+        if (d.LegacyStartActivityId is not null && d.ActivitiesById.TryGetValue(d.LegacyStartActivityId, out var legacy))
+            return legacy;
+        return d.Activities.FirstOrDefault(a => a.Type == "Elsa.Start")
+            ?? d.Activities.FirstOrDefault(a => a.CanStartWorkflow)
+            ?? d.Activities.FirstOrDefault(a => Inbound.TryGetValue(a.Id, out var inbound) && inbound.Count == 0);
+    }
+
+    /// <summary>Activities reachable from the start along usable connections.</summary>
+    public HashSet<string> Reachable(ActivityNode? start)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (start is null)
+            return seen;
+        var stack = new Stack<string>();
+        stack.Push(start.Id);
+        while (stack.Count > 0)
+        {
+            var id = stack.Pop();
+            if (!seen.Add(id))
+                continue;
+            foreach (var ci in Outbound[id])
+                stack.Push(Connections[ci].Target);
+        }
+        return seen;
+    }
+
+    /// <summary>Activities from which <paramref name="activityId"/> can be reached along forward connections.</summary>
+    public HashSet<string> AncestorsOf(string activityId)
+    {
+        lock (_ancestorLock)
+        {
+            if (_ancestors.TryGetValue(activityId, out var cached))
+                return cached;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var stack = new Stack<string>();
+            stack.Push(activityId);
+            while (stack.Count > 0)
+            {
+                var id = stack.Pop();
+                foreach (var ci in ForwardInbound[id])
+                {
+                    var source = Connections[ci].Source;
+                    if (seen.Add(source))
+                        stack.Push(source);
+                }
+            }
+            seen.Remove(activityId);
+            _ancestors[activityId] = seen;
+            return seen;
+        }
+    }
+
+    private void ClassifyEdges()
+    {
+        // Iterative DFS so a long chain of activities cannot overflow the stack.
+        var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 on stack, 2 done
+        var roots = new List<ActivityNode>();
+        if (DefaultStart is not null)
+            roots.Add(DefaultStart);
+        roots.AddRange(Definition.Activities);
+        foreach (var root in roots)
+        {
+            if (state.ContainsKey(root.Id))
+                continue;
+            var stack = new Stack<(string Id, int Next)>();
+            stack.Push((root.Id, 0));
+            state[root.Id] = 1;
+            while (stack.Count > 0)
+            {
+                var (id, next) = stack.Pop();
+                var outs = Outbound[id];
+                if (next >= outs.Count)
+                {
+                    state[id] = 2;
+                    continue;
+                }
+                stack.Push((id, next + 1));
+                var ci = outs[next];
+                var target = Connections[ci].Target;
+                if (!state.TryGetValue(target, out var s))
+                {
+                    state[target] = 1;
+                    stack.Push((target, 0));
+                }
+                else if (s == 1)
+                {
+                    IsBackEdge[ci] = true;
+                }
+            }
+        }
+    }
+}

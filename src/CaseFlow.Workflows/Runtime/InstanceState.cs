@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace CaseFlow.Workflows.Runtime;
+
+/// <summary>
+/// Everything an instance needs between steps, serialised as one short JSON string per instance.
+/// Keys are abbreviated and defaults omitted because a million cases each carry one.
+/// </summary>
+internal sealed class InstanceState
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    [JsonPropertyName("d")] public string DefinitionId { get; set; } = "";
+    [JsonPropertyName("v")] public int DefinitionVersion { get; set; }
+    [JsonPropertyName("s")] public WorkflowStatus Status { get; set; }
+    [JsonPropertyName("c")] public string? CorrelationId { get; set; }
+    [JsonPropertyName("n")] public string? Name { get; set; }
+    [JsonPropertyName("var")] public Dictionary<string, JsonNode?>? Variables { get; set; }
+    [JsonPropertyName("in")] public Dictionary<string, JsonNode?>? Input { get; set; }
+
+    /// <summary>One char per connection (by index): '0' not visited, '1' visited but not followed, '2' followed.</summary>
+    [JsonPropertyName("cs")] public string? ConnectionStates { get; set; }
+
+    /// <summary>Activities waiting on bookmarks: activity id → bookmark ids.</summary>
+    [JsonPropertyName("p")] public Dictionary<string, List<string>>? Pending { get; set; }
+
+    /// <summary>Activities scheduled but not yet run when the instance faulted; retry runs them.</summary>
+    [JsonPropertyName("q")] public List<string>? Queue { get; set; }
+
+    [JsonPropertyName("f")] public string? FaultedActivityId { get; set; }
+    [JsonPropertyName("fm")] public string? FaultMessage { get; set; }
+    [JsonPropertyName("seq")] public long JournalSequence { get; set; }
+
+    public string Serialize() => JsonSerializer.Serialize(this, Options);
+
+    public static InstanceState Deserialize(string json) =>
+        JsonSerializer.Deserialize<InstanceState>(json, Options) ?? throw new JsonException("Empty instance state.");
+}

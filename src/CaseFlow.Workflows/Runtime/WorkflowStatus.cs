@@ -1,0 +1,10 @@
+namespace CaseFlow.Workflows.Runtime;
+
+public enum WorkflowStatus
+{
+    Running,
+    Suspended,
+    Finished,
+    Faulted,
+    Cancelled,
+}
