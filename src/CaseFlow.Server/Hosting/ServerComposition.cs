@@ -2,7 +2,7 @@ using System.Net;
 using CaseFlow.Core;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.Directory;
-using CaseFlow.Server.Grpc;
+using CaseFlow.Server.Rpc;
 using CaseFlow.Server.Persistence;
 using CaseFlow.Server.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;

@@ -5,7 +5,7 @@ using CaseFlow.Core.Errors;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 
-namespace CaseFlow.Server.Grpc;
+namespace CaseFlow.Server.Rpc;
 
 /// <summary>Request ids, page tokens and timestamps: the API conventions every adapter shares.</summary>
 internal static class ProtoHelpers

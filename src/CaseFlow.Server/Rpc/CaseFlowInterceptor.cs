@@ -7,7 +7,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Status = Google.Rpc.Status;
 
-namespace CaseFlow.Server.Grpc;
+namespace CaseFlow.Server.Rpc;
 
 /// <summary>
 /// The one place where callers are authenticated and domain refusals become gRPC statuses with
@@ -36,6 +36,22 @@ public sealed class CaseFlowInterceptor(ApiKeyAuthenticator authenticator, ILogg
         catch (Exception ex) when (Translate(ex, context) is { } rpc) { throw rpc; }
     }
 
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+        ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        if (!Authenticate(context)) return await continuation(requestStream, context);
+        try { return await continuation(requestStream, context); }
+        catch (Exception ex) when (Translate(ex, context) is { } rpc) { throw rpc; }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+        IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        if (!Authenticate(context)) { await continuation(requestStream, responseStream, context); return; }
+        try { await continuation(requestStream, responseStream, context); }
+        catch (Exception ex) when (Translate(ex, context) is { } rpc) { throw rpc; }
+    }
+
     /// <summary>Returns false for the public infrastructure services (health, reflection) that need no key.</summary>
     private bool Authenticate(ServerCallContext context)
     {
@@ -61,7 +77,7 @@ public sealed class CaseFlowInterceptor(ApiKeyAuthenticator authenticator, ILogg
             case CaseFlowException refused:
                 return ToRpc(refused);
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
-                return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
+                return new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
             default:
                 log.LogError(ex, "Unhandled error in {Method}", context.Method);
                 return new Status { Code = (int)Code.Internal, Message = "An internal error occurred; it has been logged." }.ToRpcException();

@@ -4,14 +4,14 @@ using CaseFlow.Core.Directory;
 using CaseFlow.Core.Errors;
 using CaseFlow.Server.Persistence;
 using Grpc.Core;
-using static CaseFlow.Server.Grpc.ProtoHelpers;
+using static CaseFlow.Server.Rpc.ProtoHelpers;
 using ApiDepartment = CaseFlow.Api.V1.Department;
 using ApiDistrict = CaseFlow.Api.V1.District;
 using ApiCategory = CaseFlow.Api.V1.Category;
 using ApiPost = CaseFlow.Api.V1.Post;
 using DomainPost = CaseFlow.Core.Directory.Post;
 
-namespace CaseFlow.Server.Grpc;
+namespace CaseFlow.Server.Rpc;
 
 /// <summary>Thin adapter over the directory: public reads for any authenticated system, changes for admins.</summary>
 public sealed class DirectoryGrpcService(DirectoryStore directory) : DirectoryService.DirectoryServiceBase

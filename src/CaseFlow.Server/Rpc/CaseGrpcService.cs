@@ -4,12 +4,12 @@ using CaseFlow.Core.Cases;
 using CaseFlow.Core.Directory;
 using CaseFlow.Core.Errors;
 using Grpc.Core;
-using static CaseFlow.Server.Grpc.ProtoHelpers;
+using static CaseFlow.Server.Rpc.ProtoHelpers;
 using ApiCase = CaseFlow.Api.V1.Case;
 using DomainCase = CaseFlow.Core.Cases.Case;
 using DomainCaseService = CaseFlow.Core.Cases.CaseService;
 
-namespace CaseFlow.Server.Grpc;
+namespace CaseFlow.Server.Rpc;
 
 /// <summary>Thin adapter: request → one CaseService call → response.</summary>
 public sealed class CaseGrpcService(DomainCaseService cases, IDirectoryProvider directory) : Api.V1.CaseService.CaseServiceBase
