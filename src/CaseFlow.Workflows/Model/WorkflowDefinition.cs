@@ -185,7 +185,9 @@ public sealed class WorkflowDefinition
                 {
                     if (connections[i] is not JsonObject c)
                         continue;
-                    connections[i] = NormalizeConnection(c);
+                    var normalized = NormalizeConnection(c);
+                    if (!ReferenceEquals(normalized, c))
+                        connections[i] = normalized;
                 }
             }
             if (root["activities"] is JsonArray activities)
