@@ -136,7 +136,7 @@ public sealed class JavaScriptEvaluator
                     switch (v.GetValueKind())
                     {
                         case JsonValueKind.String: return new JsString(v.GetValue<string>());
-                        case JsonValueKind.Number: return new JsNumber(v.GetValue<double>());
+                        case JsonValueKind.Number: return new JsNumber(ValueConverter.AsDouble(v));
                         case JsonValueKind.True: return JsBoolean.True;
                         case JsonValueKind.False: return JsBoolean.False;
                         case JsonValueKind.Null: return JsValue.Null;

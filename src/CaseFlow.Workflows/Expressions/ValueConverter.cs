@@ -24,6 +24,18 @@ public static class ValueConverter
         _ => JsonSerializer.SerializeToNode(value),
     };
 
+    /// <summary>A number from a JSON value whatever backs it (parsed element, long, int, double, decimal).</summary>
+    public static double AsDouble(JsonValue value)
+    {
+        if (value.TryGetValue<double>(out var d))
+            return d;
+        if (value.TryGetValue<long>(out var l))
+            return l;
+        if (value.TryGetValue<int>(out var i))
+            return i;
+        return double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+
     public static string? ToText(JsonNode? node) => node switch
     {
         null => null,
@@ -37,14 +49,14 @@ public static class ValueConverter
         null => false,
         JsonValue v when v.GetValueKind() == JsonValueKind.True => true,
         JsonValue v when v.GetValueKind() == JsonValueKind.False => false,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>() != 0,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => AsDouble(v) != 0,
         JsonValue v when v.GetValueKind() == JsonValueKind.String => bool.TryParse(v.GetValue<string>().Trim(), out var b) && b,
         _ => true,
     };
 
     public static double? ToNumber(JsonNode? node) => node switch
     {
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => AsDouble(v),
         JsonValue v when v.GetValueKind() == JsonValueKind.String
             && double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
         _ => null,
@@ -75,7 +87,7 @@ public static class ValueConverter
     public static TimeSpan ToTimeSpan(JsonNode? node)
     {
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
-            return TimeSpan.FromMilliseconds(v.GetValue<double>());
+            return TimeSpan.FromMilliseconds(AsDouble(v));
         var text = ToText(node);
         return TryParseDuration(text, out var value)
             ? value
