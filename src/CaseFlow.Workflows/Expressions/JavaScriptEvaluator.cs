@@ -68,8 +68,8 @@ public sealed class JavaScriptEvaluator
                 .MaxStatements(200_000)
                 .LimitRecursion(128)
                 .LimitMemory(16_000_000));
-            _engine.SetValue("getVariable", new Func<string, JsValue>(name => ToJs(Current.GetVariable(name))));
-            _engine.SetValue("setVariable", new Action<string, JsValue>((name, value) => Current.SetVariable(name, FromJs(value))));
+            _engine.SetValue("getVariable", new Func<string, JsValue>(Get));
+            _engine.SetValue("setVariable", new Action<string, JsValue>(Set));
             _engine.SetValue("getInput", new Func<string, JsValue>(name => ToJs(Current.GetInput(name))));
             _engine.SetValue("getCorrelationId", new Func<JsValue>(() => Current.CorrelationId is null ? JsValue.Null : new JsString(Current.CorrelationId)));
             _engine.SetValue("setCorrelationId", new Action<string?>(id => Current.CorrelationId = id));
@@ -79,6 +79,20 @@ public sealed class JavaScriptEvaluator
         public IExpressionScope? Scope { get; set; }
 
         private IExpressionScope Current => Scope ?? throw new InvalidOperationException("No expression scope.");
+
+        // During an evaluation the `variables` object is the script's view of declared variables, so
+        // `variables.x = 1; getX()` and `setX(1); variables.x` agree.
+        private JsObject? _variables;
+
+        private JsValue Get(string name) =>
+            _variables is not null && _variables.HasOwnProperty(name) ? _variables.Get(name) : ToJs(Current.GetVariable(name));
+
+        private void Set(string name, JsValue value)
+        {
+            Current.SetVariable(name, FromJs(value));
+            if (_variables is not null && _variables.HasOwnProperty(name))
+                _variables.Set(name, value);
+        }
 
         public JsonNode? Evaluate(Prepared<Script> script, IExpressionScope scope)
         {
@@ -95,10 +109,11 @@ public sealed class JavaScriptEvaluator
                     if (!IsIdentifier(v.Name))
                         continue;
                     var name = v.Name;
-                    Define("get" + name, new Func<JsValue>(() => ToJs(Current.GetVariable(name))));
-                    Define("set" + name, new Action<JsValue>(value => Current.SetVariable(name, FromJs(value))));
+                    Define("get" + name, new Func<JsValue>(() => Get(name)));
+                    Define("set" + name, new Action<JsValue>(value => Set(name, value)));
                 }
                 _engine.SetValue("variables", variables);
+                _variables = variables;
 
                 var result = _engine.Evaluate(script);
 
@@ -113,6 +128,7 @@ public sealed class JavaScriptEvaluator
             }
             finally
             {
+                _variables = null;
                 foreach (var name in _perScopeNames)
                     _engine.SetValue(name, JsValue.Undefined);
                 _perScopeNames.Clear();
