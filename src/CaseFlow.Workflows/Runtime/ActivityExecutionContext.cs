@@ -127,6 +127,11 @@ public sealed class ActivityExecutionContext
     public void PublishEvent(string eventName, string? correlationId, JsonNode? payload) =>
         _run.PublishedEvents.Add((eventName, correlationId, payload));
 
+    /// <summary>Runs <paramref name="action"/> only once this step has committed. Side effects outside the store
+    /// (lines, mails, SMS) belong here: a step that loses a concurrency race is discarded and redone, and
+    /// whatever it did directly would happen twice.</summary>
+    public void AfterCommit(Func<ValueTask> action) => _run.AfterCommitActions.Add(action);
+
     /// <summary>Adds an opaque domain effect to this step's commit, so the store can apply it in the same
     /// transaction as the instance state (e.g. a case's new level alongside the escalation step).</summary>
     public void AddEffect(object effect) => _run.DomainEffects.Add(effect);

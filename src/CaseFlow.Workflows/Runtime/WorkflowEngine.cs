@@ -289,6 +289,20 @@ public sealed class WorkflowEngine
 
     private async Task AfterCommitAsync(Step step, CancellationToken cancellationToken)
     {
+        List<Exception>? failures = null;
+        foreach (var action in step.Run.AfterCommitActions)
+        {
+            try
+            {
+                await action();
+            }
+            catch (Exception ex)
+            {
+                // The step is committed whatever a side effect does; report after the rest have run.
+                (failures ??= []).Add(ex);
+            }
+        }
+
         foreach (var (name, correlationId, payload) in step.Run.PublishedEvents)
             await PublishEventAsync(name, correlationId, payload, cancellationToken);
 
@@ -301,6 +315,9 @@ public sealed class WorkflowEngine
             var payload = stimulus.PayloadJson is null ? null : JsonNode.Parse(stimulus.PayloadJson);
             await ResumeAsync(b, stimulus, payload, cancellationToken);
         }
+
+        if (failures is not null)
+            throw new AggregateException("The step committed, but an after-commit action failed.", failures);
     }
 
     private static string NewId() => Guid.NewGuid().ToString("N");

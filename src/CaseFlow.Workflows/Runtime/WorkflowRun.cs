@@ -60,6 +60,7 @@ internal sealed class WorkflowRun : IExpressionScope
     public List<Incident> Incidents { get; } = [];
     public List<(string EventName, string? CorrelationId, JsonNode? Payload)> PublishedEvents { get; } = [];
     public List<object> DomainEffects { get; } = [];
+    public List<Func<ValueTask>> AfterCommitActions { get; } = [];
 
     public IReadOnlyList<VariableDefinition> VariableDefinitions => Definition.Variables;
 
