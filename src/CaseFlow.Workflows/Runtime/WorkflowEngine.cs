@@ -167,11 +167,13 @@ public sealed class WorkflowEngine
                 throw new InvalidOperationException($"Instance {instanceId} is {record.Status}, not Faulted; only a faulted instance can be retried.");
             var state = InstanceState.Deserialize(record.State);
             var definition = await _definitions.LoadAsync(state.DefinitionId, state.DefinitionVersion, cancellationToken);
+            // Events that arrived while it was faulted were stored; its existing event waits get them now.
+            var existingWaits = (await _bookmarks.ListForInstanceAsync(instanceId, cancellationToken)).Where(b => b.Kind == BookmarkKind.Event).ToList();
             var step = await ExecuteStepAsync(instanceId, state, record.Version, record.CreatedAt, definition, run =>
             {
                 run.ScheduleRetry();
                 return run.RunAsync();
-            }, [], [], cancellationToken);
+            }, [], [], cancellationToken, existingEventWaits: existingWaits);
             if (step.Result.Committed)
             {
                 await AfterCommitAsync(step, cancellationToken);
@@ -246,11 +248,12 @@ public sealed class WorkflowEngine
         List<string> consumedStimuli,
         IReadOnlyList<string> extraRemovedBookmarks,
         CancellationToken cancellationToken,
-        IReadOnlyList<Bookmark>? extraAddedBookmarks = null)
+        IReadOnlyList<Bookmark>? extraAddedBookmarks = null,
+        IReadOnlyList<Bookmark>? existingEventWaits = null)
     {
         var run = new WorkflowRun(instanceId, state, definition, _registry, _evaluator, _services, _time, cancellationToken);
         await body(run);
-        await DeliverStoredStimuliAsync(run, consumedStimuli, cancellationToken);
+        await DeliverStoredStimuliAsync(run, existingEventWaits ?? [], consumedStimuli, cancellationToken);
 
         var addedIds = run.AddedBookmarks.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
         var removedIds = run.RemovedBookmarkIds.ToHashSet(StringComparer.Ordinal);
@@ -266,13 +269,13 @@ public sealed class WorkflowEngine
     }
 
     /// <summary>Events stored before this step created its event bookmarks are delivered within the step.</summary>
-    private async Task DeliverStoredStimuliAsync(WorkflowRun run, List<string> consumed, CancellationToken cancellationToken)
+    private async Task DeliverStoredStimuliAsync(WorkflowRun run, IReadOnlyList<Bookmark> existingWaits, List<string> consumed, CancellationToken cancellationToken)
     {
         var checkedIds = new HashSet<string>(StringComparer.Ordinal);
         while (run.State.Status == WorkflowStatus.Suspended)
         {
             var delivered = false;
-            foreach (var b in run.AddedBookmarks.Where(b => b.Kind == BookmarkKind.Event && checkedIds.Add(b.Id) && run.IsPending(b)).ToList())
+            foreach (var b in existingWaits.Concat(run.AddedBookmarks).Where(b => b.Kind == BookmarkKind.Event && checkedIds.Add(b.Id) && run.IsPending(b)).ToList())
             {
                 var stimulus = (await _stimuli.FindAsync(b.EventName!, b.CorrelationId, cancellationToken)).FirstOrDefault(s => !consumed.Contains(s.Id));
                 if (stimulus is null)
