@@ -19,8 +19,8 @@ public sealed class AccessTests
     {
         _host = await CaseFlowHost.StartAsync();
         _cases = new CaseService.CaseServiceClient(_host.Channel);
-        _waterCase = await _cases.CreateCaseAsync(Requests.NewCase(category: "water-supply"), _host.As(PortalKey));
-        _energyCase = await _cases.CreateCaseAsync(Requests.NewCase(category: "electricity-billing"), _host.As(PortalKey));
+        _waterCase = await _cases.CreateCaseAsync(Requests.NewCase(category: "water-supply", phone: "98970 12345"), _host.As(PortalKey));
+        _energyCase = await _cases.CreateCaseAsync(Requests.NewCase(category: "electricity-billing", phone: "98970 12345"), _host.As(PortalKey));
     }
 
     [OneTimeTearDown]

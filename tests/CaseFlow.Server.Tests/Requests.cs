@@ -7,14 +7,15 @@ namespace CaseFlow.Server.Tests;
 /// <summary>Valid requests to vary from, and a reader for google.rpc error details.</summary>
 internal static class Requests
 {
+    /// <summary>A new complaint from a fresh mobile number (one number may register only 10 a day).</summary>
     public static CreateCaseRequest NewCase(string? requestId = null, string category = "power-supply", string district = "dehradun",
-        string description = "Power has been out in our mohalla since Monday evening.") => new()
+        string description = "Power has been out in our mohalla since Monday evening.", string? phone = null) => new()
     {
         RequestId = requestId ?? Guid.NewGuid().ToString(),
         Complainant = new Complainant
         {
             Name = "Sunita Rawat",
-            Phone = "98970 12345",
+            Phone = phone ?? RandomMobile(),
             Email = "sunita.rawat@example.com",
             Address = "12 Rajpur Road, Dehradun",
             District = district,
@@ -24,6 +25,8 @@ internal static class Requests
         Category = category,
         Description = description,
     };
+
+    public static string RandomMobile() => "9" + Random.Shared.NextInt64(100_000_000, 999_999_999).ToString();
 
     public static IReadOnlyDictionary<string, string> Violations(RpcException e)
     {

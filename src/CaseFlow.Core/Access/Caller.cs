@@ -13,6 +13,10 @@ public enum Permissions
     ReadPersonalData = 8,
     AdministerDirectory = 16,
     AdministerWorkflows = 32,
+    // The complainant's answer, taken by the call centre, IVRS, SMS gateway, app or portal.
+    RecordFeedback = 64,
+    // The nodal agency: reviews special closes, decides transfers, flags habitual complainants.
+    Supervise = 128,
 }
 
 /// <summary>

@@ -37,6 +37,40 @@ public sealed class Case
     public DateTimeOffset? InterimReplyExpectedAt { get; set; }
     public DateTimeOffset? InterimReplyAt { get; set; }
     public string CreatedBy { get; set; } = "";
+    /// <summary>The last time an officer did something on the case; "no action for N days" counts from here.</summary>
+    public DateTimeOffset LastActionAt { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public int ReopenCount { get; set; }
+    public bool? Satisfied { get; set; }
+    public int? FeedbackRating { get; set; }
+    public DateTimeOffset? FeedbackAt { get; set; }
+    /// <summary>The complainant did not answer the follow-ups; the case stays open and ranks as not satisfied.</summary>
+    public bool FeedbackUnanswered { get; set; }
+
+    public string? SpecialCloseReason { get; set; }
+    public string? SpecialCloseText { get; set; }
+    public string? SpecialCloseProposedBy { get; set; }
+    public DateTimeOffset? SpecialCloseProposedAt { get; set; }
+    public string? SpecialCloseApprovedBy { get; set; }
+    public SpecialCloseReview SpecialCloseReview { get; set; }
+
+    public string? TransferToDepartment { get; set; }
+    public string? TransferReason { get; set; }
+    public string? TransferProposedBy { get; set; }
+
+    /// <summary>What was left of the level's limit when the clock stopped for a proposal; restored on reversal or rejection.</summary>
+    public TimeSpan? PausedRemaining { get; set; }
+    /// <summary>The status to return to when a proposal is rejected.</summary>
+    public CaseStatus? StatusBeforeProposal { get; set; }
+
+    /// <summary>From a complainant flagged as habitual: kept, worked, but left out of rankings.</summary>
+    public bool Habitual { get; set; }
+    public DateTimeOffset? WarnedAt { get; set; }
+    /// <summary>Breached its limit at L4: on the Chief Secretary's review list.</summary>
+    public bool ChiefSecretaryReview { get; set; }
+    /// <summary>The escalation workflow instance driving this case's clock.</summary>
+    public string? WorkflowInstanceId { get; set; }
     /// <summary>Bumped on every change; the etag callers send back to detect concurrent edits.</summary>
     public int Version { get; set; } = 1;
 
@@ -45,12 +79,41 @@ public sealed class Case
     public string ResourceName => CaseNames.Format(Department, Number);
 }
 
+public enum SpecialCloseReview { None, Pending, NotSampled, Upheld, Reversed }
+
+public enum FeedbackChannel { CallBack = 1, Ivrs, Sms, App, Portal }
+
+/// <summary>
+/// What happened to a case. The names are also the workflow event names the escalation definitions wait on
+/// (prefixed "Case", e.g. "CaseResolved"), so they are part of the workflow contract: add, never rename.
+/// </summary>
 public enum CaseEventType
 {
     Registered = 1,
     NoteAdded,
     InterimReply,
     Resolved,
+    FeedbackRecorded,
+    Closed,
+    Reopened,
+    FeedbackRequested,
+    FeedbackUnanswered,
+    SpecialCloseProposed,
+    SpecialCloseApproved,
+    SpecialCloseRejected,
+    SpecialCloseUpheld,
+    SpecialCloseReversed,
+    TransferProposed,
+    TransferApproved,
+    TransferRejected,
+    Escalated,
+    SentBack,
+    ForceClosed,
+    Assigned,
+    DueTimeSet,
+    WarningRaised,
+    LimitBreached,
+    FlaggedHabitual,
 }
 
 /// <summary>One entry of a case's append-only history: never updated, never deleted.</summary>

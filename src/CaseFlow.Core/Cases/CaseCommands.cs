@@ -30,7 +30,8 @@ public sealed record CaseQuery(
     DateTimeOffset? CreatedAfter,
     DateTimeOffset? CreatedBefore,
     long AfterId,
-    int PageSize);
+    int PageSize,
+    bool ReviewPendingOnly = false);
 
 public sealed record CasePage(IReadOnlyList<Case> Cases, long? LastId);
 

@@ -8,7 +8,7 @@ namespace CaseFlow.Core.Cases;
 /// The case operations every integrating system uses: authorisation, validation, routing and the state
 /// rules, in front of the store. The gRPC adapter maps to and from this and nothing more.
 /// </summary>
-public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, TimeProvider time)
+public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, ClosurePolicy policy, TimeProvider time)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 1000;
@@ -49,6 +49,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
             Status = CaseStatus.Registered,
             CreatedAt = now,
             UpdatedAt = now,
+            LastActionAt = now,
             CreatedBy = actor.Caller.System,
         };
         var registered = new CaseEvent
@@ -60,7 +61,8 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
             Text = $"Registered via {c.Channel}; assigned to {post.Designation} (L1).",
         };
         var prefix = $"{dir.CaseNumberPrefix}-{IndiaTime.ToIst(now).Year}";
-        return await store.CreateAsync(c, prefix, key, registered, ct);
+        var dayStart = new DateTimeOffset(IndiaTime.ToIst(now).Date, IndiaTime.Offset);
+        return await store.CreateAsync(c, prefix, key, registered, new ComplaintCap(policy.MaxComplaintsPerPhonePerDay, dayStart), ct);
     }
 
     public async Task<Case> GetAsync(Caller caller, string name, CancellationToken ct)
@@ -94,60 +96,202 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
     public Task<Case> AddNoteAsync(Actor actor, string name, string? etag, RequestKey? key, string text,
         bool interimReply, DateTimeOffset? expectedResolution, CancellationToken ct)
     {
-        var violations = new List<FieldViolation>();
-        CaseValidator.CheckRequestId(key?.RequestId, required: false, violations);
-        if (string.IsNullOrWhiteSpace(text))
-            violations.Add(new("text", "is required."));
-        else
-            CaseValidator.CheckText("text", text, CaseValidator.MaxNoteLength, multiline: true, violations);
-        if (violations.Count > 0)
-            throw CaseFlowException.Invalid(violations);
-
-        return ChangeAsync(actor, name, key, minimumLevel: null, c =>
+        RequireText(key, ("text", text));
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: false, (c, post, now) =>
         {
-            CaseStateMachine.CheckEtag(c, etag);
-            var now = time.GetUtcNow();
             CaseStateMachine.AddNote(c, now, text, interimReply, expectedResolution);
-            return Event(c, interimReply ? CaseEventType.InterimReply : CaseEventType.NoteAdded, now, actor, text);
+            return (interimReply ? CaseEventType.InterimReply : CaseEventType.NoteAdded, text);
         }, ct);
     }
 
     public Task<Case> ResolveAsync(Actor actor, string name, string? etag, RequestKey? key, string resolution, CancellationToken ct)
     {
-        var violations = new List<FieldViolation>();
-        CaseValidator.CheckRequestId(key?.RequestId, required: false, violations);
-        if (string.IsNullOrWhiteSpace(resolution))
-            violations.Add(new("resolution", "is required: say what was done for the complainant."));
-        else
-            CaseValidator.CheckText("resolution", resolution, CaseValidator.MaxNoteLength, multiline: true, violations);
-        if (violations.Count > 0)
-            throw CaseFlowException.Invalid(violations);
-
-        return ChangeAsync(actor, name, key, minimumLevel: c => c.Level, c =>
+        RequireText(key, ("resolution", resolution));
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: false, (c, post, now) =>
         {
-            CaseStateMachine.CheckEtag(c, etag);
-            var now = time.GetUtcNow();
+            if (post is not null && post.Level < c.Level)
+                throw CaseFlowException.Denied($"Post '{post.Id}' is at L{post.Level}; case {c.Number} is at L{c.Level}.");
             CaseStateMachine.Resolve(c, now, resolution);
-            return Event(c, CaseEventType.Resolved, now, actor, resolution);
+            return (CaseEventType.Resolved, resolution);
         }, ct);
     }
 
-    private async Task<Case> ChangeAsync(Actor actor, string name, RequestKey? key, Func<Case, int>? minimumLevel,
-        Func<Case, CaseEvent> change, CancellationToken ct)
+    /// <summary>The complainant's answer, taken by the call centre, IVRS, SMS, the app or the portal.</summary>
+    public Task<Case> RecordFeedbackAsync(Actor actor, string name, string? etag, RequestKey? key, FeedbackChannel? channel,
+        bool satisfied, int? rating, string? remark, string? takenBy, CancellationToken ct)
     {
-        actor.Caller.Require(Permissions.ActOnCases);
-        var current = await FindAuthorisedAsync(actor.Caller, name, ct);
+        var errors = new List<FieldViolation>();
+        CaseValidator.CheckRequestId(key?.RequestId, required: false, errors);
+        if (channel is null || !Enum.IsDefined(channel.Value)) errors.Add(new("channel", "must be call-back, IVRS, SMS, app or portal."));
+        if (rating is < 1 or > 5) errors.Add(new("rating", "must be between 1 and 5."));
+        if (!string.IsNullOrEmpty(remark)) CaseValidator.CheckText("remark", remark, CaseValidator.MaxNoteLength, true, errors);
+        if (!string.IsNullOrEmpty(takenBy)) CaseValidator.CheckText("taken_by", takenBy, CaseValidator.MaxNameLength, false, errors);
+        if (errors.Count > 0) throw CaseFlowException.Invalid(errors);
+        return ChangeAsync(actor, name, etag, key, Permissions.RecordFeedback, postRequired: false, (c, post, now) =>
+        {
+            CaseStateMachine.RecordFeedback(c, now, satisfied, rating);
+            var text = $"{(satisfied ? "Satisfied" : "Not satisfied")} via {channel}" + (rating is { } r ? $", rating {r}/5" : "") +
+                       (string.IsNullOrEmpty(takenBy) ? "" : $", taken by {takenBy}") + (string.IsNullOrEmpty(remark) ? "" : $": {remark}");
+            return (CaseEventType.FeedbackRecorded, text);
+        }, ct, followUp: c => c.Status == CaseStatus.Closed ? CaseEventType.Closed : CaseEventType.Reopened);
+    }
+
+    public Task<Case> ProposeSpecialCloseAsync(Actor actor, string name, string? etag, RequestKey? key, string reasonCode, string text, CancellationToken ct)
+    {
+        RequireText(key, ("text", text));
+        if (directory.Current.SpecialCloseReasons.All(r => r.Code != reasonCode))
+            throw CaseFlowException.Invalid("reason", $"'{reasonCode}' is not a special-close reason; use one of: " +
+                string.Join(", ", directory.Current.SpecialCloseReasons.Select(r => r.Code)) + ".");
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, (c, post, now) =>
+        {
+            CaseStateMachine.ProposeSpecialClose(c, now, post!, reasonCode, text);
+            return (CaseEventType.SpecialCloseProposed, $"{reasonCode}: {text}");
+        }, ct);
+    }
+
+    public Task<Case> DecideSpecialCloseAsync(Actor actor, string name, string? etag, RequestKey? key, bool approve, string? text, CancellationToken ct)
+    {
+        RequireText(key);
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, (c, post, now) =>
+        {
+            CaseStateMachine.DecideSpecialClose(c, now, post!, approve, policy.SampledForReview(c.Number));
+            return (approve ? CaseEventType.SpecialCloseApproved : CaseEventType.SpecialCloseRejected, text);
+        }, ct);
+    }
+
+    public Task<Case> ReviewSpecialCloseAsync(Actor actor, string name, string? etag, RequestKey? key, bool uphold, string text, CancellationToken ct)
+    {
+        RequireText(key, ("text", text));
+        return ChangeAsync(actor, name, etag, key, Permissions.Supervise, postRequired: false, (c, post, now) =>
+        {
+            CaseStateMachine.ReviewSpecialClose(c, now, uphold);
+            return (uphold ? CaseEventType.SpecialCloseUpheld : CaseEventType.SpecialCloseReversed, text);
+        }, ct);
+    }
+
+    public Task<Case> ForceCloseAsync(Actor actor, string name, string? etag, RequestKey? key, string noticeToComplainant, CancellationToken ct)
+    {
+        RequireText(key, ("notice", noticeToComplainant));
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, (c, post, now) =>
+        {
+            CaseStateMachine.ForceClose(c, now, post!, policy.ForceCloseEnabled);
+            return (CaseEventType.ForceClosed, "Notice to complainant: " + noticeToComplainant);
+        }, ct);
+    }
+
+    public Task<Case> ProposeTransferAsync(Actor actor, string name, string? etag, RequestKey? key, string toDepartment, string reason, CancellationToken ct)
+    {
+        RequireText(key, ("reason", reason));
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: false, (c, post, now) =>
+        {
+            CaseStateMachine.ProposeTransfer(c, now, post, toDepartment, reason, directory.Current);
+            return (CaseEventType.TransferProposed, $"To {toDepartment}: {reason}");
+        }, ct);
+    }
+
+    public Task<Case> DecideTransferAsync(Actor actor, string name, string? etag, RequestKey? key, bool approve, string? text, CancellationToken ct)
+    {
+        RequireText(key);
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases | Permissions.Supervise, postRequired: false, (c, post, now) =>
+        {
+            var from = c.Department;
+            CaseStateMachine.DecideTransfer(c, now, post, actor.Caller.Can(Permissions.Supervise), approve, directory.Current);
+            return (approve ? CaseEventType.TransferApproved : CaseEventType.TransferRejected,
+                approve ? $"Transferred from {from} to {c.Department}; assigned to {c.AssignedPostId}. {text}".TrimEnd() : text);
+        }, ct, transferTarget: true);
+    }
+
+    public Task<Case> EscalateAsync(Actor actor, string name, string? etag, RequestKey? key, string reason, CancellationToken ct)
+    {
+        RequireText(key, ("reason", reason));
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, (c, post, now) =>
+        {
+            CaseStateMachine.Escalate(c, now, post, directory.Current);
+            return (CaseEventType.Escalated, $"Escalated by hand to L{c.Level}: {reason}");
+        }, ct);
+    }
+
+    public Task<Case> SendBackAsync(Actor actor, string name, string? etag, RequestKey? key, string reason, CancellationToken ct)
+    {
+        RequireText(key, ("reason", reason));
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, (c, post, now) =>
+        {
+            CaseStateMachine.SendBack(c, now, post!, directory.Current);
+            return (CaseEventType.SentBack, $"Sent back to L3: {reason}");
+        }, ct);
+    }
+
+    /// <summary>The review queue: approved special closes sampled for review and not yet reviewed.</summary>
+    public Task<CasePage> ListSpecialCloseReviewsAsync(Caller caller, string parent, long afterId, int pageSize, CancellationToken ct)
+    {
+        caller.Require(Permissions.Supervise);
+        return ListAsync(caller, parent, new CaseQuery(null, null, null, CaseStatus.SpecialClosed, null, null, null, null, afterId, pageSize, ReviewPendingOnly: true), ct);
+    }
+
+    public async Task<int> FlagHabitualAsync(Caller caller, string phone, string reason, CancellationToken ct)
+    {
+        caller.Require(Permissions.Supervise);
+        var errors = new List<FieldViolation>();
+        var normalised = string.IsNullOrWhiteSpace(phone) ? null : CaseValidator.NormalisePhone(phone);
+        if (normalised is null) errors.Add(new("phone", $"'{phone}' is not an Indian phone number."));
+        if (string.IsNullOrWhiteSpace(reason)) errors.Add(new("reason", "is required."));
+        if (errors.Count > 0) throw CaseFlowException.Invalid(errors);
+        return await store.FlagHabitualAsync(normalised!, reason, caller.System, time.GetUtcNow(), ct);
+    }
+
+    /// <summary>Checks a watch request and turns it into the query the feed runs.</summary>
+    public EventQuery WatchQuery(Caller caller, string parent, IEnumerable<string> types)
+    {
+        caller.Require(Permissions.ReadCases);
+        if (!CaseNames.TryParseParent(parent, out var department))
+            throw CaseFlowException.Invalid("parent", "must be 'departments/{department}' or 'departments/-'.");
+        if (department != CaseNames.AnyDepartment)
+            caller.RequireDepartment(department);
+        var parsed = new HashSet<CaseEventType>();
+        foreach (var t in types)
+        {
+            if (!Enum.TryParse<CaseEventType>(t, ignoreCase: false, out var type) || !Enum.IsDefined(type) || int.TryParse(t, out _))
+                throw CaseFlowException.Invalid("event_types", $"'{t}' is not a case event type; use names such as Registered, Resolved, Escalated.");
+            parsed.Add(type);
+        }
+        return new EventQuery(department == CaseNames.AnyDepartment ? null : department, caller.Departments, parsed.Count == 0 ? null : parsed);
+    }
+
+    public async Task<IReadOnlyList<CaseEvent>> GetHistoryAsync(Caller caller, string name, CancellationToken ct)
+    {
+        caller.Require(Permissions.ReadCases);
+        var c = await FindAuthorisedAsync(caller, name, ct);
+        return await store.HistoryAsync(c.Number, ct);
+    }
+
+    private delegate (CaseEventType Type, string? Text) Change(Case c, Post? post, DateTimeOffset now);
+
+    private async Task<Case> ChangeAsync(Actor actor, string name, string? etag, RequestKey? key, Permissions permission, bool postRequired,
+        Change change, CancellationToken ct, Func<Case, CaseEventType>? followUp = null, bool transferTarget = false)
+    {
+        // Any one of the flags suffices (a transfer is decided by the receiving department or by a supervisor).
+        if ((actor.Caller.Permissions & permission) == 0)
+            actor.Caller.Require(permission);
         var dir = directory.Current;
+        var post = ResolvePost(dir, actor.PostId, postRequired);
+        var current = await FindAuthorisedAsync(actor.Caller, name, ct, transferTarget);
         return await store.UpdateAsync(current.Number, key, c =>
         {
             // Checked again inside the store's transaction: a transfer may have moved the case meanwhile.
-            actor.Caller.RequireDepartment(c.Department);
-            CheckActingPost(dir, actor.PostId, c, minimumLevel?.Invoke(c));
-            return change(c);
+            if (!(transferTarget && c.Status == CaseStatus.TransferProposed && actor.Caller.MayTouch(c.TransferToDepartment!)))
+                actor.Caller.RequireDepartment(c.Department);
+            if (post is not null && post.Department != c.Department && !transferTarget)
+                throw CaseFlowException.Denied($"Post '{post.Id}' belongs to department '{post.Department}', not '{c.Department}'.");
+            CaseStateMachine.CheckEtag(c, etag);
+            var now = time.GetUtcNow();
+            var (type, text) = change(c, post, now);
+            var events = new List<CaseEvent> { Event(c, type, now, actor, text) };
+            if (followUp is not null) events.Add(Event(c, followUp(c), now, actor, null));
+            return events;
         }, ct);
     }
 
-    private async Task<Case> FindAuthorisedAsync(Caller caller, string name, CancellationToken ct)
+    private async Task<Case> FindAuthorisedAsync(Caller caller, string name, CancellationToken ct, bool transferTarget = false)
     {
         if (!CaseNames.TryParse(name, out var department, out var number))
             throw CaseFlowException.Invalid("name", "must be 'departments/{department}/cases/{number}'.");
@@ -157,38 +301,49 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
         var c = await store.FindAsync(number, ct);
         if (c is null)
             throw CaseFlowException.NotFound("Case", name);
-        caller.RequireDepartment(c.Department);
-        if (department != CaseNames.AnyDepartment && department != c.Department)
+        var receiving = c.Status == CaseStatus.TransferProposed && c.TransferToDepartment is { } to && caller.MayTouch(to);
+        if (!(receiving && (transferTarget || department == c.TransferToDepartment)))
+            caller.RequireDepartment(c.Department);
+        if (department != CaseNames.AnyDepartment && department != c.Department && !(receiving && department == c.TransferToDepartment))
             throw new CaseFlowException(ErrorKind.NotFound, "CASE_MOVED",
                 $"Case {number} now belongs to department '{c.Department}'; its name is {c.ResourceName}.",
                 metadata: new Dictionary<string, string> { ["name"] = c.ResourceName });
         return c;
     }
 
-    private static void CheckActingPost(DirectorySnapshot dir, string? postId, Case c, int? minimumLevel)
+    private static Post? ResolvePost(DirectorySnapshot dir, string? postId, bool required)
     {
         if (string.IsNullOrEmpty(postId))
-            return;
-        var post = dir.FindPost(postId);
-        if (post is null)
-            throw CaseFlowException.Invalid("post", $"'{postId}' is not a known post.");
-        if (post.Department != c.Department)
-            throw CaseFlowException.Denied($"Post '{postId}' belongs to department '{post.Department}', not '{c.Department}'.");
-        if (minimumLevel is { } level && post.Level < level)
-            throw CaseFlowException.Denied($"Post '{postId}' is at L{post.Level}; case {c.Number} is at L{level}.");
+            return required ? throw CaseFlowException.Invalid("post", "is required: name the officer post taking this action.") : null;
+        return dir.FindPost(postId) ?? throw CaseFlowException.Invalid("post", $"'{postId}' is not a known post.");
     }
 
-    private static CaseEvent Event(Case c, CaseEventType type, DateTimeOffset now, Actor actor, string? text) => new()
+    private static void RequireText(RequestKey? key, params (string Field, string Value)[] texts)
+    {
+        var errors = new List<FieldViolation>();
+        CaseValidator.CheckRequestId(key?.RequestId, required: false, errors);
+        foreach (var (field, value) in texts)
+        {
+            if (string.IsNullOrWhiteSpace(value)) errors.Add(new(field, "is required."));
+            else CaseValidator.CheckText(field, value, CaseValidator.MaxNoteLength, multiline: true, errors);
+        }
+        if (errors.Count > 0) throw CaseFlowException.Invalid(errors);
+    }
+
+    internal static CaseEvent Event(Case c, CaseEventType type, DateTimeOffset now, Actor? actor, string? text) => new()
     {
         CaseNumber = c.Number,
         Department = c.Department,
         Type = type,
         At = now,
-        ActorSystem = actor.Caller.System,
-        ActorPost = actor.PostId,
+        ActorSystem = actor?.Caller.System ?? WorkflowActor,
+        ActorPost = actor?.PostId,
         Text = text,
         CaseVersion = c.Version,
     };
+
+    /// <summary>The actor recorded for changes the escalation workflow makes.</summary>
+    public const string WorkflowActor = "workflow";
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

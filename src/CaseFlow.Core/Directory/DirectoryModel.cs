@@ -35,3 +35,6 @@ public sealed record Post(
 
     public static bool IsStateLevel(int level) => level >= 3;
 }
+
+/// <summary>A controlled reason for closing a complaint as not actionable (policy matter, sub-judice, ...).</summary>
+public sealed record SpecialCloseReason(string Code, string Name, string NameHi);

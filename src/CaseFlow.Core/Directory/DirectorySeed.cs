@@ -18,14 +18,14 @@ public static class DirectorySeed
         return new DirectorySnapshot(file.State, file.StateHi ?? file.State, file.CaseNumberPrefix ?? "UK",
             file.Districts ?? [], file.Departments ?? [],
             (file.Categories ?? []).Select(c => c with { SubCategories = c.SubCategories ?? [] }),
-            file.Posts ?? []);
+            file.Posts ?? [], file.SpecialCloseReasons ?? []);
     }
 
     public static DirectorySnapshot Load(string path) => Parse(File.ReadAllText(path));
 
     public static string Serialize(DirectorySnapshot d) => JsonSerializer.Serialize(
         new DirectoryFile(d.State, d.StateHi, d.CaseNumberPrefix, d.Districts.ToList(), d.Departments.ToList(),
-            d.Categories.ToList(), d.Posts.ToList()), Options);
+            d.Categories.ToList(), d.Posts.ToList(), d.SpecialCloseReasons.ToList()), Options);
 
     private sealed record DirectoryFile(
         string State,
@@ -34,5 +34,6 @@ public static class DirectorySeed
         List<District>? Districts,
         List<Department>? Departments,
         List<Category>? Categories,
-        List<Post>? Posts);
+        List<Post>? Posts,
+        List<SpecialCloseReason>? SpecialCloseReasons);
 }

@@ -13,8 +13,9 @@ public sealed class DirectorySnapshot
 
     public DirectorySnapshot(string state, string stateHi, string caseNumberPrefix,
         IEnumerable<District> districts, IEnumerable<Department> departments,
-        IEnumerable<Category> categories, IEnumerable<Post> posts)
+        IEnumerable<Category> categories, IEnumerable<Post> posts, IEnumerable<SpecialCloseReason>? specialCloseReasons = null)
     {
+        SpecialCloseReasons = specialCloseReasons?.ToArray() ?? [];
         State = state;
         StateHi = stateHi;
         CaseNumberPrefix = caseNumberPrefix;
@@ -39,6 +40,7 @@ public sealed class DirectorySnapshot
     public IReadOnlyList<Department> Departments { get; }
     public IReadOnlyList<Category> Categories { get; }
     public IReadOnlyList<Post> Posts { get; }
+    public IReadOnlyList<SpecialCloseReason> SpecialCloseReasons { get; }
     public FrozenDictionary<string, District> DistrictsById { get; }
     public FrozenDictionary<string, Department> DepartmentsById { get; }
     public FrozenDictionary<string, Category> CategoriesById { get; }
@@ -54,5 +56,5 @@ public sealed class DirectorySnapshot
 
     public DirectorySnapshot WithPost(Post post) =>
         new(State, StateHi, CaseNumberPrefix, Districts, Departments, Categories,
-            Posts.Where(p => p.Id != post.Id).Append(post));
+            Posts.Where(p => p.Id != post.Id).Append(post), SpecialCloseReasons);
 }

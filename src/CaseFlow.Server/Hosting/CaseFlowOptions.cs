@@ -25,6 +25,10 @@ public sealed class CaseFlowOptions
 
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];
 
+    public ClosureOptions Closure { get; set; } = new();
+
+    public WatchOptions Watch { get; set; } = new();
+
     public string ResolvedSeedDirectory => SeedDirectory ?? Path.Combine(AppContext.BaseDirectory, "seed");
 }
 
@@ -47,6 +51,27 @@ public sealed class DatabaseOptions
 
     /// <summary>The most requests the single writer groups into one transaction.</summary>
     public int MaxWriteBatch { get; set; } = 256;
+}
+
+public sealed class ClosureOptions
+{
+    /// <summary>Closing without the complainant is what the Chief Secretary's orders forbid: off by default.</summary>
+    public bool ForceCloseEnabled { get; set; }
+
+    /// <summary>The share of approved special closes sampled into the review queue (0..1).</summary>
+    public double SpecialCloseReviewShare { get; set; } = 1.0;
+
+    /// <summary>Complaints accepted from one phone number per day (IST); MP's helpline uses 10.</summary>
+    public int MaxComplaintsPerPhonePerDay { get; set; } = 10;
+}
+
+public sealed class WatchOptions
+{
+    /// <summary>A heartbeat goes to an idle watcher this often.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How far back a resume token may reach; older tokens get FAILED_PRECONDITION.</summary>
+    public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromDays(7);
 }
 
 /// <summary>A calling system: its key (stored as a SHA-256 hash), what it may do and which departments.</summary>
@@ -90,6 +115,12 @@ internal sealed class CaseFlowOptionsValidator : IValidateOptions<CaseFlowOption
             if (k.Departments.Count == 0)
                 errors.Add($"{at}:Departments must list department ids or \"*\".");
         }
+        if (o.Closure.SpecialCloseReviewShare is < 0 or > 1)
+            errors.Add($"CaseFlow:Closure:SpecialCloseReviewShare {o.Closure.SpecialCloseReviewShare} must be between 0 and 1.");
+        if (o.Closure.MaxComplaintsPerPhonePerDay < 1)
+            errors.Add("CaseFlow:Closure:MaxComplaintsPerPhonePerDay must be at least 1.");
+        if (o.Watch.HeartbeatInterval <= TimeSpan.Zero)
+            errors.Add("CaseFlow:Watch:HeartbeatInterval must be positive.");
         if (o.ApiKeys.GroupBy(k => k.KeySha256, StringComparer.OrdinalIgnoreCase).Any(g => g.Count() > 1))
             errors.Add("CaseFlow:ApiKeys has two systems with the same key.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -38,8 +38,14 @@ public static class ServerComposition
         services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<EfCaseStore>());
         services.AddSingleton<DirectoryStore>();
         services.AddSingleton<IDirectoryProvider>(sp => sp.GetRequiredService<DirectoryStore>());
+        services.AddSingleton(sp =>
+        {
+            var c = sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Closure;
+            return new ClosurePolicy(c.ForceCloseEnabled, c.SpecialCloseReviewShare, c.MaxComplaintsPerPhonePerDay);
+        });
         services.AddCaseFlowCore();
 
+        services.AddSingleton<CaseEventFeed>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<CaseFlowInterceptor>();
         services.AddGrpc(g =>

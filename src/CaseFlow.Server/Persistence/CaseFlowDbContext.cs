@@ -15,6 +15,7 @@ public abstract class CaseFlowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<CaseNumberSeries> CaseNumberSeries => Set<CaseNumberSeries>();
     public DbSet<DirectoryVersion> DirectoryVersions => Set<DirectoryVersion>();
     public DbSet<PostChange> PostChanges => Set<PostChange>();
+    public DbSet<HabitualComplainant> HabitualComplainants => Set<HabitualComplainant>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CaseFlowDbContext).Assembly);

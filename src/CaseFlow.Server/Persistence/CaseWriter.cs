@@ -28,6 +28,14 @@ public sealed class CaseWriter : BackgroundService
         _log = log;
     }
 
+    private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes at the next commit: watchers wait on this instead of polling the table.</summary>
+    public Task NextCommit => Volatile.Read(ref _committed).Task;
+
+    public void NotifyCommitted() =>
+        Interlocked.Exchange(ref _committed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
     public async Task<Case> SubmitAsync(WriteOp op, CancellationToken ct)
     {
         await _queue.Writer.WriteAsync(op, ct);
@@ -161,6 +169,15 @@ public sealed class WriteBatch(CaseFlowDbContext db)
         _newCases.Add((c, prefix, registered, request));
 
     public void AddEvent(CaseEvent e) => db.CaseEvents.Add(e);
+
+    /// <summary>Complaints from a phone number since a moment, counting those pending in this batch.</summary>
+    public async Task<int> CountComplaintsAsync(string phone, DateTimeOffset since)
+    {
+        var stored = await db.Cases.CountAsync(c => c.ComplainantPhone == phone && c.CreatedAt >= since);
+        return stored + _newCases.Count(n => n.Case.ComplainantPhone == phone && n.Case.CreatedAt >= since);
+    }
+
+    public Task<bool> IsHabitualAsync(string phone) => db.HabitualComplainants.AnyAsync(h => h.Phone == phone);
 
     /// <summary>
     /// Numbers are reserved inside the batch's transaction, so they are gap-free and, on PostgreSQL, the

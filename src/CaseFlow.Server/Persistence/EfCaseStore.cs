@@ -7,11 +7,17 @@ namespace CaseFlow.Server.Persistence;
 /// <summary>Cases in EF Core: writes through the grouped <see cref="CaseWriter"/>, reads on their own contexts.</summary>
 public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : ICaseStore
 {
-    public Task<Case> CreateAsync(Case draft, string numberPrefix, RequestKey? key, CaseEvent registered, CancellationToken ct) =>
-        writer.SubmitAsync(new CreateOp(draft, numberPrefix, key, registered), ct);
+    public Task<Case> CreateAsync(Case draft, string numberPrefix, RequestKey? key, CaseEvent registered, ComplaintCap cap, CancellationToken ct) =>
+        writer.SubmitAsync(new CreateOp(draft, numberPrefix, key, registered, cap), ct);
 
-    public Task<Case> UpdateAsync(string number, RequestKey? key, Func<Case, CaseEvent> change, CancellationToken ct) =>
+    public Task<Case> UpdateAsync(string number, RequestKey? key, Func<Case, IReadOnlyList<CaseEvent>> change, CancellationToken ct) =>
         writer.SubmitAsync(new UpdateOp(number, key, change), ct);
+
+    public async Task<IReadOnlyList<CaseEvent>> HistoryAsync(string number, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        return await db.CaseEvents.Where(e => e.CaseNumber == number).OrderBy(e => e.Id).ToListAsync(ct);
+    }
 
     public async Task<Case?> FindAsync(string number, CancellationToken ct)
     {
@@ -35,6 +41,7 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
         if (q.Category is not null) cases = cases.Where(c => c.Category == q.Category);
         if (q.CreatedAfter is not null) cases = cases.Where(c => c.CreatedAt >= q.CreatedAfter);
         if (q.CreatedBefore is not null) cases = cases.Where(c => c.CreatedAt < q.CreatedBefore);
+        if (q.ReviewPendingOnly) cases = cases.Where(c => c.SpecialCloseReview == SpecialCloseReview.Pending);
         // One extra row tells whether another page exists without a COUNT over the table.
         var page = await cases.OrderBy(c => c.Id).Take(q.PageSize + 1).ToListAsync(ct);
         var more = page.Count > q.PageSize;
@@ -42,7 +49,60 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
         return new CasePage(page, more ? page[^1].Id : null);
     }
 
-    private sealed class CreateOp(Case draft, string prefix, RequestKey? key, CaseEvent registered) : WriteOp
+    public async Task<IReadOnlyList<CaseEvent>> EventsAfterAsync(EventQuery q, long afterId, int max, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var events = db.CaseEvents.Where(e => e.Id > afterId);
+        if (q.Department is not null) events = events.Where(e => e.Department == q.Department);
+        if (q.AllowedDepartments is not null)
+        {
+            var allowed = q.AllowedDepartments.ToArray();
+            events = events.Where(e => allowed.Contains(e.Department));
+        }
+        if (q.Types is not null)
+        {
+            var types = q.Types.ToArray();
+            events = events.Where(e => types.Contains(e.Type));
+        }
+        return await events.OrderBy(e => e.Id).Take(max).ToListAsync(ct);
+    }
+
+    public async Task<CaseEvent?> FindEventAsync(long id, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        return await db.CaseEvents.FirstOrDefaultAsync(e => e.Id == id, ct);
+    }
+
+    public async Task<long> LatestEventIdAsync(CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        return await db.CaseEvents.OrderByDescending(e => e.Id).Select(e => e.Id).FirstOrDefaultAsync(ct);
+    }
+
+    public async Task<int> FlagHabitualAsync(string phone, string reason, string flaggedBy, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (!await db.HabitualComplainants.AnyAsync(h => h.Phone == phone, ct))
+            db.HabitualComplainants.Add(new HabitualComplainant { Phone = phone, Reason = reason, FlaggedBy = flaggedBy, At = now });
+        var cases = await db.Cases.AsTracking().Where(c => c.ComplainantPhone == phone && !c.Habitual).ToListAsync(ct);
+        foreach (var c in cases)
+        {
+            CaseStateMachine.MarkHabitual(c, now);
+            db.CaseEvents.Add(new CaseEvent
+            {
+                CaseNumber = c.Number, Department = c.Department, Type = CaseEventType.FlaggedHabitual, At = now,
+                ActorSystem = flaggedBy, Text = reason, CaseVersion = c.Version,
+            });
+        }
+        // A concurrent change to one of these cases fails this commit on its version (the caller may retry), never lost.
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        writer.NotifyCommitted();
+        return cases.Count;
+    }
+
+    private sealed class CreateOp(Case draft, string prefix, RequestKey? key, CaseEvent registered, ComplaintCap cap) : WriteOp
     {
         public override async Task<Func<Case>> ApplyAsync(WriteBatch batch)
         {
@@ -55,13 +115,19 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
                                ?? throw new InvalidOperationException($"Request {key.RequestId} points at missing case {seen.CaseNumber}.");
                 return () => original;
             }
+            var sameDay = await batch.CountComplaintsAsync(draft.ComplainantPhone, cap.DayStart);
+            if (sameDay >= cap.MaxPerDay)
+                throw new CaseFlowException(ErrorKind.ResourceExhausted, "DAILY_COMPLAINT_CAP",
+                    $"This phone number has already registered {sameDay} complaints today; at most {cap.MaxPerDay} a day are accepted from one number. Please add to an existing complaint instead.",
+                    metadata: new Dictionary<string, string> { ["limit"] = cap.MaxPerDay.ToString() });
+            draft.Habitual = await batch.IsHabitualAsync(draft.ComplainantPhone);
             var request = key is null ? null : batch.Remember(key, "", draft.CreatedAt);
             batch.AddNewCase(draft, prefix, registered, request);
             return () => draft;
         }
     }
 
-    private sealed class UpdateOp(string number, RequestKey? key, Func<Case, CaseEvent> change) : WriteOp
+    private sealed class UpdateOp(string number, RequestKey? key, Func<Case, IReadOnlyList<CaseEvent>> change) : WriteOp
     {
         public override async Task<Func<Case>> ApplyAsync(WriteBatch batch)
         {
@@ -71,9 +137,9 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
                 CheckSameRequest(seen, key);
                 return () => c;
             }
-            var e = change(c);
-            batch.AddEvent(e);
-            if (key is not null) batch.Remember(key, c.Number, e.At);
+            var events = change(c);
+            foreach (var e in events) batch.AddEvent(e);
+            if (key is not null) batch.Remember(key, c.Number, events[0].At);
             return () => c;
         }
     }

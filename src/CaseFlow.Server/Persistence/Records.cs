@@ -47,3 +47,12 @@ public sealed class PostChange
     public string Reason { get; set; } = "";
     public string? RequestId { get; set; }
 }
+
+/// <summary>A phone number the nodal agency flagged: its complaints are worked but kept out of rankings.</summary>
+public sealed class HabitualComplainant
+{
+    public string Phone { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public string FlaggedBy { get; set; } = "";
+    public DateTimeOffset At { get; set; }
+}

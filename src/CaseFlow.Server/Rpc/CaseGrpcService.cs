@@ -12,7 +12,7 @@ using DomainCaseService = CaseFlow.Core.Cases.CaseService;
 namespace CaseFlow.Server.Rpc;
 
 /// <summary>Thin adapter: request → one CaseService call → response.</summary>
-public sealed class CaseGrpcService(DomainCaseService cases, IDirectoryProvider directory) : Api.V1.CaseService.CaseServiceBase
+public sealed partial class CaseGrpcService(DomainCaseService cases, IDirectoryProvider directory, CaseEventFeed feed) : Api.V1.CaseService.CaseServiceBase
 {
     public override async Task<ApiCase> CreateCase(CreateCaseRequest request, ServerCallContext context)
     {
@@ -119,7 +119,28 @@ public sealed class CaseGrpcService(DomainCaseService cases, IDirectoryProvider 
             CreatedBy = c.CreatedBy,
             Etag = c.Etag,
             PersonalDataMasked = !personal,
+            ReopenCount = c.ReopenCount,
+            Habitual = c.Habitual,
+            ChiefSecretaryReview = c.ChiefSecretaryReview,
+            WarningTime = ToTimestamp(c.WarnedAt),
+            ResolveTime = ToTimestamp(c.ResolvedAt),
+            CloseTime = ToTimestamp(c.ClosedAt),
+            WorkflowInstance = c.WorkflowInstanceId ?? "",
         };
+        if (c.FeedbackAt is not null || c.FeedbackUnanswered)
+            proto.Feedback = new Feedback
+            {
+                Satisfied = c.Satisfied ?? false, Rating = c.FeedbackRating ?? 0, CreateTime = ToTimestamp(c.FeedbackAt), Unanswered = c.FeedbackUnanswered,
+            };
+        if (c.SpecialCloseProposedAt is not null)
+            proto.SpecialClose = new SpecialClose
+            {
+                Reason = c.SpecialCloseReason ?? "", Text = c.SpecialCloseText ?? "", ProposedBy = PostName(c.Department, c.SpecialCloseProposedBy),
+                ProposeTime = ToTimestamp(c.SpecialCloseProposedAt), ApprovedBy = PostName(c.Department, c.SpecialCloseApprovedBy),
+                Review = (ReviewState)c.SpecialCloseReview,
+            };
+        if (c.TransferToDepartment is not null)
+            proto.Transfer = new Transfer { ToDepartment = c.TransferToDepartment, Reason = c.TransferReason ?? "", ProposedBy = PostName(c.Department, c.TransferProposedBy) };
         proto.Attachments.AddRange(c.Attachments.Select(a => new Api.V1.Attachment { Uri = a.Uri, FileName = a.FileName, ContentType = a.ContentType }));
         if (c.InterimReplyText is not null)
             proto.InterimReply = new InterimReply
@@ -130,6 +151,8 @@ public sealed class CaseGrpcService(DomainCaseService cases, IDirectoryProvider 
             };
         return proto;
     }
+
+    private static string PostName(string department, string? post) => post is null ? "" : $"departments/{department}/posts/{post}";
 
     private static string? Empty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }

@@ -54,6 +54,16 @@ public sealed class DirectoryGrpcService(DirectoryStore directory) : DirectorySe
         return Task.FromResult(response);
     }
 
+    public override Task<ListSpecialCloseReasonsResponse> ListSpecialCloseReasons(ListSpecialCloseReasonsRequest request, ServerCallContext context)
+    {
+        var response = new ListSpecialCloseReasonsResponse();
+        response.Reasons.AddRange(directory.Current.SpecialCloseReasons.Select(r => new Api.V1.SpecialCloseReason
+        {
+            Code = r.Code, DisplayName = r.Name, DisplayNameHi = r.NameHi,
+        }));
+        return Task.FromResult(response);
+    }
+
     public override Task<EscalationChain> GetEscalationChain(GetEscalationChainRequest request, ServerCallContext context)
     {
         var dir = directory.Current;

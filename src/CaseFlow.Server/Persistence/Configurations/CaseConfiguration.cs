@@ -24,6 +24,13 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.Property(c => c.CreatedBy).HasMaxLength(64);
         b.Property(c => c.PreferredLanguage).HasMaxLength(8);
         b.Property(c => c.Version).IsConcurrencyToken();
+        b.Property(c => c.SpecialCloseReview).HasConversion<string>().HasMaxLength(16);
+        b.Property(c => c.StatusBeforeProposal).HasConversion<string>().HasMaxLength(32);
+        b.Property(c => c.SpecialCloseReason).HasMaxLength(64);
+        b.Property(c => c.TransferToDepartment).HasMaxLength(64);
+        b.Property(c => c.WorkflowInstanceId).HasMaxLength(64);
+        // The review queue: approved special closes awaiting a reviewer.
+        b.HasIndex(c => new { c.SpecialCloseReview, c.Id });
         b.Property(c => c.Attachments).HasConversion(
                 v => JsonSerializer.Serialize(v, JsonSerializerOptions.Web),
                 v => JsonSerializer.Deserialize<List<Attachment>>(v, JsonSerializerOptions.Web) ?? new List<Attachment>())
@@ -103,5 +110,16 @@ internal sealed class PostChangeConfiguration : IEntityTypeConfiguration<PostCha
         b.Property(p => p.ChangedBy).HasMaxLength(64);
         b.Property(p => p.RequestId).HasMaxLength(128);
         b.HasIndex(p => new { p.Department, p.Id });
+    }
+}
+
+internal sealed class HabitualComplainantConfiguration : IEntityTypeConfiguration<HabitualComplainant>
+{
+    public void Configure(EntityTypeBuilder<HabitualComplainant> b)
+    {
+        b.ToTable("HabitualComplainants");
+        b.HasKey(h => h.Phone);
+        b.Property(h => h.Phone).HasMaxLength(16);
+        b.Property(h => h.FlaggedBy).HasMaxLength(64);
     }
 }

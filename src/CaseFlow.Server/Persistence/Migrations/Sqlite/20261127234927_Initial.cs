@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -73,6 +74,29 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
                     InterimReplyExpectedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     InterimReplyAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    LastActionAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResolvedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ReopenCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    Satisfied = table.Column<bool>(type: "INTEGER", nullable: true),
+                    FeedbackRating = table.Column<int>(type: "INTEGER", nullable: true),
+                    FeedbackAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FeedbackUnanswered = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SpecialCloseReason = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    SpecialCloseText = table.Column<string>(type: "TEXT", nullable: true),
+                    SpecialCloseProposedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    SpecialCloseProposedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SpecialCloseApprovedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    SpecialCloseReview = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    TransferToDepartment = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    TransferReason = table.Column<string>(type: "TEXT", nullable: true),
+                    TransferProposedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    PausedRemaining = table.Column<TimeSpan>(type: "TEXT", nullable: true),
+                    StatusBeforeProposal = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Habitual = table.Column<bool>(type: "INTEGER", nullable: false),
+                    WarnedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ChiefSecretaryReview = table.Column<bool>(type: "INTEGER", nullable: false),
+                    WorkflowInstanceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -93,6 +117,20 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_DirectoryVersions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "HabitualComplainants",
+                columns: table => new
+                {
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", nullable: false),
+                    FlaggedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HabitualComplainants", x => x.Phone);
                 });
 
             migrationBuilder.CreateTable(
@@ -172,6 +210,11 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Cases_SpecialCloseReview_Id",
+                table: "Cases",
+                columns: new[] { "SpecialCloseReview", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PostChanges_Department_Id",
                 table: "PostChanges",
                 columns: new[] { "Department", "Id" });
@@ -191,6 +234,9 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "DirectoryVersions");
+
+            migrationBuilder.DropTable(
+                name: "HabitualComplainants");
 
             migrationBuilder.DropTable(
                 name: "PostChanges");
