@@ -16,6 +16,10 @@ public sealed class WorkflowDefinition
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
 
     private readonly JsonObject _tree;
+
+    // A parsed JsonObject materialises its children lazily on first read, which is not thread-safe;
+    // definitions are shared by every instance of a version, so reads of the tree are serialised.
+    private readonly Lock _treeLock = new();
     private readonly byte[]? _originalBytes;
 
     private WorkflowDefinition(JsonObject tree, JsonFormat format, byte[]? originalBytes)
@@ -137,14 +141,22 @@ public sealed class WorkflowDefinition
     }
 
     /// <summary>Writes the tree with the writer, ignoring any cached original bytes.</summary>
-    public byte[] Reserialize() => ElsaJsonWriter.Write(_tree, Format);
+    public byte[] Reserialize()
+    {
+        lock (_treeLock)
+            return ElsaJsonWriter.Write(_tree, Format);
+    }
 
-    public JsonObject ToJsonObject() => (JsonObject)_tree.DeepClone();
+    public JsonObject ToJsonObject()
+    {
+        lock (_treeLock)
+            return (JsonObject)_tree.DeepClone();
+    }
 
     /// <summary>Applies an edit to a copy of the document; the result is written in the current Elsa shape.</summary>
     public WorkflowDefinition Edit(Action<JsonObject> edit)
     {
-        var copy = (JsonObject)_tree.DeepClone();
+        var copy = ToJsonObject();
         edit(copy);
         return new WorkflowDefinition(Normalize(copy), Format with { ByteOrderMark = false }, null);
     }

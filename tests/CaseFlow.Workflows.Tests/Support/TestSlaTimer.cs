@@ -3,27 +3,6 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Tests.Support;
 
-/// <summary>A stand-in for Core's calendar: only weekends are off.</summary>
-public interface IWorkingCalendar
-{
-    DateTimeOffset AddWorkingDays(DateTimeOffset from, int days);
-}
-
-public sealed class WeekdayCalendar : IWorkingCalendar
-{
-    public DateTimeOffset AddWorkingDays(DateTimeOffset from, int days)
-    {
-        var at = from;
-        while (days > 0)
-        {
-            at = at.AddDays(1);
-            if (at.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))
-                days--;
-        }
-        return at;
-    }
-}
-
 public sealed record SlaWarning(string InstanceId, string? CorrelationId, DateTimeOffset At);
 
 /// <summary>Shaped like the domain project's SlaTimer: a computed due time from a service, a warning timer
@@ -51,23 +30,5 @@ public sealed class TestSlaTimer : Activity
         else
             context.Complete("Breached");
         return ValueTask.CompletedTask;
-    }
-}
-
-public sealed class FlakySwitch
-{
-    public bool Broken { get; set; } = true;
-}
-
-[Activity("CaseFlow", "Flaky", Category = "Test")]
-[Outcomes(Done)]
-public sealed class Flaky : Activity
-{
-    public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
-    {
-        await Task.Yield();
-        if (context.GetRequiredService<FlakySwitch>().Broken)
-            throw new InvalidOperationException("the notification gateway is down");
-        context.Complete(Done);
     }
 }
