@@ -1,0 +1,45 @@
+namespace CaseFlow.Workflows.Runtime;
+
+/// <summary>
+/// The loop a host's background service runs: fire what is due, then sleep until the next due time or
+/// the poll interval, whichever is sooner. Sleeping uses the injected <see cref="TimeProvider"/>, so a fake
+/// clock drives it. The poll interval bounds how late a timer created by another process (which this
+/// one cannot see coming) may fire.
+/// </summary>
+public sealed class WorkflowTimerPump(WorkflowEngine engine, Persistence.IBookmarkStore bookmarks, TimeProvider time)
+{
+    private long _fired;
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public int BatchSize { get; init; } = 100;
+
+    /// <summary>Timers fired so far (for health endpoints).</summary>
+    public long Fired => Interlocked.Read(ref _fired);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var sleep = await RunOnceAsync(cancellationToken);
+            try
+            {
+                await Task.Delay(sleep, time, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Fires everything due now and returns how long to sleep before the next round.</summary>
+    public async Task<TimeSpan> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Add(ref _fired, await engine.FireAllDueTimersAsync(BatchSize, cancellationToken));
+        var now = time.GetUtcNow();
+        var next = await bookmarks.NextDueAtAsync(cancellationToken);
+        var sleep = next is { } due && due - now < PollInterval ? due - now : PollInterval;
+        // Rows still due here are leased by another engine: wait a poll rather than spin on them.
+        return sleep <= TimeSpan.Zero ? PollInterval : sleep;
+    }
+}
