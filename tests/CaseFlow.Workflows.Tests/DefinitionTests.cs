@@ -179,6 +179,10 @@ public class DefinitionTests
         Assert.That(System.Text.Encoding.UTF8.GetString(await h.Definitions.ExportAsync(w1.Definition.DefinitionId)),
             Is.EqualTo(System.Text.Encoding.UTF8.GetString(workflow1)), "version 1, latest, unpublished: nothing to stamp, the bytes are the file's");
 
+        var timer = await File.ReadAllBytesAsync(Paths.Sample("timer-workflow.json"));
+        var t = await h.Definitions.ImportAsync(timer);
+        Assert.That(await h.Definitions.ExportAsync(t.Definition.DefinitionId), Is.EqualTo(timer), "the byte-order mark survives the store");
+
         await h.Definitions.PublishAsync(w1.Definition.DefinitionId);
         var stamped = WorkflowDefinition.Parse(await h.Definitions.ExportAsync(w1.Definition.DefinitionId));
         Assert.That(stamped.IsPublished, Is.True);

@@ -49,7 +49,8 @@ public sealed class WorkflowDefinitionService
         {
             var now = _time.GetUtcNow();
             var latest = await _store.GetLatestAsync(definition.DefinitionId, cancellationToken);
-            var json = definition.ToJson();
+            // Decoded whole, so a byte-order mark survives as U+FEFF and an import exports the same bytes.
+            var json = System.Text.Encoding.UTF8.GetString(definition.ToUtf8Bytes());
             StoredDefinition saved;
             if (latest is null)
             {
