@@ -20,7 +20,7 @@ public sealed class CaseServiceTests
     public void SetUp()
     {
         _store = new MemoryStore();
-        _service = new CaseService(_store, new FixedDirectory(TestDirectory.Seed()), _time);
+        _service = new CaseService(_store, new FixedDirectory(TestDirectory.Seed()), new ClosurePolicy(), _time);
     }
 
     [Test]
@@ -98,7 +98,7 @@ public sealed class CaseServiceTests
         public Dictionary<string, Case> Cases { get; } = new();
         private int _next;
 
-        public Task<Case> CreateAsync(Case draft, string numberPrefix, RequestKey? key, CaseEvent registered, CancellationToken ct)
+        public Task<Case> CreateAsync(Case draft, string numberPrefix, RequestKey? key, CaseEvent registered, ComplaintCap cap, CancellationToken ct)
         {
             draft.Number = $"{numberPrefix}-{++_next:D6}";
             Cases[draft.Number] = draft;
@@ -109,7 +109,18 @@ public sealed class CaseServiceTests
 
         public Task<CasePage> ListAsync(CaseQuery query, CancellationToken ct) => Task.FromResult(new CasePage(Cases.Values.ToList(), null));
 
-        public Task<Case> UpdateAsync(string number, RequestKey? key, Func<Case, CaseEvent> change, CancellationToken ct)
+        public Task<IReadOnlyList<CaseEvent>> EventsAfterAsync(EventQuery query, long afterId, int max, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyList<CaseEvent>>([]);
+
+        public Task<CaseEvent?> FindEventAsync(long id, CancellationToken ct) => Task.FromResult<CaseEvent?>(null);
+
+        public Task<long> LatestEventIdAsync(CancellationToken ct) => Task.FromResult(0L);
+
+        public Task<int> FlagHabitualAsync(string phone, string reason, string flaggedBy, DateTimeOffset now, CancellationToken ct) => Task.FromResult(0);
+
+        public Task<IReadOnlyList<CaseEvent>> HistoryAsync(string number, CancellationToken ct) => Task.FromResult<IReadOnlyList<CaseEvent>>([]);
+
+        public Task<Case> UpdateAsync(string number, RequestKey? key, Func<Case, IReadOnlyList<CaseEvent>> change, CancellationToken ct)
         {
             var c = Cases[number];
             change(c);

@@ -26,6 +26,7 @@ public sealed class CaseFlowHost : IAsyncDisposable
 
     private readonly Action<IServiceCollection>? _configureServices;
     private WebApplication? _app;
+    private IReadOnlyDictionary<string, string?>? _extraSettings;
     private GrpcChannel? _channel;
 
     private CaseFlowHost(string dataDirectory, Action<IServiceCollection>? configureServices)
@@ -40,9 +41,10 @@ public sealed class CaseFlowHost : IAsyncDisposable
     public IServiceProvider Services => _app!.Services;
     public GrpcChannel Channel => _channel!;
 
-    public static async Task<CaseFlowHost> StartAsync(Action<IServiceCollection>? configureServices = null, string? dataDirectory = null)
+    public static async Task<CaseFlowHost> StartAsync(Action<IServiceCollection>? configureServices = null, string? dataDirectory = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var host = new CaseFlowHost(dataDirectory ?? Directory.CreateTempSubdirectory("caseflow-test-").FullName, configureServices);
+        var host = new CaseFlowHost(dataDirectory ?? Directory.CreateTempSubdirectory("caseflow-test-").FullName, configureServices) { _extraSettings = settings };
         await host.StartCoreAsync();
         return host;
     }
@@ -60,10 +62,10 @@ public sealed class CaseFlowHost : IAsyncDisposable
         var keys = new (string System, string Key, string Permissions, string Departments)[]
         {
             ("helpline-portal", PortalKey, "CreateCases,ReadCases,ReadPersonalData", "*"),
-            ("call-centre", CallCentreKey, "CreateCases,ReadCases", "*"),
+            ("call-centre", CallCentreKey, "CreateCases,ReadCases,RecordFeedback", "*"),
             ("energy-mis", EnergyKey, "ReadCases,ActOnCases", "energy"),
             ("water-mis", WaterKey, "ReadCases,ActOnCases,ReadPersonalData", "drinking-water"),
-            ("itda-admin", AdminKey, "ReadCases,AdministerDirectory,AdministerWorkflows", "*"),
+            ("itda-admin", AdminKey, "ReadCases,AdministerDirectory,AdministerWorkflows,Supervise", "*"),
             ("auditor", ReadOnlyKey, "ReadCases", "*"),
             ("state-mis", StateMisKey, "ReadCases,ActOnCases", "*"),
         };
@@ -95,6 +97,7 @@ public sealed class CaseFlowHost : IAsyncDisposable
         // The content root is the data folder, so no appsettings.json is picked up: the test states all settings.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = DataDirectory, EnvironmentName = "Test" });
         builder.Configuration.AddInMemoryCollection(Settings(DataDirectory, GrpcPort, HttpPort));
+        if (_extraSettings is not null) builder.Configuration.AddInMemoryCollection(_extraSettings);
         builder.AddCaseFlowServer();
         _configureServices?.Invoke(builder.Services);
         _app = builder.Build();
