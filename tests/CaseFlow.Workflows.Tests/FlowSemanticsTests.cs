@@ -172,6 +172,26 @@ public class FlowSemanticsTests
     }
 
     [Test]
+    public async Task With_a_lifetime_an_unclaimed_event_expires_instead_of_waiting_forever()
+    {
+        var h = new Harness();
+        var engine = new WorkflowEngine(h.Registry, h.Definitions, h.Store, h.Store, h.Store, h.Time, h.Services,
+            new WorkflowEngineOptions { StimulusLifetime = TimeSpan.FromDays(7) });
+        var id = await h.PublishAsync(Definition("expiring",
+            [Start(), Delay("First", "8.00:00:00"), Event("Wait", "resolved"), WriteLine("Done", "resolved")],
+            [Connect("Start1", "First"), Connect("First", "Wait"), Connect("Wait", "Done")]));
+        var instance = await engine.StartAsync(id, "late");
+        Assert.That((await engine.PublishEventAsync("resolved", "late")).StoredAsPending, Is.True);
+
+        h.Time.Advance(TimeSpan.FromDays(8));
+        Assert.That(await engine.FireDueTimersAsync(), Is.EqualTo(1));
+        Assert.That((await engine.GetAsync(instance.Id))!.Status, Is.EqualTo(WorkflowStatus.Suspended), "the 8-day-old event had expired");
+        Assert.That(await engine.PurgeExpiredStimuliAsync(), Is.EqualTo(1));
+        Assert.That(h.Store.StimulusCount, Is.EqualTo(0));
+        Assert.That(h.Sink.Lines, Is.Empty);
+    }
+
+    [Test]
     public async Task An_event_is_matched_by_correlation_id_and_others_are_untouched()
     {
         var h = new Harness();

@@ -10,4 +10,7 @@ public interface IStimulusStore
 
     /// <summary>Oldest first.</summary>
     ValueTask<IReadOnlyList<Stimulus>> FindAsync(string eventName, string? correlationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes stimuli whose <c>ExpiresAt</c> has passed; returns how many.</summary>
+    ValueTask<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
 }

@@ -210,6 +210,26 @@ public sealed class InMemoryWorkflowStore : IWorkflowInstanceStore, IBookmarkSto
         }
     }
 
+    public ValueTask<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var expired = _stimuli.Values.Where(s => s.ExpiresAt is { } at && at <= now).Select(s => s.Id).ToList();
+            foreach (var id in expired)
+                _stimuli.Remove(id);
+            return ValueTask.FromResult(expired.Count);
+        }
+    }
+
+    public int StimulusCount
+    {
+        get
+        {
+            lock (_lock)
+                return _stimuli.Count;
+        }
+    }
+
     private void AddBookmark(Bookmark b)
     {
         _bookmarks[b.Id] = new BookmarkRow(b);

@@ -80,7 +80,8 @@ public sealed class WorkflowEngine
         if (resumed.Count > 0)
             return new EventDelivery(resumed, false);
 
-        var stimulus = new Stimulus(NewId(), eventName, correlationId, payloadNode?.ToJsonString(), _time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        var stimulus = new Stimulus(NewId(), eventName, correlationId, payloadNode?.ToJsonString(), now, now + _options.StimulusLifetime);
         await _stimuli.AddAsync(stimulus, cancellationToken);
         // A bookmark committed between our lookup and the insert did not see the stimulus; look again.
         foreach (var bookmark in await _bookmarks.FindEventBookmarksAsync(eventName, correlationId, cancellationToken))
@@ -126,6 +127,10 @@ public sealed class WorkflowEngine
                 return total;
         }
     }
+
+    /// <summary>Deletes stored events past their lifetime (see <see cref="WorkflowEngineOptions.StimulusLifetime"/>).</summary>
+    public async Task<int> PurgeExpiredStimuliAsync(CancellationToken cancellationToken = default) =>
+        await _stimuli.DeleteExpiredAsync(_time.GetUtcNow(), cancellationToken);
 
     public async Task<WorkflowInstance?> GetAsync(string instanceId, CancellationToken cancellationToken = default)
     {
@@ -277,7 +282,9 @@ public sealed class WorkflowEngine
             var delivered = false;
             foreach (var b in existingWaits.Concat(run.AddedBookmarks).Where(b => b.Kind == BookmarkKind.Event && checkedIds.Add(b.Id) && run.IsPending(b)).ToList())
             {
-                var stimulus = (await _stimuli.FindAsync(b.EventName!, b.CorrelationId, cancellationToken)).FirstOrDefault(s => !consumed.Contains(s.Id));
+                var now = _time.GetUtcNow();
+                var stimulus = (await _stimuli.FindAsync(b.EventName!, b.CorrelationId, cancellationToken))
+                    .FirstOrDefault(s => !consumed.Contains(s.Id) && !(s.ExpiresAt <= now));
                 if (stimulus is null)
                     continue;
                 consumed.Add(stimulus.Id);
@@ -312,7 +319,8 @@ public sealed class WorkflowEngine
         // A stimulus stored while this step ran did not see its bookmark, and the step did not see the stimulus.
         foreach (var b in step.Added.Where(b => b.Kind == BookmarkKind.Event))
         {
-            var stimulus = (await _stimuli.FindAsync(b.EventName!, b.CorrelationId, cancellationToken)).FirstOrDefault();
+            var now = _time.GetUtcNow();
+            var stimulus = (await _stimuli.FindAsync(b.EventName!, b.CorrelationId, cancellationToken)).FirstOrDefault(s => !(s.ExpiresAt <= now));
             if (stimulus is null)
                 continue;
             var payload = stimulus.PayloadJson is null ? null : JsonNode.Parse(stimulus.PayloadJson);

@@ -10,4 +10,9 @@ public sealed class WorkflowEngineOptions
 
     /// <summary>Reload-and-retry attempts when a commit meets a concurrent change to the same instance.</summary>
     public int MaxCommitAttempts { get; set; } = 5;
+
+    /// <summary>How long an event nobody waited for is kept for a bookmark that may still appear. Null keeps
+    /// it until delivered; set it when events also arrive for instances that have finished (a case resolved
+    /// after its workflow ended), or those events accumulate.</summary>
+    public TimeSpan? StimulusLifetime { get; set; }
 }
