@@ -16,6 +16,7 @@ public abstract class CaseFlowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<DirectoryVersion> DirectoryVersions => Set<DirectoryVersion>();
     public DbSet<PostChange> PostChanges => Set<PostChange>();
     public DbSet<HabitualComplainant> HabitualComplainants => Set<HabitualComplainant>();
+    public DbSet<CalendarVersion> CalendarVersions => Set<CalendarVersion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CaseFlowDbContext).Assembly);

@@ -56,3 +56,13 @@ public sealed class HabitualComplainant
     public string FlaggedBy { get; set; } = "";
     public DateTimeOffset At { get; set; }
 }
+
+/// <summary>A working-day calendar (weekly offs, holidays) as a versioned document, like the directory.</summary>
+public sealed class CalendarVersion
+{
+    public long Id { get; set; }
+    public string CalendarId { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public string Json { get; set; } = "";
+}

@@ -123,3 +123,15 @@ internal sealed class HabitualComplainantConfiguration : IEntityTypeConfiguratio
         b.Property(h => h.FlaggedBy).HasMaxLength(64);
     }
 }
+
+internal sealed class CalendarVersionConfiguration : IEntityTypeConfiguration<CalendarVersion>
+{
+    public void Configure(EntityTypeBuilder<CalendarVersion> b)
+    {
+        b.ToTable("CalendarVersions");
+        b.HasKey(v => v.Id);
+        b.Property(v => v.CalendarId).HasMaxLength(64);
+        b.Property(v => v.CreatedBy).HasMaxLength(64);
+        b.HasIndex(v => new { v.CalendarId, v.Id });
+    }
+}
