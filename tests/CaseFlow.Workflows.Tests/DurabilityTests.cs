@@ -129,6 +129,38 @@ public class DurabilityTests
     }
 
     [Test]
+    public async Task A_batch_commit_applies_each_commit_on_its_own()
+    {
+        var h = new Harness();
+        var id = await PublishDelayFlowAsync(h);
+        var a = (await h.Store.GetAsync((await h.Engine.StartAsync(id, "a")).Id))!;
+        var b = (await h.Store.GetAsync((await h.Engine.StartAsync(id, "b")).Id))!;
+        var c = (await h.Store.GetAsync((await h.Engine.StartAsync(id, "c")).Id))!;
+        WorkflowCommit Rename(InstanceRecord r, long expected) => new(r with { Name = "renamed", Version = expected + 1 }, expected, [], [], [], [], [], []);
+
+        var results = await ((IWorkflowInstanceStore)h.Store).CommitBatchAsync([Rename(a, a.Version), Rename(b, b.Version + 7), Rename(c, c.Version)]);
+        Assert.That(results.Select(r => r.Committed), Is.EqualTo(new[] { true, false, true }));
+        var names = await ((IWorkflowInstanceStore)h.Store).GetManyAsync([a.Id, b.Id, c.Id, "missing"]);
+        Assert.That(names.Values.Select(r => r.Name), Is.EqualTo(new string?[] { "renamed", null, "renamed" }));
+        Assert.That(names.ContainsKey("missing"), Is.False);
+    }
+
+    [Test]
+    public async Task Two_due_timers_of_one_instance_in_one_sweep_are_both_delivered_in_order()
+    {
+        var h = new Harness(r => r.Register<TestSlaTimer>(), s => s.Add<IWorkingCalendar>(new WeekdayCalendar()));
+        var warnings = new List<SlaWarning>();
+        h.Store.OnCommitted = commit => warnings.AddRange(commit.DomainEffects.OfType<SlaWarning>());
+        var id = await h.PublishAsync(Definition("sla2",
+            [Start(), Activity("Sla", "CaseFlow.SlaTimer", ("workingDays", "Int32", "Literal", "1")), WriteLine("Escalate", "escalate")],
+            [Connect("Start1", "Sla"), Connect("Sla", "Escalate", "Breached")]));
+        await h.Engine.StartAsync(id, "both");
+        Assert.That(await h.AdvanceAsync(TimeSpan.FromDays(30)), Is.EqualTo(2), "warning and breach were both overdue");
+        Assert.That(warnings, Has.Count.EqualTo(1));
+        Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "escalate" }));
+    }
+
+    [Test]
     public async Task A_throwing_activity_records_an_incident_faults_the_instance_and_retry_reruns_it()
     {
         var flaky = new FlakySwitch();

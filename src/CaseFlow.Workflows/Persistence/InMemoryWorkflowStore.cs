@@ -48,42 +48,63 @@ public sealed class InMemoryWorkflowStore : IWorkflowInstanceStore, IBookmarkSto
     public ValueTask<CommitResult> CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken = default)
     {
         lock (_lock)
-        {
-            var current = _instances.GetValueOrDefault(commit.Instance.Id);
-            if (commit.ExpectedVersion == 0 && current is not null)
-                return ValueTask.FromResult(CommitResult.Conflict($"Instance {commit.Instance.Id} already exists."));
-            if (commit.ExpectedVersion != 0 && current?.Version != commit.ExpectedVersion)
-                return ValueTask.FromResult(CommitResult.Conflict(
-                    $"Instance {commit.Instance.Id} is at version {current?.Version.ToString() ?? "none"}, the commit expected {commit.ExpectedVersion}."));
-            foreach (var id in commit.RemovedBookmarkIds)
-                if (!_bookmarks.ContainsKey(id))
-                    return ValueTask.FromResult(CommitResult.Conflict($"Bookmark {id} was already consumed."));
-            foreach (var id in commit.ConsumedStimulusIds)
-                if (!_stimuli.ContainsKey(id))
-                    return ValueTask.FromResult(CommitResult.Conflict($"Stimulus {id} was already consumed."));
+            return ValueTask.FromResult(CommitLocked(commit));
+    }
 
-            _instances[commit.Instance.Id] = commit.Instance;
-            foreach (var id in commit.RemovedBookmarkIds)
-                RemoveBookmark(id);
-            foreach (var b in commit.AddedBookmarks)
-                AddBookmark(b);
-            foreach (var id in commit.ConsumedStimulusIds)
-                _stimuli.Remove(id);
-            if (commit.Journal.Count > 0)
-            {
-                if (!_journal.TryGetValue(commit.Instance.Id, out var list))
-                    _journal[commit.Instance.Id] = list = [];
-                list.AddRange(commit.Journal);
-            }
-            if (commit.Incidents.Count > 0)
-            {
-                if (!_incidents.TryGetValue(commit.Instance.Id, out var list))
-                    _incidents[commit.Instance.Id] = list = [];
-                list.AddRange(commit.Incidents);
-            }
-            OnCommitted?.Invoke(commit);
-            return ValueTask.FromResult(CommitResult.Success);
+    public ValueTask<IReadOnlyList<CommitResult>> CommitBatchAsync(IReadOnlyList<WorkflowCommit> commits, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+            return ValueTask.FromResult<IReadOnlyList<CommitResult>>(commits.Select(CommitLocked).ToList());
+    }
+
+    public ValueTask<IReadOnlyDictionary<string, InstanceRecord>> GetManyAsync(IReadOnlyList<string> instanceIds, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var result = new Dictionary<string, InstanceRecord>(StringComparer.Ordinal);
+            foreach (var id in instanceIds)
+                if (_instances.TryGetValue(id, out var record))
+                    result[id] = record;
+            return ValueTask.FromResult<IReadOnlyDictionary<string, InstanceRecord>>(result);
         }
+    }
+
+    private CommitResult CommitLocked(WorkflowCommit commit)
+    {
+        var current = _instances.GetValueOrDefault(commit.Instance.Id);
+        if (commit.ExpectedVersion == 0 && current is not null)
+            return CommitResult.Conflict($"Instance {commit.Instance.Id} already exists.");
+        if (commit.ExpectedVersion != 0 && current?.Version != commit.ExpectedVersion)
+            return CommitResult.Conflict(
+                $"Instance {commit.Instance.Id} is at version {current?.Version.ToString() ?? "none"}, the commit expected {commit.ExpectedVersion}.");
+        foreach (var id in commit.RemovedBookmarkIds)
+            if (!_bookmarks.ContainsKey(id))
+                return CommitResult.Conflict($"Bookmark {id} was already consumed.");
+        foreach (var id in commit.ConsumedStimulusIds)
+            if (!_stimuli.ContainsKey(id))
+                return CommitResult.Conflict($"Stimulus {id} was already consumed.");
+
+        _instances[commit.Instance.Id] = commit.Instance;
+        foreach (var id in commit.RemovedBookmarkIds)
+            RemoveBookmark(id);
+        foreach (var b in commit.AddedBookmarks)
+            AddBookmark(b);
+        foreach (var id in commit.ConsumedStimulusIds)
+            _stimuli.Remove(id);
+        if (commit.Journal.Count > 0)
+        {
+            if (!_journal.TryGetValue(commit.Instance.Id, out var list))
+                _journal[commit.Instance.Id] = list = [];
+            list.AddRange(commit.Journal);
+        }
+        if (commit.Incidents.Count > 0)
+        {
+            if (!_incidents.TryGetValue(commit.Instance.Id, out var list))
+                _incidents[commit.Instance.Id] = list = [];
+            list.AddRange(commit.Incidents);
+        }
+        OnCommitted?.Invoke(commit);
+        return CommitResult.Success;
     }
 
     public ValueTask<IReadOnlyList<InstanceRecord>> ListAsync(InstanceQuery query, CancellationToken cancellationToken = default)

@@ -62,7 +62,7 @@ public sealed class WorkflowEngine
         }, [], [], cancellationToken);
         if (!step.Result.Committed)
             throw new InvalidOperationException($"Starting {definitionId} failed: {step.Result.ConflictReason}");
-        await AfterCommitAsync(step, cancellationToken);
+        await AfterCommitAsync(step.Prepared, cancellationToken);
         return WorkflowInstance.From(step.Record);
     }
 
@@ -98,16 +98,14 @@ public sealed class WorkflowEngine
     {
         var now = _time.GetUtcNow();
         var claimed = await _bookmarks.ClaimDueTimersAsync(now, max, _options.EngineId, now + _options.TimerLease, cancellationToken);
-        var fired = 0;
-        foreach (var bookmark in claimed)
+        var fired = await FireTimerBatchAsync(claimed.Where(b => b.Kind == BookmarkKind.Timer).ToList(), cancellationToken);
+        foreach (var trigger in claimed.Where(b => b.Kind == BookmarkKind.Trigger))
         {
-            var outcome = bookmark.Kind == BookmarkKind.Trigger
-                ? await FireTriggerAsync(bookmark, cancellationToken)
-                : await ResumeAsync(bookmark, null, null, cancellationToken);
+            var outcome = await FireTriggerAsync(trigger, cancellationToken);
             if (outcome == ResumeOutcome.Resumed)
                 fired++;
             else if (outcome == ResumeOutcome.Orphaned)
-                await _bookmarks.DeleteAsync([bookmark.Id], cancellationToken);
+                await _bookmarks.DeleteAsync([trigger.Id], cancellationToken);
         }
         return fired;
     }
@@ -181,7 +179,7 @@ public sealed class WorkflowEngine
             }, [], [], cancellationToken, existingEventWaits: existingWaits);
             if (step.Result.Committed)
             {
-                await AfterCommitAsync(step, cancellationToken);
+                await AfterCommitAsync(step.Prepared, cancellationToken);
                 return WorkflowInstance.From(step.Record);
             }
         }
@@ -195,26 +193,81 @@ public sealed class WorkflowEngine
         for (var attempt = 0; attempt < _options.MaxCommitAttempts; attempt++)
         {
             var record = await _instances.GetAsync(bookmark.InstanceId, cancellationToken);
-            if (record is null || record.Status is not (WorkflowStatus.Suspended or WorkflowStatus.Running))
-                return record is null || record.Status is WorkflowStatus.Finished or WorkflowStatus.Cancelled ? ResumeOutcome.Orphaned : ResumeOutcome.NotResumed;
-            var state = InstanceState.Deserialize(record.State);
-            if (state.Pending is not { } pending || !pending.TryGetValue(bookmark.ActivityId, out var ids) || !ids.Contains(bookmark.Id))
-                return ResumeOutcome.Orphaned;
-            var definition = await _definitions.LoadAsync(state.DefinitionId, state.DefinitionVersion, cancellationToken);
-            var step = await ExecuteStepAsync(bookmark.InstanceId, state, record.Version, record.CreatedAt, definition, run =>
+            var (outcome, prepared) = await PrepareResumeAsync(record, bookmark, stimulus, payload, cancellationToken);
+            if (prepared is null)
+                return outcome;
+            var result = await _instances.CommitAsync(prepared.Commit, cancellationToken);
+            if (result.Committed)
             {
-                run.ScheduleResume(bookmark, payload);
-                return run.RunAsync();
-            }, stimulus is null ? [] : [stimulus.Id], [], cancellationToken);
-            if (step.Result.Committed)
-            {
-                await AfterCommitAsync(step, cancellationToken);
+                await AfterCommitAsync(prepared, cancellationToken);
                 return ResumeOutcome.Resumed;
             }
             if (stimulus is not null)
                 return ResumeOutcome.NotResumed;
         }
         return ResumeOutcome.NotResumed;
+    }
+
+    /// <summary>Runs the resumption against a loaded row without committing; null when there is nothing to resume.</summary>
+    private async Task<(ResumeOutcome Outcome, PreparedStep? Step)> PrepareResumeAsync(
+        InstanceRecord? record, Bookmark bookmark, Stimulus? stimulus, JsonNode? payload, CancellationToken cancellationToken)
+    {
+        if (record is null || record.Status is not (WorkflowStatus.Suspended or WorkflowStatus.Running))
+            return (record is null || record.Status is WorkflowStatus.Finished or WorkflowStatus.Cancelled ? ResumeOutcome.Orphaned : ResumeOutcome.NotResumed, null);
+        var state = InstanceState.Deserialize(record.State);
+        if (state.Pending is not { } pending || !pending.TryGetValue(bookmark.ActivityId, out var ids) || !ids.Contains(bookmark.Id))
+            return (ResumeOutcome.Orphaned, null);
+        var definition = await _definitions.LoadAsync(state.DefinitionId, state.DefinitionVersion, cancellationToken);
+        var step = await PrepareStepAsync(record.Id, state, record.Version, record.CreatedAt, definition, run =>
+        {
+            run.ScheduleResume(bookmark, payload);
+            return run.RunAsync();
+        }, stimulus is null ? [] : [stimulus.Id], [], cancellationToken);
+        return (ResumeOutcome.Resumed, step);
+    }
+
+    /// <summary>Timers of different instances are resumed side by side and committed in one batch (one
+    /// transaction in a database store); any that lose a race fall back to the one-by-one path.</summary>
+    private async Task<int> FireTimerBatchAsync(IReadOnlyList<Bookmark> timers, CancellationToken cancellationToken)
+    {
+        var fired = 0;
+        var firstPerInstance = timers.GroupBy(t => t.InstanceId!, StringComparer.Ordinal).Select(g => g.First()).ToList();
+        var later = timers.Except(firstPerInstance).ToList();
+        var records = await _instances.GetManyAsync(firstPerInstance.Select(t => t.InstanceId!).ToList(), cancellationToken);
+
+        var prepared = new List<(Bookmark Timer, PreparedStep Step)>();
+        foreach (var timer in firstPerInstance)
+        {
+            var (outcome, step) = await PrepareResumeAsync(records.GetValueOrDefault(timer.InstanceId!), timer, null, null, cancellationToken);
+            if (step is not null)
+                prepared.Add((timer, step));
+            else if (outcome == ResumeOutcome.Orphaned)
+                await _bookmarks.DeleteAsync([timer.Id], cancellationToken);
+        }
+
+        var results = prepared.Count == 0 ? [] : await _instances.CommitBatchAsync(prepared.Select(p => p.Step.Commit).ToList(), cancellationToken);
+        for (var i = 0; i < prepared.Count; i++)
+        {
+            if (results[i].Committed)
+            {
+                await AfterCommitAsync(prepared[i].Step, cancellationToken);
+                fired++;
+            }
+            else
+            {
+                later.Add(prepared[i].Timer);
+            }
+        }
+
+        foreach (var timer in later)
+        {
+            var outcome = await ResumeAsync(timer, null, null, cancellationToken);
+            if (outcome == ResumeOutcome.Resumed)
+                fired++;
+            else if (outcome == ResumeOutcome.Orphaned)
+                await _bookmarks.DeleteAsync([timer.Id], cancellationToken);
+        }
+        return fired;
     }
 
     private async Task<ResumeOutcome> FireTriggerAsync(Bookmark trigger, CancellationToken cancellationToken)
@@ -239,11 +292,30 @@ public sealed class WorkflowEngine
         }, [], [trigger.Id], cancellationToken, next);
         if (!step.Result.Committed)
             return ResumeOutcome.NotResumed;
-        await AfterCommitAsync(step, cancellationToken);
+        await AfterCommitAsync(step.Prepared, cancellationToken);
         return ResumeOutcome.Resumed;
     }
 
     private async Task<Step> ExecuteStepAsync(
+        string instanceId,
+        InstanceState state,
+        long expectedVersion,
+        DateTimeOffset createdAt,
+        WorkflowDefinition definition,
+        Func<WorkflowRun, ValueTask> body,
+        List<string> consumedStimuli,
+        IReadOnlyList<string> extraRemovedBookmarks,
+        CancellationToken cancellationToken,
+        IReadOnlyList<Bookmark>? extraAddedBookmarks = null,
+        IReadOnlyList<Bookmark>? existingEventWaits = null)
+    {
+        var prepared = await PrepareStepAsync(instanceId, state, expectedVersion, createdAt, definition, body, consumedStimuli, extraRemovedBookmarks,
+            cancellationToken, extraAddedBookmarks, existingEventWaits);
+        var result = await _instances.CommitAsync(prepared.Commit, cancellationToken);
+        return new Step(result, prepared);
+    }
+
+    private async Task<PreparedStep> PrepareStepAsync(
         string instanceId,
         InstanceState state,
         long expectedVersion,
@@ -269,8 +341,7 @@ public sealed class WorkflowEngine
         var record = new InstanceRecord(instanceId, state.DefinitionId, state.DefinitionVersion, state.CorrelationId, state.Name, state.Status,
             state.Serialize(), expectedVersion + 1, createdAt, _time.GetUtcNow());
         var commit = new WorkflowCommit(record, expectedVersion, added, removed, run.Journal, run.Incidents, consumedStimuli, run.DomainEffects);
-        var result = await _instances.CommitAsync(commit, cancellationToken);
-        return new Step(result, record, run, added);
+        return new PreparedStep(commit, record, run, added);
     }
 
     /// <summary>Events stored before this step created its event bookmarks are delivered within the step.</summary>
@@ -297,7 +368,7 @@ public sealed class WorkflowEngine
         }
     }
 
-    private async Task AfterCommitAsync(Step step, CancellationToken cancellationToken)
+    private async Task AfterCommitAsync(PreparedStep step, CancellationToken cancellationToken)
     {
         List<Exception>? failures = null;
         foreach (var action in step.Run.AfterCommitActions)
@@ -333,7 +404,12 @@ public sealed class WorkflowEngine
 
     private static string NewId() => Guid.NewGuid().ToString("N");
 
-    private sealed record Step(CommitResult Result, InstanceRecord Record, WorkflowRun Run, IReadOnlyList<Bookmark> Added);
+    private sealed record PreparedStep(WorkflowCommit Commit, InstanceRecord Record, WorkflowRun Run, IReadOnlyList<Bookmark> Added);
+
+    private sealed record Step(CommitResult Result, PreparedStep Prepared)
+    {
+        public InstanceRecord Record => Prepared.Record;
+    }
 
     private enum ResumeOutcome
     {
