@@ -69,8 +69,7 @@ public sealed class Case
     public DateTimeOffset? WarnedAt { get; set; }
     /// <summary>Breached its limit at L4: on the Chief Secretary's review list.</summary>
     public bool ChiefSecretaryReview { get; set; }
-    /// <summary>The escalation workflow instance driving this case's clock.</summary>
-    public string? WorkflowInstanceId { get; set; }
+
     /// <summary>Bumped on every change; the etag callers send back to detect concurrent edits.</summary>
     public int Version { get; set; } = 1;
 
@@ -114,6 +113,8 @@ public enum CaseEventType
     WarningRaised,
     LimitBreached,
     FlaggedHabitual,
+    NotificationSent,
+    ChiefSecretaryReview,
 }
 
 /// <summary>One entry of a case's append-only history: never updated, never deleted.</summary>

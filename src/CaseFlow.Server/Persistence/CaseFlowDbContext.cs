@@ -17,6 +17,7 @@ public abstract class CaseFlowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<PostChange> PostChanges => Set<PostChange>();
     public DbSet<HabitualComplainant> HabitualComplainants => Set<HabitualComplainant>();
     public DbSet<CalendarVersion> CalendarVersions => Set<CalendarVersion>();
+    public DbSet<DispatchCursor> DispatchCursors => Set<DispatchCursor>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CaseFlowDbContext).Assembly);

@@ -66,3 +66,10 @@ public sealed class CalendarVersion
     public string CreatedBy { get; set; } = "";
     public string Json { get; set; } = "";
 }
+
+/// <summary>How far a background consumer of the case events (the workflow dispatcher) has got.</summary>
+public sealed class DispatchCursor
+{
+    public string Name { get; set; } = "";
+    public long LastEventId { get; set; }
+}

@@ -125,7 +125,6 @@ public sealed partial class CaseGrpcService(DomainCaseService cases, IDirectoryP
             WarningTime = ToTimestamp(c.WarnedAt),
             ResolveTime = ToTimestamp(c.ResolvedAt),
             CloseTime = ToTimestamp(c.ClosedAt),
-            WorkflowInstance = c.WorkflowInstanceId ?? "",
         };
         if (c.FeedbackAt is not null || c.FeedbackUnanswered)
             proto.Feedback = new Feedback

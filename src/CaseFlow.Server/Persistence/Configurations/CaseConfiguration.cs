@@ -28,7 +28,6 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.Property(c => c.StatusBeforeProposal).HasConversion<string>().HasMaxLength(32);
         b.Property(c => c.SpecialCloseReason).HasMaxLength(64);
         b.Property(c => c.TransferToDepartment).HasMaxLength(64);
-        b.Property(c => c.WorkflowInstanceId).HasMaxLength(64);
         // The review queue: approved special closes awaiting a reviewer.
         b.HasIndex(c => new { c.SpecialCloseReview, c.Id });
         b.Property(c => c.Attachments).HasConversion(
@@ -133,5 +132,15 @@ internal sealed class CalendarVersionConfiguration : IEntityTypeConfiguration<Ca
         b.Property(v => v.CalendarId).HasMaxLength(64);
         b.Property(v => v.CreatedBy).HasMaxLength(64);
         b.HasIndex(v => new { v.CalendarId, v.Id });
+    }
+}
+
+internal sealed class DispatchCursorConfiguration : IEntityTypeConfiguration<DispatchCursor>
+{
+    public void Configure(EntityTypeBuilder<DispatchCursor> b)
+    {
+        b.ToTable("DispatchCursors");
+        b.HasKey(d => d.Name);
+        b.Property(d => d.Name).HasMaxLength(64);
     }
 }
