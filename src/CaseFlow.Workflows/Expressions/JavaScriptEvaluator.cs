@@ -17,7 +17,7 @@ namespace CaseFlow.Workflows.Expressions;
 public sealed class JavaScriptEvaluator
 {
     private const int MaxCachedScripts = 10_000;
-    private readonly ConcurrentDictionary<string, Prepared<Script>> _scripts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PreparedScript> _scripts = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<EngineHolder> _pool = [];
 
     public static ScriptPreparationOptions PreparationOptions { get; } = new()
@@ -44,21 +44,24 @@ public sealed class JavaScriptEvaluator
         }
     }
 
-    private Prepared<Script> Prepare(string script)
+    private PreparedScript Prepare(string script)
     {
         if (_scripts.TryGetValue(script, out var prepared))
             return prepared;
-        prepared = Engine.PrepareScript(script, options: PreparationOptions);
+        prepared = new PreparedScript(Engine.PrepareScript(script, options: PreparationOptions), script.Contains("variables", StringComparison.Ordinal));
         if (_scripts.Count >= MaxCachedScripts)
             _scripts.Clear();
         _scripts[script] = prepared;
         return prepared;
     }
 
+    /// <param name="UsesVariablesObject">Building the <c>variables</c> object costs more than most scripts; only those that name it get it.</param>
+    private sealed record PreparedScript(Prepared<Script> Script, bool UsesVariablesObject);
+
     private sealed class EngineHolder
     {
         private readonly Engine _engine;
-        private readonly List<string> _perScopeNames = [];
+        private readonly HashSet<string> _accessors = new(StringComparer.Ordinal);
 
         public EngineHolder()
         {
@@ -94,52 +97,59 @@ public sealed class JavaScriptEvaluator
                 _variables.Set(name, value);
         }
 
-        public JsonNode? Evaluate(Prepared<Script> script, IExpressionScope scope)
+        public JsonNode? Evaluate(PreparedScript script, IExpressionScope scope)
         {
             Scope = scope;
-            var variables = new JsObject(_engine);
-            var before = new Dictionary<string, JsValue>(StringComparer.Ordinal);
+            JsObject? variables = null;
+            Dictionary<string, JsValue>? before = null;
             try
             {
                 foreach (var v in scope.VariableDefinitions)
+                    DefineAccessors(v.Name);
+                if (script.UsesVariablesObject)
                 {
-                    var value = ToJs(scope.GetVariable(v.Name));
-                    before[v.Name] = value;
-                    variables.Set(v.Name, value);
-                    if (!IsIdentifier(v.Name))
-                        continue;
-                    var name = v.Name;
-                    Define("get" + name, new Func<JsValue>(() => Get(name)));
-                    Define("set" + name, new Action<JsValue>(value => Set(name, value)));
+                    variables = new JsObject(_engine);
+                    before = new Dictionary<string, JsValue>(StringComparer.Ordinal);
+                    foreach (var v in scope.VariableDefinitions)
+                    {
+                        var value = ToJs(scope.GetVariable(v.Name));
+                        before[v.Name] = value;
+                        variables.Set(v.Name, value);
+                    }
+                    _engine.SetValue("variables", variables);
+                    _variables = variables;
                 }
-                _engine.SetValue("variables", variables);
-                _variables = variables;
 
-                var result = _engine.Evaluate(script);
+                var result = _engine.Evaluate(script.Script);
 
                 // `variables.x = 1` writes through, like Elsa's variables proxy.
-                foreach (var (name, old) in before)
+                if (variables is not null && before is not null)
                 {
-                    var now = variables.Get(name);
-                    if (!ReferenceEquals(now, old) && !now.Equals(old))
-                        scope.SetVariable(name, FromJs(now));
+                    foreach (var (name, old) in before)
+                    {
+                        var now = variables.Get(name);
+                        if (!ReferenceEquals(now, old) && !now.Equals(old))
+                            scope.SetVariable(name, FromJs(now));
+                    }
                 }
                 return FromJs(result);
             }
             finally
             {
                 _variables = null;
-                foreach (var name in _perScopeNames)
-                    _engine.SetValue(name, JsValue.Undefined);
-                _perScopeNames.Clear();
-                _engine.SetValue("variables", JsValue.Undefined);
+                if (variables is not null)
+                    _engine.SetValue("variables", JsValue.Undefined);
             }
         }
 
-        private void Define(string name, Delegate function)
+        /// <summary>Elsa's <c>getX()</c>/<c>setX(v)</c>, defined once per engine and name. They go through
+        /// getVariable/setVariable, so they serve whichever instance is being evaluated.</summary>
+        private void DefineAccessors(string name)
         {
-            _engine.SetValue(name, function);
-            _perScopeNames.Add(name);
+            if (_accessors.Contains(name) || !IsIdentifier(name))
+                return;
+            _engine.Execute($"function get{name}() {{ return getVariable('{name}'); }}\nfunction set{name}(value) {{ setVariable('{name}', value); }}");
+            _accessors.Add(name);
         }
 
         private JsValue ToJs(JsonNode? node)
