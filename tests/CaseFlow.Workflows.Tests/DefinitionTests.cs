@@ -191,6 +191,30 @@ public class DefinitionTests
     }
 
     [Test]
+    public async Task Seeding_from_a_folder_imports_and_publishes_only_what_the_store_lacks()
+    {
+        var h = new Harness();
+        var folder = Directory.CreateTempSubdirectory("caseflow-seed-");
+        try
+        {
+            File.Copy(Paths.Sample("writeline.json"), Path.Combine(folder.FullName, "writeline.json"));
+            File.Copy(Paths.Sample("bad-cron-expression.json"), Path.Combine(folder.FullName, "bad-cron.json"));
+            var first = await h.Definitions.SeedFromDirectoryAsync(folder.FullName);
+            Assert.That(first.Select(r => r.Published), Is.EqualTo(new[] { false, true }), "bad-cron.json, then writeline.json");
+            Assert.That(first[0].Validation.Errors.Single().Code, Is.EqualTo(ValidationCodes.InvalidCron));
+
+            await h.Definitions.SaveDraftAsync(Limit("1.00:00:00", id: "11e2b350dae8485498c16d1ce3843829"));
+            var second = await h.Definitions.SeedFromDirectoryAsync(folder.FullName);
+            Assert.That(second, Is.Empty);
+            Assert.That(await h.Definitions.ListVersionsAsync("11e2b350dae8485498c16d1ce3843829"), Has.Count.EqualTo(2), "the administrator's draft is kept");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Test]
     public async Task Starting_an_unpublished_definition_is_refused()
     {
         var h = new Harness();

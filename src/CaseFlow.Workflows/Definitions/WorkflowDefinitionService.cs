@@ -127,6 +127,24 @@ public sealed class WorkflowDefinitionService
         }
     }
 
+    /// <summary>
+    /// Imports and publishes each <c>*.json</c> of a folder whose definition the store does not hold yet
+    /// (first start). Definitions already stored are left alone, so administrators' edits survive restarts.
+    /// </summary>
+    public async Task<IReadOnlyList<PublishResult>> SeedFromDirectoryAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        var results = new List<PublishResult>();
+        foreach (var file in Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal))
+        {
+            var definition = WorkflowDefinition.Parse(await File.ReadAllBytesAsync(file, cancellationToken));
+            if (await _store.GetLatestAsync(definition.DefinitionId, cancellationToken) is not null)
+                continue;
+            await SaveDraftAsync(definition, cancellationToken);
+            results.Add(await PublishAsync(definition.DefinitionId, cancellationToken: cancellationToken));
+        }
+        return results;
+    }
+
     /// <summary>Recreates trigger rows for every published definition whose triggers are missing (host start-up).</summary>
     public async Task<int> EnsureTriggersAsync(CancellationToken cancellationToken = default)
     {
