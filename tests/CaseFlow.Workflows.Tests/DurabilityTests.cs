@@ -192,6 +192,27 @@ public class DurabilityTests
     }
 
     [Test]
+    public async Task Retrying_a_fault_raised_while_resuming_resumes_again_instead_of_restarting_the_wait()
+    {
+        var flaky = new FlakySwitch();
+        var h = new Harness(r => r.Register<FlakyBreach>(), s => s.Add(flaky));
+        var id = await h.PublishAsync(Definition("flaky-breach",
+            [Start(), Activity("Sla", "CaseFlow.FlakyBreach"), WriteLine("Escalate", "escalated")],
+            [Connect("Start1", "Sla"), Connect("Sla", "Escalate", "Breached")]));
+        var instance = await h.Engine.StartAsync(id);
+        Assert.That(await h.AdvanceAsync(TimeSpan.FromDays(2)), Is.EqualTo(1));
+        Assert.That((await h.Engine.GetAsync(instance.Id))!.Status, Is.EqualTo(WorkflowStatus.Faulted));
+        Assert.That(await h.Store.ListForInstanceAsync(instance.Id), Is.Empty, "the timer was consumed by the faulted step");
+
+        flaky.Broken = false;
+        h.Time.Advance(TimeSpan.FromHours(3));
+        var retried = await h.Engine.RetryAsync(instance.Id);
+        Assert.That(retried.Status, Is.EqualTo(WorkflowStatus.Finished), "resumed with the breach, not re-armed for two more days");
+        Assert.That(retried.Variables["Armed"]!.GetValue<string>(), Is.EqualTo(Harness.Epoch.ToString("O")));
+        Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "escalated" }));
+    }
+
+    [Test]
     public async Task A_timer_six_months_out_fires_on_time()
     {
         var h = new Harness();

@@ -35,6 +35,10 @@ internal sealed class InstanceState
 
     [JsonPropertyName("f")] public string? FaultedActivityId { get; set; }
     [JsonPropertyName("fm")] public string? FaultMessage { get; set; }
+
+    /// <summary>When the fault happened while resuming, the wait being resumed, so retry resumes rather than restarts it.</summary>
+    [JsonPropertyName("fb")] public Bookmark? FaultedBookmark { get; set; }
+    [JsonPropertyName("fp")] public string? FaultedPayload { get; set; }
     [JsonPropertyName("seq")] public long JournalSequence { get; set; }
 
     public string Serialize() => JsonSerializer.Serialize(this, Options);

@@ -137,8 +137,12 @@ internal sealed class WorkflowRun : IExpressionScope
         State.Status = WorkflowStatus.Running;
         State.FaultedActivityId = null;
         State.FaultMessage = null;
-        if (faulted is not null)
+        if (State.FaultedBookmark is { } bookmark)
+            _queue.Enqueue(new WorkItem(bookmark.ActivityId, bookmark, State.FaultedPayload is null ? null : JsonNode.Parse(State.FaultedPayload), false, IsRetry: true));
+        else if (faulted is not null)
             _queue.Enqueue(new WorkItem(faulted, null, null, false));
+        State.FaultedBookmark = null;
+        State.FaultedPayload = null;
         foreach (var id in State.Queue ?? [])
             _queue.Enqueue(new WorkItem(id, null, null, false));
         State.Queue = null;
@@ -156,7 +160,7 @@ internal sealed class WorkflowRun : IExpressionScope
             var item = _queue.Dequeue();
             if (!Definition.ActivitiesById.TryGetValue(item.ActivityId, out var node))
                 continue;
-            if (item.Resumed is { } resumed)
+            if (item.Resumed is { } resumed && !item.IsRetry)
             {
                 if (!IsPending(resumed))
                     continue;
@@ -176,7 +180,7 @@ internal sealed class WorkflowRun : IExpressionScope
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !CancellationToken.IsCancellationRequested)
             {
-                FaultAt(node, ex);
+                FaultAt(node, ex, item);
                 return;
             }
 
@@ -256,8 +260,10 @@ internal sealed class WorkflowRun : IExpressionScope
             p.Remove(activityId);
     }
 
-    private void FaultAt(ActivityNode node, Exception ex)
+    private void FaultAt(ActivityNode node, Exception ex, WorkItem item)
     {
+        State.FaultedBookmark = item.Resumed;
+        State.FaultedPayload = item.Payload?.ToJsonString();
         var message = ex.Message;
         Incidents.Add(new Incident(Guid.NewGuid().ToString("N"), InstanceId, node.Id, node.Type, node.Name, ex.GetType().FullName ?? ex.GetType().Name, message, ex.StackTrace, Time.GetUtcNow()));
         Log(JournalKind.Faulted, node, message);
@@ -413,5 +419,6 @@ internal sealed class WorkflowRun : IExpressionScope
         Log(kind, node, detail);
     }
 
-    private readonly record struct WorkItem(string ActivityId, Bookmark? Resumed, JsonNode? Payload, bool IsTriggerStart);
+    /// <param name="IsRetry">A retried resumption: its bookmark was consumed by the step that faulted.</param>
+    private readonly record struct WorkItem(string ActivityId, Bookmark? Resumed, JsonNode? Payload, bool IsTriggerStart, bool IsRetry = false);
 }
