@@ -296,6 +296,19 @@ public class FlowSemanticsTests
     }
 
     [Test]
+    public async Task Starting_twice_with_the_same_instance_id_returns_the_first_instance()
+    {
+        var h = new Harness();
+        var id = await h.PublishAsync(SlaRace());
+        var first = await h.Engine.StartAsync(id, "case-9", instanceId: "case-9-escalation");
+        var again = await h.Engine.StartAsync(id, "case-9", instanceId: "case-9-escalation");
+        Assert.That(again.Id, Is.EqualTo("case-9-escalation"));
+        Assert.That(again.Version, Is.EqualTo(first.Version));
+        Assert.That(h.Store.InstanceCount, Is.EqualTo(1));
+        Assert.That(await h.Store.FindEventBookmarksAsync("resolved", "case-9"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task Cancel_removes_waits_and_marks_the_instance_cancelled()
     {
         var h = new Harness();

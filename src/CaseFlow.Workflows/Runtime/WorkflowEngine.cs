@@ -47,19 +47,30 @@ public sealed class WorkflowEngine
 
     public string EngineId => _options.EngineId;
 
-    /// <summary>Starts an instance of the published version; the instance stays on that version for life.</summary>
-    public async Task<WorkflowInstance> StartAsync(string definitionId, string? correlationId = null, IReadOnlyDictionary<string, object?>? input = null, CancellationToken cancellationToken = default)
+    /// <summary>Starts an instance of the published version; the instance stays on that version for life.
+    /// Given an <paramref name="instanceId"/> (e.g. derived from a case), a repeated start returns the
+    /// existing instance instead of starting a second one.</summary>
+    public async Task<WorkflowInstance> StartAsync(
+        string definitionId,
+        string? correlationId = null,
+        IReadOnlyDictionary<string, object?>? input = null,
+        CancellationToken cancellationToken = default,
+        string? instanceId = null)
     {
+        if (instanceId is not null && await _instances.GetAsync(instanceId, cancellationToken) is { } existing)
+            return WorkflowInstance.From(existing);
         var published = await _definitions.GetPublishedAsync(definitionId, cancellationToken)
             ?? throw new InvalidOperationException($"Definition '{definitionId}' has no published version.");
         var definition = _definitions.Parse(published);
         var state = WorkflowRun.NewState(definition, published.Version, correlationId, input);
-        var instanceId = NewId();
+        instanceId ??= NewId();
         var step = await ExecuteStepAsync(instanceId, state, 0, _time.GetUtcNow(), definition, run =>
         {
             run.ScheduleStart(null);
             return run.RunAsync();
         }, [], [], cancellationToken);
+        if (!step.Result.Committed && await _instances.GetAsync(instanceId, cancellationToken) is { } raced)
+            return WorkflowInstance.From(raced);
         if (!step.Result.Committed)
             throw new InvalidOperationException($"Starting {definitionId} failed: {step.Result.ConflictReason}");
         await AfterCommitAsync(step.Prepared, cancellationToken);
