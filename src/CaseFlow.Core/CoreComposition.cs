@@ -1,4 +1,6 @@
+using CaseFlow.Core.Activities;
 using CaseFlow.Core.Cases;
+using CaseFlow.Workflows.Activities;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseFlow.Core;
@@ -14,4 +16,12 @@ public static class CoreComposition
         services.AddSingleton<CaseService>();
         return services;
     }
+
+    /// <summary>The Elsa built-ins plus the CaseFlow activities, registered one by one.</summary>
+    public static ActivityRegistry CreateActivityRegistry() => ActivityRegistry.CreateWithBuiltIns()
+        .Register<SlaTimer>()
+        .Register<Escalate>()
+        .Register<FlagForReview>()
+        .Register<RequestFeedback>()
+        .Register<Notify>();
 }

@@ -106,7 +106,7 @@ public sealed class CaseFlowHost : IAsyncDisposable
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
     }
 
-    private async Task StopAsync()
+    public async Task StopAsync()
     {
         _channel?.Dispose();
         if (_app is not null)

@@ -248,19 +248,24 @@ public static class CaseStateMachine
         Touch(c, now);
     }
 
-    /// <summary>The workflow set the current level's deadline.</summary>
+    /// <summary>
+    /// The workflow set the current level's deadline. The clock is bookkeeping, not the case's content, so
+    /// the etag stays: a caller that just registered or changed a case is not made to re-read it because
+    /// the workflow started a timer a moment later.
+    /// </summary>
     public static void SetDueTime(Case c, DateTimeOffset now, DateTimeOffset due)
     {
         c.DueAt = due;
         c.WarnedAt = null;
         c.PausedRemaining = null;
-        Touch(c, now);
+        c.UpdatedAt = now;
     }
 
+    /// <summary>Like <see cref="SetDueTime"/>, bookkeeping: the etag stays.</summary>
     public static void RaiseWarning(Case c, DateTimeOffset now)
     {
         c.WarnedAt = now;
-        Touch(c, now);
+        c.UpdatedAt = now;
     }
 
     public static void FlagForChiefSecretary(Case c, DateTimeOffset now)

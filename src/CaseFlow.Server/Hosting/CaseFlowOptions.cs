@@ -29,6 +29,8 @@ public sealed class CaseFlowOptions
 
     public WatchOptions Watch { get; set; } = new();
 
+    public WorkflowOptions Workflows { get; set; } = new();
+
     public string ResolvedSeedDirectory => SeedDirectory ?? Path.Combine(AppContext.BaseDirectory, "seed");
 }
 
@@ -63,6 +65,23 @@ public sealed class ClosureOptions
 
     /// <summary>Complaints accepted from one phone number per day (IST); MP's helpline uses 10.</summary>
     public int MaxComplaintsPerPhonePerDay { get; set; } = 10;
+}
+
+public sealed class WorkflowOptions
+{
+    /// <summary>Folder of Elsa JSON definitions that seed an empty store; defaults to the copy beside the binary.</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>The escalation definition for categories that name none.</summary>
+    public string DefaultDefinition { get; set; } = "case-escalation";
+
+    /// <summary>How often the timer service looks for timers another server created.</summary>
+    public TimeSpan TimerPoll { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the dispatcher looks for case events another server committed.</summary>
+    public TimeSpan DispatchPoll { get; set; } = TimeSpan.FromSeconds(1);
+
+    public string ResolvedDirectory => Directory ?? Path.Combine(AppContext.BaseDirectory, "workflows");
 }
 
 public sealed class WatchOptions

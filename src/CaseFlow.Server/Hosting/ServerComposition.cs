@@ -1,7 +1,14 @@
 using System.Net;
 using CaseFlow.Core;
 using CaseFlow.Core.Cases;
+using CaseFlow.Core.Calendars;
 using CaseFlow.Core.Directory;
+using CaseFlow.Server.Escalation;
+using CaseFlow.Server.Persistence.Workflows;
+using CaseFlow.Workflows.Activities;
+using CaseFlow.Workflows.Definitions;
+using CaseFlow.Workflows.Persistence;
+using CaseFlow.Workflows.Runtime;
 using CaseFlow.Server.Rpc;
 using CaseFlow.Server.Persistence;
 using CaseFlow.Server.Security;
@@ -43,7 +50,10 @@ public static class ServerComposition
             var c = sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Closure;
             return new ClosurePolicy(c.ForceCloseEnabled, c.SpecialCloseReviewShare, c.MaxComplaintsPerPhonePerDay);
         });
+        services.AddSingleton<CalendarStore>();
+        services.AddSingleton<ICalendarProvider>(sp => sp.GetRequiredService<CalendarStore>());
         services.AddCaseFlowCore();
+        AddWorkflows(services);
 
         services.AddSingleton<CaseEventFeed>();
         services.AddSingleton<ApiKeyAuthenticator>();
@@ -60,17 +70,68 @@ public static class ServerComposition
         return builder;
     }
 
+    /// <summary>
+    /// The workflow runtime over the database: definitions, instances, durable timers; the CaseFlow
+    /// activities; the dispatcher that starts and informs each case's workflow; the timer service.
+    /// </summary>
+    private static void AddWorkflows(IServiceCollection services)
+    {
+        services.AddSingleton(_ => CoreComposition.CreateActivityRegistry());
+        services.AddSingleton<IWorkflowEffectApplier, CaseEffectApplier>();
+        services.AddSingleton<EfWorkflowStore>(sp => new EfWorkflowStore(sp.GetRequiredService<CaseFlowDatabase>(), sp.GetRequiredService<IWorkflowEffectApplier>()));
+        services.AddSingleton<IWorkflowInstanceStore>(sp => sp.GetRequiredService<EfWorkflowStore>());
+        services.AddSingleton<IBookmarkStore>(sp => sp.GetRequiredService<EfWorkflowStore>());
+        services.AddSingleton<IStimulusStore>(sp => sp.GetRequiredService<EfWorkflowStore>());
+        services.AddSingleton<IWorkflowDefinitionStore, EfWorkflowDefinitionStore>();
+        services.AddSingleton(sp => new WorkflowDefinitionService(sp.GetRequiredService<IWorkflowDefinitionStore>(),
+            sp.GetRequiredService<IBookmarkStore>(), sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new WorkflowEngine(sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<WorkflowDefinitionService>(),
+            sp.GetRequiredService<IWorkflowInstanceStore>(), sp.GetRequiredService<IBookmarkStore>(), sp.GetRequiredService<IStimulusStore>(),
+            sp.GetRequiredService<TimeProvider>(), sp, new WorkflowEngineOptions { StimulusLifetime = TimeSpan.FromDays(1) }));
+        services.AddSingleton(sp => new WorkflowTimerPump(sp.GetRequiredService<WorkflowEngine>(), sp.GetRequiredService<IBookmarkStore>(),
+            sp.GetRequiredService<TimeProvider>()) { PollInterval = sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Workflows.TimerPoll });
+        services.AddSingleton<CaseWorkflowDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<CaseWorkflowDispatcher>());
+        services.AddHostedService<WorkflowTimerService>();
+    }
+
     /// <summary>Migrates and loads state before the first request, then maps the endpoints.</summary>
     public static async Task<WebApplication> UseCaseFlowAsync(this WebApplication app)
     {
         await app.Services.GetRequiredService<CaseFlowDatabase>().MigrateAsync(CancellationToken.None);
         await app.Services.GetRequiredService<DirectoryStore>().LoadAsync(CancellationToken.None);
+        await app.Services.GetRequiredService<CalendarStore>().LoadAsync(CancellationToken.None);
+        await SeedWorkflowsAsync(app);
 
         app.MapGrpcService<CaseGrpcService>();
         app.MapGrpcService<DirectoryGrpcService>();
+        app.MapGrpcService<WorkflowGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;
+    }
+
+    /// <summary>
+    /// On first start the files in workflows/ become the published definitions; after that the database is
+    /// the record and administrators' edits survive restarts. A file that does not validate is reported
+    /// and skipped, never published.
+    /// </summary>
+    private static async Task SeedWorkflowsAsync(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<CaseFlowOptions>>().Value;
+        var definitions = app.Services.GetRequiredService<WorkflowDefinitionService>();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CaseFlow.Workflows");
+        if (Directory.Exists(options.Workflows.ResolvedDirectory))
+        {
+            foreach (var result in await definitions.SeedFromDirectoryAsync(options.Workflows.ResolvedDirectory))
+            {
+                if (result.Published)
+                    log.LogInformation("Published workflow {Definition} v{Version} from the workflows folder", result.Definition!.DefinitionId, result.Definition.Version);
+                else
+                    log.LogError("Workflow {Definition} was not published: {Issues}", result.Definition?.DefinitionId, result.Validation);
+            }
+        }
+        await definitions.EnsureTriggersAsync();
     }
 }

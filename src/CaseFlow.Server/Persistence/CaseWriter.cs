@@ -102,6 +102,7 @@ public sealed class CaseWriter : BackgroundService
         await batch.NumberNewCasesAsync();
         await db.SaveChangesAsync();
         await tx.CommitAsync();
+        NotifyCommitted();
         foreach (var (op, result, error) in outcomes)
         {
             if (error is not null) op.Result.TrySetException(error);

@@ -14,7 +14,7 @@ using DomainPost = CaseFlow.Core.Directory.Post;
 namespace CaseFlow.Server.Rpc;
 
 /// <summary>Thin adapter over the directory: public reads for any authenticated system, changes for admins.</summary>
-public sealed class DirectoryGrpcService(DirectoryStore directory) : DirectoryService.DirectoryServiceBase
+public sealed class DirectoryGrpcService(DirectoryStore directory, CalendarStore calendars) : DirectoryService.DirectoryServiceBase
 {
     public override Task<ListDepartmentsResponse> ListDepartments(ListDepartmentsRequest request, ServerCallContext context)
     {
@@ -112,6 +112,36 @@ public sealed class DirectoryGrpcService(DirectoryStore directory) : DirectorySe
             PreviousDesignation = c.PreviousDesignation ?? "", NewDesignation = c.NewDesignation, Reason = c.Reason,
         }));
         return response;
+    }
+
+    public override Task<Calendar> GetCalendar(GetCalendarRequest request, ServerCallContext context) =>
+        Task.FromResult(ToProto(calendars.Get(string.IsNullOrEmpty(request.Id) ? "uttarakhand" : request.Id)));
+
+    public override async Task<Calendar> AddHoliday(AddHolidayRequest request, ServerCallContext context)
+    {
+        var caller = CaseFlowInterceptor.CallerOf(context);
+        caller.Require(Permissions.AdministerDirectory);
+        var errors = new List<FieldViolation>();
+        if (!DateOnly.TryParseExact(request.Holiday?.Date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+            errors.Add(new("holiday.date", "must be a date as yyyy-MM-dd."));
+        if (string.IsNullOrWhiteSpace(request.Holiday?.Name))
+            errors.Add(new("holiday.name", "is required."));
+        if (errors.Count > 0) throw CaseFlowException.Invalid(errors);
+        var id = string.IsNullOrEmpty(request.Calendar) ? "uttarakhand" : request.Calendar;
+        var updated = await calendars.AddHolidayAsync(id, new Core.Calendars.Holiday(date, request.Holiday!.Name.Trim(),
+            string.IsNullOrWhiteSpace(request.Holiday.NameHi) ? null : request.Holiday.NameHi.Trim()), caller.System, context.CancellationToken);
+        return ToProto(updated);
+    }
+
+    private static Calendar ToProto(Core.Calendars.WorkingCalendar c)
+    {
+        var proto = new Calendar { Id = c.Id, Name = c.Name, SecondSaturdayOff = c.SecondSaturdayOff };
+        proto.WeeklyOffs.AddRange(c.WeeklyOffs.Order().Select(d => d.ToString()));
+        proto.Holidays.AddRange(c.Holidays.Select(h => new Api.V1.Holiday
+        {
+            Date = h.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Name = h.Name, NameHi = h.NameHi ?? "",
+        }));
+        return proto;
     }
 
     private static ApiPost ToProto(DomainPost p) => new()

@@ -1,0 +1,31 @@
+using CaseFlow.Core.Escalation;
+using CaseFlow.Workflows.Activities;
+using CaseFlow.Workflows.Runtime;
+
+namespace CaseFlow.Core.Activities;
+
+/// <summary>
+/// Records a message for the assigned officer, the Head of Department or the complainant on the case.
+/// It reaches them through the systems watching case events (SMS gateway, department MIS, e-mail).
+/// </summary>
+[Activity("CaseFlow", "Notify", Category = "CaseFlow", Description = "Sends a message about the case to an officer or the complainant.")]
+[Input("recipient", "String", DisplayName = "To", DefaultValue = "assigned-officer", UiHint = UiHints.Dropdown,
+    Description = "assigned-officer, head-of-department or complainant")]
+[Input("message", "String", DisplayName = "Message", UiHint = UiHints.Multiline)]
+[Outcomes(Done)]
+public sealed class Notify : Activity
+{
+    public override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        var number = context.CorrelationId ?? throw new InvalidOperationException($"{context.Node.Label}: no case number.");
+        var recipient = context.HasInput("recipient") ? context.EvaluateString("recipient") ?? "assigned-officer" : "assigned-officer";
+        if (recipient is not ("assigned-officer" or "head-of-department" or "complainant"))
+            throw new InvalidOperationException($"{context.Node.Label}: recipient '{recipient}' is not assigned-officer, head-of-department or complainant.");
+        var message = context.EvaluateString("message");
+        if (string.IsNullOrWhiteSpace(message))
+            throw new InvalidOperationException($"{context.Node.Label}: the message is empty.");
+        context.AddEffect(new NotifyCase(number, recipient, message));
+        context.Complete(Done);
+        return ValueTask.CompletedTask;
+    }
+}

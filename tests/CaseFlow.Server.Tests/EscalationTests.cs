@@ -1,0 +1,232 @@
+using CaseFlow.Api.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using static CaseFlow.Server.Tests.CaseFlowHost;
+
+namespace CaseFlow.Server.Tests;
+
+/// <summary>
+/// case-escalation.json driving real cases on the real server, with business time moved by a fake clock.
+/// Due times are hand-computed on the Uttarakhand calendar: Sundays, second Saturdays and the
+/// gazetted holidays of November 2026 (Diwali 8th, Govardhan 10th, Bhai Dooj 11th, Igas 20th, Guru Nanak 24th).
+/// </summary>
+[TestFixture]
+public sealed class EscalationTests
+{
+    // Friday 6 November 2026, 10:00 IST.
+    private static readonly DateTimeOffset Registered = new(2026, 11, 6, 4, 30, 0, TimeSpan.Zero);
+
+    private static DateTimeOffset Ist(int month, int day, int hour = 10, int minute = 0) =>
+        new DateTimeOffset(2026, month, day, hour, minute, 0, TimeSpan.FromMinutes(330)).ToUniversalTime();
+
+    private static async Task<(CaseFlowHost Host, FakeTimeProvider Clock)> StartAsync(string? dataDirectory = null, FakeTimeProvider? clock = null)
+    {
+        clock ??= new FakeTimeProvider(Registered);
+        var host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(clock), dataDirectory,
+            new Dictionary<string, string?> { ["CaseFlow:Workflows:TimerPoll"] = "00:00:01", ["CaseFlow:Workflows:DispatchPoll"] = "00:00:00.200" });
+        return (host, clock);
+    }
+
+    private static Task<Api.V1.Case> Get(CaseFlowHost host, string name) =>
+        new CaseService.CaseServiceClient(host.Channel).GetCaseAsync(new GetCaseRequest { Name = name }, host.As(PortalKey)).ResponseAsync;
+
+    private static Task<Api.V1.Case> WaitFor(CaseFlowHost host, string name, Func<Api.V1.Case, bool> done, string what) =>
+        Eventually.Until(() => Get(host, name), done, what);
+
+    private static async Task<string[]> History(CaseFlowHost host, string name) =>
+        (await new CaseService.CaseServiceClient(host.Channel).GetCaseHistoryAsync(new GetCaseHistoryRequest { Name = name }, host.As(PortalKey)))
+        .Events.Select(e => e.Type).ToArray();
+
+    private static async Task<Api.V1.Case> Register(CaseFlowHost host, string category = "power-supply")
+    {
+        var c = await new CaseService.CaseServiceClient(host.Channel).CreateCaseAsync(Requests.NewCase(category: category, district: "dehradun"), host.As(PortalKey));
+        return await WaitFor(host, c.Name, x => x.DueTime is not null, "the L1 due time");
+    }
+
+    [Test]
+    public async Task A_case_climbs_L1_to_L4_at_its_working_day_due_times_with_a_warning_before_each_breach()
+    {
+        var (host, clock) = await StartAsync();
+        await using var _ = host;
+        var c = await Register(host);
+        Assert.That(c.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 18)), "7 working days, skipping Diwali Sunday, Govardhan, Bhai Dooj and the second Saturday");
+        Assert.That(c.WarningTime, Is.Null);
+
+        clock.SetUtcNow(Ist(11, 15, 9, 59));
+        await Task.Delay(300);
+        Assert.That((await Get(host, c.Name)).WarningTime, Is.Null, "no warning before 75 % of the limit");
+        clock.SetUtcNow(Ist(11, 15, 10, 1));
+        await WaitFor(host, c.Name, x => x.WarningTime is not null, "the L1 warning");
+
+        clock.SetUtcNow(Ist(11, 18, 9, 59));
+        await Task.Delay(300);
+        Assert.That((await Get(host, c.Name)).Level, Is.EqualTo(Level.L1), "not a minute early");
+        clock.SetUtcNow(Ist(11, 18, 10, 0));
+        var l2 = await WaitFor(host, c.Name, x => x.Level == Level.L2 && x.DueTime.ToDateTimeOffset() > Ist(11, 18), "escalation to L2");
+        Assert.That(l2.AssignedPost.Name, Is.EqualTo("departments/energy/posts/energy-dehradun-l2"));
+        Assert.That(l2.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 26)), "5 working days, skipping Igas, Sunday and Guru Nanak Jayanti");
+        Assert.That(l2.WarningTime, Is.Null, "the warning is per level");
+
+        clock.SetUtcNow(Ist(11, 26));
+        var l3 = await WaitFor(host, c.Name, x => x.Level == Level.L3 && x.DueTime.ToDateTimeOffset() > Ist(11, 26), "escalation to L3");
+        Assert.That(l3.AssignedPost.Name, Is.EqualTo("departments/energy/posts/energy-l3"), "L3 is the Head of Department");
+        Assert.That(l3.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(12, 2)));
+
+        clock.SetUtcNow(Ist(12, 2));
+        var l4 = await WaitFor(host, c.Name, x => x.Level == Level.L4 && x.DueTime.ToDateTimeOffset() > Ist(12, 2), "escalation to L4");
+        Assert.That(l4.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(12, 8)), "the first Saturday is a working day");
+
+        clock.SetUtcNow(Ist(12, 8));
+        var flagged = await WaitFor(host, c.Name, x => x.ChiefSecretaryReview, "the Chief Secretary's review flag");
+        Assert.That(flagged.Level, Is.EqualTo(Level.L4));
+
+        var history = await History(host, c.Name);
+        Assert.That(history.Count(t => t == "Escalated"), Is.EqualTo(3));
+        Assert.That(history.Count(t => t == "WarningRaised"), Is.GreaterThanOrEqualTo(4));
+        Assert.That(history.Count(t => t == "LimitBreached"), Is.GreaterThanOrEqualTo(4));
+        Assert.That(history, Does.Contain("NotificationSent"), "the HoD is told when a case reaches L3");
+    }
+
+    [Test]
+    public async Task A_case_resolved_in_time_stops_escalating_and_the_complainant_is_asked_and_asked_again()
+    {
+        var (host, clock) = await StartAsync();
+        await using var _ = host;
+        var cases = new CaseService.CaseServiceClient(host.Channel);
+        var c = await Register(host);
+        clock.SetUtcNow(Ist(11, 9));
+        await cases.ResolveCaseAsync(new ResolveCaseRequest { Name = c.Name, Resolution = "Line repaired." }, host.As(EnergyKey));
+        await Eventually.Until(() => History(host, c.Name), h => h.Contains("FeedbackRequested"), "the feedback request");
+
+        clock.SetUtcNow(Ist(11, 19));
+        await Eventually.Until(() => History(host, c.Name), h => h.Count(t => t == "FeedbackRequested") >= 3, "two follow-ups, three days apart");
+        clock.SetUtcNow(Ist(11, 25));
+        var unanswered = await WaitFor(host, c.Name, x => x.Feedback?.Unanswered == true, "feedback marked unanswered");
+
+        Assert.That(unanswered.Level, Is.EqualTo(Level.L1), "a resolved case does not escalate");
+        Assert.That(unanswered.Status, Is.EqualTo(CaseStatus.Resolved), "never closed silently");
+        Assert.That(await History(host, c.Name), Does.Not.Contain("Escalated"));
+    }
+
+    [Test]
+    public async Task Not_satisfied_reopens_the_case_with_a_fresh_limit_at_its_level()
+    {
+        var (host, clock) = await StartAsync();
+        await using var _ = host;
+        var cases = new CaseService.CaseServiceClient(host.Channel);
+        var c = await Register(host);
+        clock.SetUtcNow(Ist(11, 9));
+        await cases.ResolveCaseAsync(new ResolveCaseRequest { Name = c.Name, Resolution = "Line repaired." }, host.As(EnergyKey));
+        await Eventually.Until(() => History(host, c.Name), h => h.Contains("FeedbackRequested"), "the feedback request");
+
+        clock.SetUtcNow(Ist(11, 12, 11));
+        await cases.RecordFeedbackAsync(new RecordFeedbackRequest { Name = c.Name, Channel = FeedbackChannel.CallBack, Satisfied = false }, host.As(CallCentreKey));
+        // Thursday 12 Nov 11:00 + 7 working days: 13, 16, 17, 18, 19, 21 (third Saturday), 23 (Igas on the 20th).
+        var reopened = await WaitFor(host, c.Name, x => x.DueTime.ToDateTimeOffset() == Ist(11, 23, 11), "a fresh L1 due time");
+        Assert.That(reopened.Status, Is.EqualTo(CaseStatus.Reopened));
+        Assert.That(reopened.Level, Is.EqualTo(Level.L1));
+    }
+
+    [Test]
+    public async Task A_new_published_version_applies_to_new_cases_while_running_cases_keep_their_limits()
+    {
+        var (host, clock) = await StartAsync();
+        await using var _ = host;
+        var workflows = new WorkflowService.WorkflowServiceClient(host.Channel);
+        var before = await Register(host);
+
+        var current = await workflows.GetWorkflowDefinitionAsync(new GetWorkflowDefinitionRequest { DefinitionId = "case-escalation" }, host.As(AdminKey));
+        // The first SLA timer is L1's: change its limit from 7 to 3 working days.
+        var edited = new System.Text.RegularExpressions.Regex("(\"workingDays\":\\s*\\{[^}]*\"expression\":\\s*\\{[^}]*\"value\":\\s*)\"7\"")
+            .Replace(current.Json, "$1\"3\"", 1);
+        Assert.That(edited, Is.Not.EqualTo(current.Json), "the L1 limit literal was found");
+        var draft = await workflows.SaveWorkflowDraftAsync(new SaveWorkflowDraftRequest { Json = edited }, host.As(AdminKey));
+        Assert.That(draft.Definition.Version, Is.EqualTo(2));
+        await workflows.PublishWorkflowDefinitionAsync(new PublishWorkflowDefinitionRequest { DefinitionId = "case-escalation", Version = 2 }, host.As(AdminKey));
+
+        var after = await Register(host);
+        Assert.That(after.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 12)), "3 working days: 7th, 9th, 12th");
+        Assert.That(before.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 18)));
+
+        clock.SetUtcNow(Ist(11, 12));
+        await WaitFor(host, after.Name, x => x.Level == Level.L2, "the new case escalating on the new limit");
+        Assert.That((await Get(host, before.Name)).Level, Is.EqualTo(Level.L1), "the old case keeps the old limit");
+    }
+
+    [Test]
+    public async Task Timers_that_fell_due_while_the_server_was_down_fire_once_on_start()
+    {
+        var clock = new FakeTimeProvider(Registered);
+        var (host, _) = await StartAsync(clock: clock);
+        var c = await Register(host);
+        var data = host.DataDirectory;
+        await host.StopAsync();
+
+        clock.SetUtcNow(Ist(11, 19));
+        var (restarted, _) = await StartAsync(data, clock);
+        await using var __ = restarted;
+        var l2 = await WaitFor(restarted, c.Name, x => x.Level == Level.L2, "the overdue escalation");
+        await Task.Delay(500);
+        Assert.That((await History(restarted, c.Name)).Count(t => t == "Escalated"), Is.EqualTo(1));
+        Assert.That(l2.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 27, 10, 0)), "L2's limit counts from when the breach was handled");
+    }
+
+    [Test]
+    public async Task Two_servers_over_one_database_never_escalate_a_case_twice()
+    {
+        var clock = new FakeTimeProvider(Registered);
+        var (a, _) = await StartAsync(clock: clock);
+        await using var __ = a;
+        var (b, _) = await StartAsync(a.DataDirectory, clock);
+        await using var ___ = b;
+        var cases = new List<Api.V1.Case>();
+        for (var i = 0; i < 20; i++)
+            cases.Add(await Register(i % 2 == 0 ? a : b));
+
+        clock.SetUtcNow(Ist(11, 18));
+        foreach (var c in cases)
+            await WaitFor(a, c.Name, x => x.Level == Level.L2, "escalation to L2");
+        await Task.Delay(1000);
+        foreach (var c in cases)
+            Assert.That((await History(b, c.Name)).Count(t => t == "Escalated"), Is.EqualTo(1), c.Number);
+    }
+
+    [Test]
+    public async Task An_urgent_category_runs_on_hours_around_the_clock()
+    {
+        var (host, clock) = await StartAsync();
+        await using var _ = host;
+        var c = await Register(host, category: "water-quality");
+        Assert.That(c.DueTime.ToDateTimeOffset(), Is.EqualTo(Registered.AddHours(6)));
+        clock.Advance(TimeSpan.FromHours(6));
+        await WaitFor(host, c.Name, x => x.Level == Level.L2, "escalation after six hours");
+    }
+
+    [Test]
+    public async Task Publishing_a_broken_definition_is_refused_naming_the_activity_and_the_version_in_force_keeps_running()
+    {
+        var (host, _) = await StartAsync();
+        await using var __ = host;
+        var workflows = new WorkflowService.WorkflowServiceClient(host.Channel);
+        var current = await workflows.GetWorkflowDefinitionAsync(new GetWorkflowDefinitionRequest { DefinitionId = "urgent-escalation" }, host.As(AdminKey));
+        var ambiguous = current.Json.Replace("\"0.06:00:00\"", "\"72:00:00\"");
+        await workflows.SaveWorkflowDraftAsync(new SaveWorkflowDraftRequest { Json = ambiguous }, host.As(AdminKey));
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => workflows.PublishWorkflowDefinitionAsync(
+            new PublishWorkflowDefinitionRequest { DefinitionId = "urgent-escalation" }, host.As(AdminKey)).ResponseAsync);
+
+        Assert.That(e!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
+        Assert.That(Requests.Violations(e), Does.ContainKey("activities[slaL1]"));
+        Assert.That(Requests.Violations(e)["activities[slaL1]"], Does.Contain("3.00:00:00"));
+        var c = await Register(host, category: "water-quality");
+        Assert.That(c.DueTime.ToDateTimeOffset() - Registered, Is.EqualTo(TimeSpan.FromHours(6)), "version 1 stays in force");
+
+        var cron = File.ReadAllText(Path.Combine(TestPaths.SharedDirectory, "elsa-samples", "bad-cron-expression.json"));
+        var saved = await workflows.SaveWorkflowDraftAsync(new SaveWorkflowDraftRequest { Json = cron }, host.As(AdminKey));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => workflows.PublishWorkflowDefinitionAsync(
+            new PublishWorkflowDefinitionRequest { DefinitionId = saved.Definition.DefinitionId }, host.As(AdminKey)).ResponseAsync);
+        Assert.That(refused!.Status.Detail, Does.Contain("BadCronExpression"));
+    }
+}
