@@ -92,8 +92,7 @@ public sealed class CaseFlowHost : IAsyncDisposable
 
     private async Task StartCoreAsync()
     {
-        GrpcPort = FreePort();
-        HttpPort = FreePort();
+        (GrpcPort, HttpPort) = FreePorts();
         // The content root is the data folder, so no appsettings.json is picked up: the test states all settings.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = DataDirectory, EnvironmentName = "Test" });
         builder.Configuration.AddInMemoryCollection(Settings(DataDirectory, GrpcPort, HttpPort));
@@ -121,6 +120,16 @@ public sealed class CaseFlowHost : IAsyncDisposable
     {
         await StopAsync();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Two distinct free ports: both listeners stay open until both are chosen.</summary>
+    public static (int, int) FreePorts()
+    {
+        using var a = new TcpListener(IPAddress.Loopback, 0);
+        using var b = new TcpListener(IPAddress.Loopback, 0);
+        a.Start();
+        b.Start();
+        return (((IPEndPoint)a.LocalEndpoint).Port, ((IPEndPoint)b.LocalEndpoint).Port);
     }
 
     public static int FreePort()

@@ -30,8 +30,8 @@ public sealed class DurabilityTests
     public async Task A_case_survives_kill_minus_9_the_instant_CreateCase_returned()
     {
         var dataDirectory = Directory.CreateTempSubdirectory("caseflow-kill-").FullName;
-        var grpcPort = FreePort();
-        var server = StartServerProcess(dataDirectory, grpcPort);
+        var (grpcPort, httpPort) = FreePorts();
+        var server = StartServerProcess(dataDirectory, grpcPort, httpPort);
         var created = new List<Api.V1.Case>();
         try
         {
@@ -66,7 +66,7 @@ public sealed class DurabilityTests
         Assert.That(created, Has.Count.GreaterThanOrEqualTo(50));
     }
 
-    private static Process StartServerProcess(string dataDirectory, int grpcPort)
+    private static Process StartServerProcess(string dataDirectory, int grpcPort, int httpPort)
     {
         var serverDll = Path.Combine(AppContext.BaseDirectory, "CaseFlow.Server.dll");
         var start = new ProcessStartInfo("dotnet", [serverDll])
@@ -75,7 +75,7 @@ public sealed class DurabilityTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var (key, value) in Settings(dataDirectory, grpcPort, FreePort()))
+        foreach (var (key, value) in Settings(dataDirectory, grpcPort, httpPort))
             start.Environment[key.Replace(":", "__")] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

@@ -100,8 +100,11 @@ public sealed class EscalationTests
         await cases.ResolveCaseAsync(new ResolveCaseRequest { Name = c.Name, Resolution = "Line repaired." }, host.As(EnergyKey));
         await Eventually.Until(() => History(host, c.Name), h => h.Contains("FeedbackRequested"), "the feedback request");
 
-        clock.SetUtcNow(Ist(11, 19));
-        await Eventually.Until(() => History(host, c.Name), h => h.Count(t => t == "FeedbackRequested") >= 3, "two follow-ups, three days apart");
+        // Asked on the 9th, again three days later, and again three days after that.
+        clock.SetUtcNow(Ist(11, 12));
+        await Eventually.Until(() => History(host, c.Name), h => h.Count(t => t == "FeedbackRequested") == 2, "the first follow-up");
+        clock.SetUtcNow(Ist(11, 15));
+        await Eventually.Until(() => History(host, c.Name), h => h.Count(t => t == "FeedbackRequested") == 3, "the second follow-up");
         clock.SetUtcNow(Ist(11, 25));
         var unanswered = await WaitFor(host, c.Name, x => x.Feedback?.Unanswered == true, "feedback marked unanswered");
 

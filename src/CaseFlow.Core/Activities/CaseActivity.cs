@@ -1,4 +1,6 @@
 using CaseFlow.Core.Cases;
+using CaseFlow.Core.Directory;
+using CaseFlow.Core.Escalation;
 using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Core.Activities;
@@ -16,12 +18,24 @@ internal static class CaseActivity
     /// <summary>The workflow variable FlowSwitch conditions read (<c>getCaseLevel()</c>) to route by level.</summary>
     public const string LevelVariable = "CaseLevel";
 
+    /// <summary>
+    /// The case as this step will leave it: as stored, with the effects earlier activities of the step
+    /// added applied on top (an Escalate followed by the next level's SlaTimer must see the new level).
+    /// </summary>
     public static async Task<Case> LoadAsync(ActivityExecutionContext context)
     {
         var number = context.CorrelationId
                      ?? throw new InvalidOperationException($"{context.Node.Label}: the instance has no correlation id (the case number).");
-        return await context.GetRequiredService<ICaseStore>().FindAsync(number, context.CancellationToken)
-               ?? throw new InvalidOperationException($"{context.Node.Label}: case {number} does not exist.");
+        var c = await context.GetRequiredService<ICaseStore>().FindAsync(number, context.CancellationToken)
+                ?? throw new InvalidOperationException($"{context.Node.Label}: case {number} does not exist.");
+        var pending = context.PendingEffects.OfType<CaseEffect>().Where(e => e.CaseNumber == number).ToList();
+        if (pending.Count > 0)
+        {
+            var directory = context.GetRequiredService<IDirectoryProvider>().Current;
+            foreach (var effect in pending)
+                effect.Apply(c, directory, context.Now);
+        }
+        return c;
     }
 
     public static bool IsWorkable(Case c) => c.Status is CaseStatus.Registered or CaseStatus.InProgress or CaseStatus.Reopened;

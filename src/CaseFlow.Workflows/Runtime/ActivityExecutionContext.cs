@@ -136,6 +136,13 @@ public sealed class ActivityExecutionContext
     /// transaction as the instance state (e.g. a case's new level alongside the escalation step).</summary>
     public void AddEffect(object effect) => _run.DomainEffects.Add(effect);
 
+    /// <summary>
+    /// The effects earlier activities added in this same step. They are not in the database until the step
+    /// commits, so an activity that reads domain state applies them to what it read to see what the step
+    /// will leave behind.
+    /// </summary>
+    public IReadOnlyList<object> PendingEffects => _run.DomainEffects;
+
     private Bookmark Add(Bookmark bookmark)
     {
         _created.Add(bookmark);
