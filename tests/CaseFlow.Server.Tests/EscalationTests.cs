@@ -53,6 +53,13 @@ public sealed class EscalationTests
         var c = await Register(host);
         Assert.That(c.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 18)), "7 working days, skipping Diwali Sunday, Govardhan, Bhai Dooj and the second Saturday");
         Assert.That(c.WarningTime, Is.Null);
+        var instance = await new WorkflowService.WorkflowServiceClient(host.Channel).GetWorkflowInstanceAsync(
+            new GetWorkflowInstanceRequest { Id = c.WorkflowInstance }, host.As(AdminKey));
+        Assert.That(instance.CorrelationId, Is.EqualTo(c.Number));
+        Assert.That(instance.DefinitionId, Is.EqualTo("case-escalation"));
+        Assert.That(instance.Waits.Where(w => w.Kind == "Timer").Select(w => (w.ActivityId, w.DueTime.ToDateTimeOffset())),
+            Does.Contain(("slaL1", Ist(11, 18))), "the breach timer is a row with the due time");
+        Assert.That(instance.Journal.Select(j => j.ActivityId), Does.Contain("start").And.Contain("slaL1"));
 
         clock.SetUtcNow(Ist(11, 15, 9, 59));
         await Task.Delay(300);

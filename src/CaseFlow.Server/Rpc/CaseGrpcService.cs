@@ -12,7 +12,8 @@ using DomainCaseService = CaseFlow.Core.Cases.CaseService;
 namespace CaseFlow.Server.Rpc;
 
 /// <summary>Thin adapter: request → one CaseService call → response.</summary>
-public sealed partial class CaseGrpcService(DomainCaseService cases, IDirectoryProvider directory, CaseEventFeed feed) : Api.V1.CaseService.CaseServiceBase
+public sealed partial class CaseGrpcService(DomainCaseService cases, IDirectoryProvider directory, CaseEventFeed feed,
+    Workflows.Persistence.IWorkflowInstanceStore workflowInstances) : Api.V1.CaseService.CaseServiceBase
 {
     public override async Task<ApiCase> CreateCase(CreateCaseRequest request, ServerCallContext context)
     {
@@ -25,7 +26,11 @@ public sealed partial class CaseGrpcService(DomainCaseService cases, IDirectoryP
     public override async Task<ApiCase> GetCase(GetCaseRequest request, ServerCallContext context)
     {
         var caller = CaseFlowInterceptor.CallerOf(context);
-        return ToProto(await cases.GetAsync(caller, request.Name, context.CancellationToken), caller);
+        var proto = ToProto(await cases.GetAsync(caller, request.Name, context.CancellationToken), caller);
+        // The newest workflow instance correlated with the case: the one driving its clock now.
+        var instances = await workflowInstances.ListAsync(new Workflows.Persistence.InstanceQuery(CorrelationId: proto.Number, Take: 1), context.CancellationToken);
+        proto.WorkflowInstance = instances.Count > 0 ? instances[0].Id : "";
+        return proto;
     }
 
     public override async Task<ListCasesResponse> ListCases(ListCasesRequest request, ServerCallContext context)
