@@ -23,5 +23,9 @@ public static class CoreComposition
         .Register<Escalate>()
         .Register<FlagForReview>()
         .Register<RequestFeedback>()
-        .Register<Notify>();
+        .Register<Notify>()
+        .Register<ComputeRanking>()
+        .Register<DetectRecurringComplaints>()
+        .Register<RenderCircular>()
+        .Register<DeliverCircular>();
 }
