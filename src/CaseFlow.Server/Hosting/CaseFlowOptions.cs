@@ -31,6 +31,8 @@ public sealed class CaseFlowOptions
 
     public WorkflowOptions Workflows { get; set; } = new();
 
+    public DesignerOptions Designer { get; set; } = new();
+
     public string ResolvedSeedDirectory => SeedDirectory ?? Path.Combine(AppContext.BaseDirectory, "seed");
 }
 
@@ -82,6 +84,25 @@ public sealed class WorkflowOptions
     public TimeSpan DispatchPoll { get; set; } = TimeSpan.FromSeconds(1);
 
     public string ResolvedDirectory => Directory ?? Path.Combine(AppContext.BaseDirectory, "workflows");
+}
+
+/// <summary>The workflow designer on the HTTP/1.1 port; one administrator credential for now.</summary>
+public sealed class DesignerOptions
+{
+    public string AdminUser { get; set; } = "admin";
+
+    /// <summary>
+    /// SHA-256 (hex) of the administrator's password. The default is the demo password "caseflow-demo"
+    /// (see README), so a fresh checkout can be tried; any real deployment sets its own.
+    /// </summary>
+    public string AdminPasswordSha256 { get; set; } = "1da8f36d9f5bcbd0019dc44d6514adbefbe4ff4992845c7734ce3f22dcaf26a2";
+
+    /// <summary>Where the built designer lives; defaults to wwwroot/designer beside the binary.</summary>
+    public string? WebRoot { get; set; }
+
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    public string ResolvedWebRoot => WebRoot ?? Path.Combine(AppContext.BaseDirectory, "wwwroot", "designer");
 }
 
 public sealed class WatchOptions
@@ -140,6 +161,12 @@ internal sealed class CaseFlowOptionsValidator : IValidateOptions<CaseFlowOption
             errors.Add("CaseFlow:Closure:MaxComplaintsPerPhonePerDay must be at least 1.");
         if (o.Watch.HeartbeatInterval <= TimeSpan.Zero)
             errors.Add("CaseFlow:Watch:HeartbeatInterval must be positive.");
+        if (string.IsNullOrWhiteSpace(o.Designer.AdminUser))
+            errors.Add("CaseFlow:Designer:AdminUser must be set.");
+        if (o.Designer.AdminPasswordSha256.Length != 64 || !o.Designer.AdminPasswordSha256.All(char.IsAsciiHexDigit))
+            errors.Add("CaseFlow:Designer:AdminPasswordSha256 must be the 64 hex digits of the password's SHA-256.");
+        if (o.Designer.SessionLifetime <= TimeSpan.Zero)
+            errors.Add("CaseFlow:Designer:SessionLifetime must be positive.");
         if (o.ApiKeys.GroupBy(k => k.KeySha256, StringComparer.OrdinalIgnoreCase).Any(g => g.Count() > 1))
             errors.Add("CaseFlow:ApiKeys has two systems with the same key.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

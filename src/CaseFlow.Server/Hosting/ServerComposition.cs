@@ -3,6 +3,7 @@ using CaseFlow.Core;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.Calendars;
 using CaseFlow.Core.Directory;
+using CaseFlow.Server.Designer;
 using CaseFlow.Server.Escalation;
 using CaseFlow.Server.Persistence.Workflows;
 using CaseFlow.Workflows.Activities;
@@ -66,6 +67,7 @@ public static class ServerComposition
             g.EnableDetailedErrors = false;
         });
         services.AddGrpcReflection();
+        services.AddCaseFlowDesigner();
         services.AddGrpcHealthChecks().AddCheck("database", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         return builder;
     }
@@ -109,6 +111,7 @@ public static class ServerComposition
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapCaseFlowDesigner();
         return app;
     }
 

@@ -1,0 +1,64 @@
+import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
+import type { Issue } from "./api";
+import { describeDuration, describeWorkingDays, readInput, type ActivityType, type JsonObject } from "./model";
+
+export type ActivityNodeData = {
+  activity: JsonObject;
+  type?: ActivityType;
+  ports: string[];
+  issues: Issue[];
+  state?: "passed" | "waiting";
+};
+
+export type ActivityFlowNode = Node<ActivityNodeData, "activity">;
+
+/** A line or two of what the activity is set to, so limits read in words on the chart itself. */
+function summary(a: JsonObject, type?: ActivityType): string[] {
+  const lines: string[] = [];
+  for (const i of type?.inputs ?? []) {
+    const v = readInput(a, i.name);
+    if (!v || v.value === "") continue;
+    if (v.expressionType !== "Literal") lines.push(`${i.displayName}: ${v.expressionType}`);
+    else if (i.uiHint === "duration") lines.push(describeDuration(v.value));
+    else if (i.uiHint === "working-days") lines.push(describeWorkingDays(v.value));
+  }
+  return lines;
+}
+
+export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
+  const a = data.activity;
+  const errors = data.issues.filter((i) => i.severity === "ERROR");
+  const metadata = a.metadata as JsonObject | undefined;
+  const displayText = typeof metadata?.displayText === "string" ? metadata.displayText : undefined;
+  const classes = ["activity-node"];
+  if (selected) classes.push("selected");
+  if (errors.length) classes.push("has-errors");
+  else if (data.issues.length) classes.push("has-warnings");
+  if (data.state) classes.push(data.state);
+  if (!data.type) classes.push("unknown-type");
+  const spacing = 100 / (data.ports.length + 1);
+  return (
+    <div className={classes.join(" ")} data-testid={`node-${String(a.id)}`} title={String(a.type)}>
+      <Handle type="target" position={Position.Left} id="In" />
+      <div className="node-name">{String(a.name ?? a.id)}</div>
+      <div className="node-type">{data.type?.displayName ?? String(a.type)}{data.type ? "" : " (not run here)"}</div>
+      {displayText && <div className="node-text">{displayText}</div>}
+      {summary(a, data.type).map((s) => (
+        <div className="node-summary" key={s}>{s}</div>
+      ))}
+      {data.state === "waiting" && <div className="node-state">waiting</div>}
+      {data.issues.length > 0 && (
+        <ul className="node-issues" data-testid="node-issues">
+          {data.issues.map((i, n) => (
+            <li key={n} className={i.severity.toLowerCase()}>{i.code}: {i.message}</li>
+          ))}
+        </ul>
+      )}
+      {data.ports.map((p, n) => (
+        <Handle key={p} type="source" position={Position.Right} id={p} style={{ top: `${spacing * (n + 1)}%` }}>
+          <span className="port-label">{p}</span>
+        </Handle>
+      ))}
+    </div>
+  );
+}

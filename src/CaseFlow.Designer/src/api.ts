@@ -1,0 +1,82 @@
+import type { ActivityType } from "./model";
+
+export interface DefinitionSummary {
+  definitionId: string;
+  name: string | null;
+  version: number;
+  isPublished: boolean;
+  isLatest: boolean;
+  publishedVersion?: number | null;
+  runningInstances?: number;
+  updatedAt?: string;
+  publishedAt?: string | null;
+}
+
+export interface Issue {
+  severity: string;
+  code: string;
+  activityId: string | null;
+  activityName: string | null;
+  message: string;
+}
+
+export interface Change {
+  kind: string;
+  activityId: string | null;
+  property: string | null;
+  before: string | null;
+  after: string | null;
+  summary: string;
+}
+
+export interface InstanceDetail {
+  instance: { id: string; definitionId: string; definitionVersion: number; correlationId: string | null; status: string; createdAt: string };
+  json: string | null;
+  journal: { at: string; kind: string; activityId: string | null; activityName: string | null; detail: string | null }[];
+  waits: { activityId: string; kind: string; eventName: string | null; dueTime: string | null; tag: string | null }[];
+  passed: string[];
+  waiting: string[];
+}
+
+export class ApiError extends Error {
+  constructor(public status: number, message: string, public issues: Issue[] = []) {
+    super(message);
+  }
+}
+
+const base = "/designer/api";
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(base + path, { credentials: "same-origin", ...init });
+  if (response.status === 401) {
+    // The session ran out: back to the sign-in page, then here again.
+    window.location.href = "/designer/login?ReturnUrl=" + encodeURIComponent(window.location.pathname + window.location.search);
+    throw new ApiError(401, "Signed out.");
+  }
+  const body = response.headers.get("content-type")?.includes("json") ? await response.json() : await response.text();
+  if (!response.ok) throw new ApiError(response.status, body?.message ?? String(body), body?.issues ?? []);
+  return body as T;
+}
+
+const postJson = (text: string): RequestInit => ({ method: "POST", headers: { "Content-Type": "application/json" }, body: text });
+
+export const api = {
+  definitions: () => call<DefinitionSummary[]>("/definitions"),
+  definition: (id: string, version?: number) =>
+    call<{ definition: DefinitionSummary; json: string; versions: DefinitionSummary[]; runningInstances: number }>(
+      `/definitions/${encodeURIComponent(id)}${version ? `?version=${version}` : ""}`),
+  activityTypes: () => call<ActivityType[]>("/activity-types"),
+  saveDraft: (json: string) => call<{ definition: DefinitionSummary; json: string; issues: Issue[] }>("/drafts", postJson(json)),
+  importJson: (json: string) => call<{ definition: DefinitionSummary; json: string; issues: Issue[] }>("/import", postJson(json)),
+  validate: (json: string) => call<{ issues: Issue[]; publishable: boolean }>("/validate", postJson(json)),
+  publish: (id: string, version: number) =>
+    call<{ definition: DefinitionSummary; issues: Issue[] }>(`/definitions/${encodeURIComponent(id)}/publish?version=${version}`, { method: "POST" }),
+  diff: (id: string, version: number) =>
+    call<{ from: number; to: number; changes: Change[] }>(`/definitions/${encodeURIComponent(id)}/diff?version=${version}`),
+  exportUrl: (id: string, version: number) => `${base}/definitions/${encodeURIComponent(id)}/export?version=${version}`,
+  instance: (idOrCase: string) =>
+    call<InstanceDetail>(`/cases/${encodeURIComponent(idOrCase)}/instance`).catch((e) => {
+      if (e instanceof ApiError && e.status === 404) return call<InstanceDetail>(`/instances/${encodeURIComponent(idOrCase)}`);
+      throw e;
+    }),
+};

@@ -1,0 +1,106 @@
+import { useEffect, useState } from "react";
+import {
+  describeDuration, describeWorkingDays, formatDuration, isAmbiguousDuration, normalise, parseDuration, readInput,
+  type InputDescriptor, type InputValue, type JsonObject,
+} from "./model";
+
+/** Days, hours and minutes as separate fields; writes d.hh:mm:ss, so "72:00:00" cannot be typed. */
+export function DurationEditor({ name, value, onChange }: { name: string; value: string; onChange: (v: string) => void }) {
+  const parsed = value ? parseDuration(value) : undefined;
+  const parts = parsed ? normalise(parsed) : { days: 0, hours: 0, minutes: 0, seconds: 0 };
+  const set = (field: "days" | "hours" | "minutes", text: string) => {
+    const n = Math.max(0, Math.floor(Number(text) || 0));
+    const next = { ...parts, [field]: n };
+    onChange(next.days || next.hours || next.minutes || next.seconds ? formatDuration(next) : "");
+  };
+  return (
+    <div className="duration-editor">
+      <label>days <input type="number" min={0} data-testid={`days-${name}`} value={parts.days} onChange={(e) => set("days", e.target.value)} /></label>
+      <label>hours <input type="number" min={0} data-testid={`hours-${name}`} value={parts.hours} onChange={(e) => set("hours", e.target.value)} /></label>
+      <label>minutes <input type="number" min={0} data-testid={`minutes-${name}`} value={parts.minutes} onChange={(e) => set("minutes", e.target.value)} /></label>
+      <div className="words" data-testid={`words-${name}`}>{value ? describeDuration(value) : "not set"}</div>
+      {value && isAmbiguousDuration(value) && (
+        <div className="warning" role="alert">
+          "{value}" is read as {describeDuration(value)}; change any field to write it as d.hh:mm:ss.
+        </div>
+      )}
+      {value && <code className="raw-value">{value}</code>}
+    </div>
+  );
+}
+
+export function WorkingDaysEditor({ name, value, onChange }: { name: string; value: string; onChange: (v: string) => void }) {
+  return (
+    <div className="working-days-editor">
+      <input type="number" min={0} data-testid={`input-${name}`} value={value} onChange={(e) => onChange(e.target.value.replace(/\D/g, ""))} />
+      <span className="words" data-testid={`words-${name}`}>{value ? describeWorkingDays(value) : "not set"}</span>
+    </div>
+  );
+}
+
+/** One input of the selected activity: a literal with the editor its UI hint asks for, or JavaScript. */
+export function InputEditor({ activity, input, onChange }: { activity: JsonObject; input: InputDescriptor; onChange: (v: InputValue | undefined) => void }) {
+  const current = readInput(activity, input.name);
+  const mode = current?.expressionType ?? "Literal";
+  const value = current?.value ?? "";
+  const typeName = current?.typeName || input.typeName;
+  const write = (v: string, m = mode) => onChange({ typeName, expressionType: m, value: v });
+  let editor;
+  if (mode === "JavaScript") {
+    editor = <CodeArea testId={`input-${input.name}`} value={value} onChange={(v) => write(v)} />;
+  } else if (mode !== "Literal") {
+    editor = <CodeArea testId={`input-${input.name}`} value={value} onChange={(v) => write(v)} />;
+  } else if (input.uiHint === "duration") {
+    editor = <DurationEditor name={input.name} value={value} onChange={(v) => write(v)} />;
+  } else if (input.uiHint === "working-days") {
+    editor = <WorkingDaysEditor name={input.name} value={value} onChange={(v) => write(v)} />;
+  } else if (input.uiHint === "checkbox") {
+    editor = <input type="checkbox" data-testid={`input-${input.name}`} checked={value.toLowerCase() === "true"} onChange={(e) => write(String(e.target.checked))} />;
+  } else if (["multiline", "javascript", "json", "cases", "string-list"].includes(input.uiHint)) {
+    editor = <CodeArea testId={`input-${input.name}`} value={value} onChange={(v) => write(v)} />;
+  } else {
+    editor = <input type="text" data-testid={`input-${input.name}`} value={value} placeholder={input.defaultValue ?? ""} onChange={(e) => write(e.target.value)} />;
+  }
+  return (
+    <fieldset className="input-editor" data-input={input.name}>
+      <legend title={input.description ?? ""}>
+        {input.displayName} <span className="type-name">{input.typeName}</span>
+        <select aria-label={`${input.displayName} expression`} value={mode === "Literal" || mode === "JavaScript" ? mode : mode}
+          onChange={(e) => write(value, e.target.value)}>
+          <option value="Literal">literal</option>
+          <option value="JavaScript">JavaScript</option>
+          {mode !== "Literal" && mode !== "JavaScript" && <option value={mode}>{mode}</option>}
+        </select>
+      </legend>
+      {editor}
+      {input.description && <div className="hint">{input.description}</div>}
+    </fieldset>
+  );
+}
+
+function CodeArea({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId: string }) {
+  return <textarea className="code" rows={4} data-testid={testId} value={value} onChange={(e) => onChange(e.target.value)} spellCheck={false} />;
+}
+
+/** The activity's whole JSON, for what the typed editors do not cover (and for experts). */
+export function RawActivityEditor({ activity, onApply }: { activity: JsonObject; onApply: (a: JsonObject) => string | undefined }) {
+  const [text, setText] = useState(() => JSON.stringify(activity, null, 2));
+  const [error, setError] = useState<string>();
+  useEffect(() => setText(JSON.stringify(activity, null, 2)), [activity]);
+  const apply = () => {
+    try {
+      const parsed = JSON.parse(text);
+      setError(onApply(parsed));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <details className="raw-editor">
+      <summary>JSON</summary>
+      <textarea className="code" rows={14} data-testid="raw-activity" value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+      <button type="button" onClick={apply}>Apply JSON</button>
+      {error && <div className="error" role="alert">{error}</div>}
+    </details>
+  );
+}

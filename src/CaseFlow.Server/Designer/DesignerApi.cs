@@ -1,0 +1,236 @@
+using System.Text;
+using CaseFlow.Workflows.Activities;
+using CaseFlow.Workflows.Definitions;
+using CaseFlow.Workflows.Model;
+using CaseFlow.Workflows.Persistence;
+using CaseFlow.Workflows.Runtime;
+using CaseFlow.Workflows.Validation;
+
+namespace CaseFlow.Server.Designer;
+
+/// <summary>
+/// The designer's JSON API: request → one call on the services the gRPC WorkflowService uses → response.
+/// Workflow JSON travels as the request body and as a string in responses, untouched, because it is the
+/// document of record and the designer patches it rather than rebuilding it.
+/// </summary>
+public sealed class DesignerApi(
+    WorkflowDefinitionService definitions,
+    WorkflowEngine engine,
+    IWorkflowInstanceStore instances,
+    IBookmarkStore bookmarks,
+    ActivityRegistry registry)
+{
+    public void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/me", (HttpContext ctx) => Results.Ok(new { user = ctx.User.Identity?.Name }));
+        api.MapGet("/definitions", ListAsync);
+        api.MapGet("/definitions/{definitionId}", GetAsync);
+        api.MapGet("/definitions/{definitionId}/versions", VersionsAsync);
+        api.MapGet("/definitions/{definitionId}/diff", DiffAsync);
+        api.MapGet("/definitions/{definitionId}/export", ExportAsync);
+        api.MapPost("/definitions/{definitionId}/publish", PublishAsync);
+        api.MapPost("/definitions/{definitionId}/retract", RetractAsync);
+        api.MapPost("/drafts", SaveDraftAsync);
+        api.MapPost("/import", SaveDraftAsync);
+        api.MapPost("/validate", ValidateAsync);
+        api.MapGet("/activity-types", ActivityTypes);
+        api.MapGet("/instances", ListInstancesAsync);
+        api.MapGet("/instances/{id}", GetInstanceAsync);
+        api.MapGet("/cases/{caseNumber}/instance", GetCaseInstanceAsync);
+        api.MapPost("/instances/{id}/cancel", CancelInstanceAsync);
+    }
+
+    private async Task<IResult> ListAsync(CancellationToken ct)
+    {
+        var list = new List<object>();
+        foreach (var d in await definitions.ListAsync(ct))
+        {
+            var published = await definitions.GetPublishedAsync(d.DefinitionId, ct);
+            list.Add(new
+            {
+                d.DefinitionId, d.Name, d.Version, d.IsPublished, d.IsLatest, PublishedVersion = published?.Version,
+                RunningInstances = await RunningAsync(d.DefinitionId, ct), d.UpdatedAt,
+            });
+        }
+        return Results.Ok(list);
+    }
+
+    private async Task<IResult> GetAsync(string definitionId, int? version, CancellationToken ct)
+    {
+        var d = await FindAsync(definitionId, version, ct);
+        if (d is null) return NotFound(definitionId, version);
+        var versions = await definitions.ListVersionsAsync(definitionId, ct);
+        return Results.Ok(new
+        {
+            Definition = Summary(d), Json = d.Json.TrimStart('\uFEFF'), Versions = versions.Select(Summary),
+            RunningInstances = await RunningAsync(definitionId, ct),
+        });
+    }
+
+    private async Task<IResult> VersionsAsync(string definitionId, CancellationToken ct)
+    {
+        var versions = await definitions.ListVersionsAsync(definitionId, ct);
+        return versions.Count == 0 ? NotFound(definitionId, null) : Results.Ok(versions.Select(Summary));
+    }
+
+    /// <summary>What a version (the latest by default) changes against the published one, or against
+    /// <paramref name="against"/> when given.</summary>
+    private async Task<IResult> DiffAsync(string definitionId, int? version, int? against, CancellationToken ct)
+    {
+        var d = await FindAsync(definitionId, version, ct);
+        if (d is null) return NotFound(definitionId, version);
+        var baseline = against is { } a ? await definitions.GetAsync(definitionId, a, ct) : await definitions.GetPublishedAsync(definitionId, ct);
+        if (baseline is null) return Problem(StatusCodes.Status404NotFound, "NO_BASELINE", $"{definitionId} has no published version to compare with.");
+        return Results.Ok(new { From = baseline.Version, To = d.Version, Changes = WorkflowDiff.Compare(baseline.Json, d.Json) });
+    }
+
+    private async Task<IResult> ExportAsync(string definitionId, int? version, CancellationToken ct)
+    {
+        var d = await FindAsync(definitionId, version, ct);
+        if (d is null) return NotFound(definitionId, version);
+        var bytes = await definitions.ExportAsync(d.DefinitionId, d.Version, ct);
+        return Results.File(bytes, "application/json", $"{d.DefinitionId}.json");
+    }
+
+    private async Task<IResult> SaveDraftAsync(HttpRequest request, CancellationToken ct)
+    {
+        var (definition, error) = await ParseAsync(request, ct);
+        if (definition is null) return error!;
+        var saved = await definitions.SaveDraftAsync(definition, ct);
+        return Results.Ok(new { Definition = Summary(saved.Definition), Json = saved.Definition.Json.TrimStart('\uFEFF'), Issues = saved.Validation.Issues.Select(Issue) });
+    }
+
+    private async Task<IResult> ValidateAsync(HttpRequest request, CancellationToken ct)
+    {
+        var (definition, error) = await ParseAsync(request, ct);
+        if (definition is null) return error!;
+        var result = definitions.Validate(definition, ValidationPurpose.Publish);
+        return Results.Ok(new { Issues = result.Issues.Select(Issue), Publishable = !result.HasErrors });
+    }
+
+    private async Task<IResult> PublishAsync(string definitionId, int? version, CancellationToken ct)
+    {
+        if (await FindAsync(definitionId, version, ct) is null) return NotFound(definitionId, version);
+        var result = await definitions.PublishAsync(definitionId, version, ct);
+        if (!result.Published)
+            return Results.Json(new
+            {
+                Code = "WORKFLOW_INVALID",
+                Message = $"{definitionId} was not published; the version in force keeps running.",
+                Issues = result.Validation.Issues.Select(Issue),
+            }, statusCode: StatusCodes.Status422UnprocessableEntity);
+        return Results.Ok(new { Definition = Summary(result.Definition!), Issues = result.Validation.Issues.Select(Issue) });
+    }
+
+    private async Task<IResult> RetractAsync(string definitionId, CancellationToken ct) =>
+        await definitions.RetractAsync(definitionId, ct)
+            ? Results.Ok(Summary((await FindAsync(definitionId, null, ct))!))
+            : Problem(StatusCodes.Status409Conflict, "NOT_PUBLISHED", $"{definitionId} has no published version.");
+
+    private IResult ActivityTypes() => Results.Ok(registry.Descriptors.Select(d => new
+    {
+        d.Type, d.DisplayName, d.Category, d.Description, d.Outcomes, DynamicOutcomes = d.HasDynamicOutcomes, d.IsTrigger,
+        Inputs = d.Inputs.Select(i => new { i.Name, i.TypeName, i.DisplayName, i.Description, i.DefaultValue, i.UiHint }),
+    }));
+
+    private async Task<IResult> ListInstancesAsync(string? definitionId, string? correlationId, string? status, CancellationToken ct)
+    {
+        WorkflowStatus? s = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!Enum.TryParse<WorkflowStatus>(status, ignoreCase: true, out var parsed))
+                return Problem(StatusCodes.Status400BadRequest, "INVALID_STATUS", $"'{status}' is not one of {string.Join(", ", Enum.GetNames<WorkflowStatus>())}.");
+            s = parsed;
+        }
+        var rows = await instances.ListAsync(new InstanceQuery(Empty(definitionId), s, Empty(correlationId), 0, 200), ct);
+        return Results.Ok(rows.Select(InstanceSummary));
+    }
+
+    private async Task<IResult> GetInstanceAsync(string id, CancellationToken ct)
+    {
+        var row = await instances.GetAsync(id, ct);
+        return row is null ? Problem(StatusCodes.Status404NotFound, "NOT_FOUND", $"Workflow instance {id} does not exist.") : Results.Ok(await DetailAsync(row, ct));
+    }
+
+    private async Task<IResult> CancelInstanceAsync(string id, string? reason, CancellationToken ct)
+    {
+        var cancelled = await engine.CancelAsync(id, string.IsNullOrEmpty(reason) ? "Cancelled in the designer." : reason, ct);
+        var row = cancelled is null ? null : await instances.GetAsync(id, ct);
+        return row is null ? Problem(StatusCodes.Status404NotFound, "NOT_FOUND", $"Workflow instance {id} does not exist.") : Results.Ok(await DetailAsync(row, ct));
+    }
+
+    /// <summary>A case's workflow is correlated by the case number; the newest instance is the one in force.</summary>
+    private async Task<IResult> GetCaseInstanceAsync(string caseNumber, CancellationToken ct)
+    {
+        var rows = await instances.ListAsync(new InstanceQuery(CorrelationId: caseNumber, Take: 50), ct);
+        var row = rows.OrderByDescending(r => r.CreatedAt).FirstOrDefault();
+        return row is null ? Problem(StatusCodes.Status404NotFound, "NOT_FOUND", $"No workflow instance for case {caseNumber}.") : Results.Ok(await DetailAsync(row, ct));
+    }
+
+    private async Task<object> DetailAsync(InstanceRecord row, CancellationToken ct)
+    {
+        var journal = await instances.GetJournalAsync(row.Id, ct);
+        var waits = await bookmarks.ListForInstanceAsync(row.Id, ct);
+        var incidents = await instances.GetIncidentsAsync(row.Id, ct);
+        var definition = await definitions.GetAsync(row.DefinitionId, row.DefinitionVersion, ct);
+        return new
+        {
+            Instance = InstanceSummary(row),
+            Json = definition?.Json.TrimStart('\uFEFF'),
+            Journal = journal.Select(j => new { j.At, Kind = j.Kind.ToString(), j.ActivityId, j.ActivityType, j.ActivityName, j.Detail }),
+            Waits = waits.Select(b => new { b.ActivityId, Kind = b.Kind.ToString(), b.EventName, DueTime = b.DueAt, b.Tag }),
+            Incidents = incidents.Select(i => new { i.At, i.ActivityId, i.ActivityType, i.ExceptionType, i.Message }),
+            // What the designer highlights: activities that completed at least once, and those waiting now.
+            Passed = journal.Where(j => j.Kind == JournalKind.Completed && j.ActivityId is not null).Select(j => j.ActivityId!).Distinct(),
+            Waiting = waits.Select(b => b.ActivityId).Distinct(),
+        };
+    }
+
+    private async Task<(WorkflowDefinition?, IResult?)> ParseAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var json = await reader.ReadToEndAsync(ct);
+        if (string.IsNullOrWhiteSpace(json))
+            return (null, Problem(StatusCodes.Status400BadRequest, "INVALID_JSON", "The body must be an Elsa 3 workflow definition."));
+        try
+        {
+            return (WorkflowDefinition.Parse(json), null);
+        }
+        catch (Exception e) when (e is WorkflowFormatException or System.Text.Json.JsonException)
+        {
+            return (null, Problem(StatusCodes.Status400BadRequest, "INVALID_JSON", e.Message));
+        }
+    }
+
+    private async Task<StoredDefinition?> FindAsync(string definitionId, int? version, CancellationToken ct) =>
+        version is > 0 ? await definitions.GetAsync(definitionId, version.Value, ct) : (await definitions.ListVersionsAsync(definitionId, ct)).LastOrDefault();
+
+    private async Task<int> RunningAsync(string definitionId, CancellationToken ct)
+    {
+        var suspended = await instances.ListAsync(new InstanceQuery(definitionId, WorkflowStatus.Suspended, null, 0, 10_000), ct);
+        var running = await instances.ListAsync(new InstanceQuery(definitionId, WorkflowStatus.Running, null, 0, 10_000), ct);
+        return suspended.Count + running.Count;
+    }
+
+    private static object Summary(StoredDefinition d) => new
+    {
+        d.DefinitionId, d.Version, d.Name, d.IsLatest, d.IsPublished, d.CreatedAt, d.UpdatedAt, d.PublishedAt,
+    };
+
+    private static object InstanceSummary(InstanceRecord r) => new
+    {
+        r.Id, r.DefinitionId, r.DefinitionVersion, r.CorrelationId, Status = r.Status.ToString(), r.CreatedAt, r.UpdatedAt,
+    };
+
+    private static object Issue(ValidationIssue i) => new
+    {
+        Severity = i.Severity.ToString().ToUpperInvariant(), i.Code, i.ActivityId, i.ActivityName, i.Message,
+    };
+
+    private static IResult NotFound(string definitionId, int? version) =>
+        Problem(StatusCodes.Status404NotFound, "NOT_FOUND", $"Workflow definition {definitionId}{(version is > 0 ? $" v{version}" : "")} does not exist.");
+
+    private static IResult Problem(int status, string code, string message) => Results.Json(new { Code = code, Message = message }, statusCode: status);
+
+    private static string? Empty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+}
