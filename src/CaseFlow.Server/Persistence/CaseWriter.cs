@@ -1,9 +1,11 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using CaseFlow.Core.Cases;
 using Channel = System.Threading.Channels.Channel;
 using CaseFlow.Core.Errors;
 using CaseFlow.Server.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CaseFlow.Server.Persistence;
@@ -20,6 +22,7 @@ public sealed class CaseWriter : BackgroundService
     private readonly CaseFlowDatabase _database;
     private readonly int _maxBatch;
     private readonly ILogger<CaseWriter> _log;
+    private WriterSession? _session;
 
     public CaseWriter(CaseFlowDatabase database, IOptions<CaseFlowOptions> options, ILogger<CaseWriter> log)
     {
@@ -46,15 +49,22 @@ public sealed class CaseWriter : BackgroundService
     {
         var batch = new List<WriteOp>(_maxBatch);
         var reader = _queue.Reader;
-        // Drain what is queued even while stopping, so an accepted request is never dropped.
-        while (await reader.WaitToReadAsync(CancellationToken.None))
+        try
         {
-            while (batch.Count < _maxBatch && reader.TryRead(out var op))
-                batch.Add(op);
-            await CommitAsync(batch);
-            batch.Clear();
-            if (stoppingToken.IsCancellationRequested && !reader.TryPeek(out _))
-                break;
+            // Drain what is queued even while stopping, so an accepted request is never dropped.
+            while (await reader.WaitToReadAsync(CancellationToken.None))
+            {
+                while (batch.Count < _maxBatch && reader.TryRead(out var op))
+                    batch.Add(op);
+                await CommitAsync(batch);
+                batch.Clear();
+                if (stoppingToken.IsCancellationRequested && !reader.TryPeek(out _))
+                    break;
+            }
+        }
+        finally
+        {
+            await CloseSessionAsync();
         }
     }
 
@@ -89,24 +99,84 @@ public sealed class CaseWriter : BackgroundService
 
     private async Task RunAsync(List<WriteOp> ops)
     {
-        await using var db = _database.CreateContext();
-        db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.TrackAll;
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var batch = new WriteBatch(db);
+        var session = _session ??= await WriterSession.OpenAsync(_database);
+        var db = session.Db;
         var outcomes = new List<(WriteOp Op, Func<Case>? Result, Exception? Error)>(ops.Count);
-        foreach (var op in ops)
+        try
         {
-            try { outcomes.Add((op, await op.ApplyAsync(batch), null)); }
-            catch (CaseFlowException refused) { outcomes.Add((op, null, refused)); }
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var batch = new WriteBatch(db, session.Inserter, tx.GetDbTransaction());
+            foreach (var op in ops) op.DeclareLookups(batch);
+            await batch.LoadLookupsAsync();
+            foreach (var op in ops)
+            {
+                try { outcomes.Add((op, await op.ApplyAsync(batch), null)); }
+                catch (CaseFlowException refused) { outcomes.Add((op, null, refused)); }
+            }
+            await batch.StoreNewCasesAsync();
+            await db.SaveChangesAsync();
+            await tx.CommitAsync();
+            db.ChangeTracker.Clear();
         }
-        await batch.NumberNewCasesAsync();
-        await db.SaveChangesAsync();
-        await tx.CommitAsync();
+        catch
+        {
+            // After an unexpected error the context's tracked state is not to be trusted: the next batch
+            // (the retries one at a time, first) starts on a fresh context and connection.
+            await CloseSessionAsync();
+            throw;
+        }
         NotifyCommitted();
         foreach (var (op, result, error) in outcomes)
         {
             if (error is not null) op.Result.TrySetException(error);
             else op.Result.TrySetResult(result!());
+        }
+    }
+
+    private async Task CloseSessionAsync()
+    {
+        if (_session is null) return;
+        var session = _session;
+        _session = null;
+        await session.DisposeAsync();
+    }
+
+    /// <summary>
+    /// The writer's context and open connection, kept from batch to batch: prepared statements live only
+    /// as long as their connection, and preparing them per batch would cost a large share of a small batch.
+    /// </summary>
+    private sealed class WriterSession : IAsyncDisposable
+    {
+        private WriterSession(CaseFlowDbContext db, CaseInserter inserter)
+        {
+            Db = db;
+            Inserter = inserter;
+        }
+
+        public CaseFlowDbContext Db { get; }
+        public CaseInserter Inserter { get; }
+
+        public static async Task<WriterSession> OpenAsync(CaseFlowDatabase database)
+        {
+            var db = database.CreateContext();
+            try
+            {
+                db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.TrackAll;
+                // Opened here, the connection stays open until the context is disposed, not per command.
+                await db.Database.OpenConnectionAsync();
+                return new WriterSession(db, new CaseInserter(db));
+            }
+            catch
+            {
+                await db.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Inserter.Dispose();
+            await Db.DisposeAsync();
         }
     }
 }
@@ -119,25 +189,97 @@ public abstract class WriteOp
 {
     public TaskCompletionSource<Case> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>
+    /// Tells the batch what <see cref="ApplyAsync"/> will look up, before any request is applied, so that
+    /// one query per kind answers the whole batch instead of one per request.
+    /// </summary>
+    public virtual void DeclareLookups(WriteBatch batch) { }
+
     public abstract Task<Func<Case>> ApplyAsync(WriteBatch batch);
 }
 
 /// <summary>
-/// What the requests of one transaction share: the context, and the cases and request ids they touched,
-/// so that two requests in one batch see each other's effects.
+/// What the requests of one transaction share: the context, what was looked up for them, and the cases
+/// and request ids they touched, so that two requests in one batch see each other's effects.
 /// </summary>
-public sealed class WriteBatch(CaseFlowDbContext db)
+public sealed class WriteBatch
 {
-    private readonly Dictionary<string, Case> _cases = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string, string), RequestRecord> _requests = new();
-    private readonly List<(Case Case, string Prefix, CaseEvent Event, RequestRecord? Request)> _newCases = [];
+    private readonly CaseFlowDbContext _db;
+    private readonly CaseInserter _inserter;
+    private readonly DbTransaction _tx;
 
-    public CaseFlowDbContext Db => db;
+    private readonly HashSet<(string System, string RequestId)> _wantedRequests = [];
+    private readonly HashSet<(string Phone, DateTimeOffset Since)> _wantedCounts = [];
+    private readonly HashSet<string> _wantedHabitual = new(StringComparer.Ordinal);
+
+    // What is known: loaded up front, then kept current as the batch's own requests add to it.
+    // A null request record means "looked up, not there".
+    private readonly Dictionary<(string System, string RequestId), RequestRecord?> _requests = new();
+    private readonly Dictionary<(string Phone, DateTimeOffset Since), int> _storedComplaints = new();
+    private readonly Dictionary<string, bool> _habitual = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Case> _cases = new(StringComparer.Ordinal);
+
+    private readonly List<(Case Case, string Prefix, CaseEvent Event, RequestRecord? Request)> _newCases = [];
+    private readonly Dictionary<RequestRecord, Case> _pendingByRequest = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, List<Case>> _pendingByPhone = new(StringComparer.Ordinal);
+
+    internal WriteBatch(CaseFlowDbContext db, CaseInserter inserter, DbTransaction tx)
+    {
+        _db = db;
+        _inserter = inserter;
+        _tx = tx;
+    }
+
+    public CaseFlowDbContext Db => _db;
+
+    public void WantRequest(RequestKey key) => _wantedRequests.Add((key.System, key.RequestId));
+
+    public void WantComplaintCount(string phone, DateTimeOffset since) => _wantedCounts.Add((phone, since));
+
+    public void WantHabitual(string phone) => _wantedHabitual.Add(phone);
+
+    /// <summary>
+    /// One query each for the declared request ids, complaint counts and habitual phones. Nothing in a
+    /// batch changes those rows except its own requests, which this object records as they go, so the
+    /// answers hold for the whole transaction.
+    /// </summary>
+    internal async Task LoadLookupsAsync()
+    {
+        if (_wantedRequests.Count > 0)
+        {
+            var systems = _wantedRequests.Select(k => k.System).Distinct().ToList();
+            var ids = _wantedRequests.Select(k => k.RequestId).Distinct().ToList();
+            // Every system × id pair matches; an extra row for a pair nobody asked about is still a true fact.
+            var found = await _db.RequestRecords.AsNoTracking()
+                .Where(r => systems.Contains(r.System) && ids.Contains(r.RequestId)).ToListAsync();
+            foreach (var r in found) _requests[(r.System, r.RequestId)] = r;
+            foreach (var k in _wantedRequests) _requests.TryAdd(k, null);
+        }
+        // The day start differs between requests only across midnight, so this is one query in practice.
+        foreach (var group in _wantedCounts.GroupBy(w => w.Since))
+        {
+            var since = group.Key;
+            var phones = group.Select(w => w.Phone).ToList();
+            var counts = await _db.Cases
+                .Where(c => phones.Contains(c.ComplainantPhone) && c.CreatedAt >= since)
+                .GroupBy(c => c.ComplainantPhone)
+                .Select(g => new { Phone = g.Key, Count = g.Count() })
+                .ToDictionaryAsync(x => x.Phone, x => x.Count, StringComparer.Ordinal);
+            foreach (var phone in phones) _storedComplaints[(phone, since)] = counts.GetValueOrDefault(phone);
+        }
+        if (_wantedHabitual.Count > 0)
+        {
+            var phones = _wantedHabitual.ToList();
+            var flagged = (await _db.HabitualComplainants.Where(h => phones.Contains(h.Phone)).Select(h => h.Phone).ToListAsync())
+                .ToHashSet(StringComparer.Ordinal);
+            foreach (var phone in phones) _habitual[phone] = flagged.Contains(phone);
+        }
+    }
 
     public async Task<Case?> FindCaseAsync(string number)
     {
         if (_cases.TryGetValue(number, out var c)) return c;
-        c = await db.Cases.FirstOrDefaultAsync(x => x.Number == number);
+        c = await _db.Cases.FirstOrDefaultAsync(x => x.Number == number);
         if (c is not null) _cases[number] = c;
         return c;
     }
@@ -145,55 +287,72 @@ public sealed class WriteBatch(CaseFlowDbContext db)
     public async Task<RequestRecord?> FindRequestAsync(RequestKey key)
     {
         if (_requests.TryGetValue((key.System, key.RequestId), out var r)) return r;
-        r = await db.RequestRecords.FirstOrDefaultAsync(x => x.System == key.System && x.RequestId == key.RequestId);
-        if (r is not null) _requests[(key.System, key.RequestId)] = r;
+        r = await _db.RequestRecords.AsNoTracking().FirstOrDefaultAsync(x => x.System == key.System && x.RequestId == key.RequestId);
+        _requests[(key.System, key.RequestId)] = r;
         return r;
     }
 
     /// <summary>The pending new case a request id produced earlier in this same batch, if any.</summary>
-    public Case? PendingCaseFor(RequestRecord request) =>
-        _newCases.FirstOrDefault(n => ReferenceEquals(n.Request, request)).Case;
+    public Case? PendingCaseFor(RequestRecord request) => _pendingByRequest.GetValueOrDefault(request);
 
+    /// <summary>Records a state change's request id; stored by EF with the change.</summary>
     public RequestRecord Remember(RequestKey key, string caseNumber, DateTimeOffset at)
     {
-        var record = new RequestRecord
-        {
-            System = key.System, RequestId = key.RequestId, Method = key.Method, Fingerprint = key.Fingerprint,
-            CaseNumber = caseNumber, At = at,
-        };
+        var record = NewRecord(key, caseNumber, at);
         _requests[(key.System, key.RequestId)] = record;
-        db.RequestRecords.Add(record);
+        _db.RequestRecords.Add(record);
         return record;
     }
 
-    public void AddNewCase(Case c, string prefix, CaseEvent registered, RequestRecord? request) =>
+    /// <summary>Queues a new case (and its request id) for numbering and the prepared inserts at the end of the batch.</summary>
+    public void AddNewCase(Case c, string prefix, CaseEvent registered, RequestKey? key)
+    {
+        RequestRecord? request = null;
+        if (key is not null)
+        {
+            request = NewRecord(key, "", c.CreatedAt);
+            _requests[(key.System, key.RequestId)] = request;
+            _pendingByRequest[request] = c;
+        }
         _newCases.Add((c, prefix, registered, request));
+        if (!_pendingByPhone.TryGetValue(c.ComplainantPhone, out var fromPhone))
+            _pendingByPhone[c.ComplainantPhone] = fromPhone = [];
+        fromPhone.Add(c);
+    }
 
-    public void AddEvent(CaseEvent e) => db.CaseEvents.Add(e);
+    public void AddEvent(CaseEvent e) => _db.CaseEvents.Add(e);
 
     /// <summary>Complaints from a phone number since a moment, counting those pending in this batch.</summary>
     public async Task<int> CountComplaintsAsync(string phone, DateTimeOffset since)
     {
-        var stored = await db.Cases.CountAsync(c => c.ComplainantPhone == phone && c.CreatedAt >= since);
-        return stored + _newCases.Count(n => n.Case.ComplainantPhone == phone && n.Case.CreatedAt >= since);
+        if (!_storedComplaints.TryGetValue((phone, since), out var stored))
+            _storedComplaints[(phone, since)] = stored =
+                await _db.Cases.CountAsync(c => c.ComplainantPhone == phone && c.CreatedAt >= since);
+        return stored + (_pendingByPhone.TryGetValue(phone, out var pending) ? pending.Count(c => c.CreatedAt >= since) : 0);
     }
 
-    public Task<bool> IsHabitualAsync(string phone) => db.HabitualComplainants.AnyAsync(h => h.Phone == phone);
+    public async Task<bool> IsHabitualAsync(string phone)
+    {
+        if (!_habitual.TryGetValue(phone, out var habitual))
+            _habitual[phone] = habitual = await _db.HabitualComplainants.AnyAsync(h => h.Phone == phone);
+        return habitual;
+    }
 
     /// <summary>
     /// Numbers are reserved inside the batch's transaction, so they are gap-free and, on PostgreSQL, the
-    /// series row lock orders replicas without a separate round trip per case.
+    /// series row lock orders replicas without a separate round trip per case. The series row stays on EF
+    /// (one per prefix per batch, with its concurrency token); the rows per case go through the inserter.
     /// </summary>
-    internal async Task NumberNewCasesAsync()
+    internal async Task StoreNewCasesAsync()
     {
         foreach (var group in _newCases.GroupBy(n => n.Prefix))
         {
             var count = group.Count();
-            var series = await db.CaseNumberSeries.FirstOrDefaultAsync(s => s.Prefix == group.Key);
+            var series = await _db.CaseNumberSeries.FirstOrDefaultAsync(s => s.Prefix == group.Key);
             if (series is null)
             {
                 series = new CaseNumberSeries { Prefix = group.Key, Last = 0 };
-                db.CaseNumberSeries.Add(series);
+                _db.CaseNumberSeries.Add(series);
             }
             var next = series.Last;
             series.Last += count;
@@ -204,9 +363,16 @@ public sealed class WriteBatch(CaseFlowDbContext db)
                 registered.Department = c.Department;
                 registered.CaseVersion = c.Version;
                 if (request is not null) request.CaseNumber = c.Number;
-                db.Cases.Add(c);
-                db.CaseEvents.Add(registered);
             }
         }
+        // In arrival order, so ids follow the queue.
+        foreach (var (c, _, registered, request) in _newCases)
+            await _inserter.InsertAsync(c, registered, request, _tx);
     }
+
+    private static RequestRecord NewRecord(RequestKey key, string caseNumber, DateTimeOffset at) => new()
+    {
+        System = key.System, RequestId = key.RequestId, Method = key.Method, Fingerprint = key.Fingerprint,
+        CaseNumber = caseNumber, At = at,
+    };
 }

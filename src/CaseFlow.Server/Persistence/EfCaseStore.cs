@@ -104,6 +104,13 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
 
     private sealed class CreateOp(Case draft, string prefix, RequestKey? key, CaseEvent registered, ComplaintCap cap) : WriteOp
     {
+        public override void DeclareLookups(WriteBatch batch)
+        {
+            if (key is not null) batch.WantRequest(key);
+            batch.WantComplaintCount(draft.ComplainantPhone, cap.DayStart);
+            batch.WantHabitual(draft.ComplainantPhone);
+        }
+
         public override async Task<Func<Case>> ApplyAsync(WriteBatch batch)
         {
             if (key is not null && await batch.FindRequestAsync(key) is { } seen)
@@ -121,14 +128,18 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
                     $"This phone number has already registered {sameDay} complaints today; at most {cap.MaxPerDay} a day are accepted from one number. Please add to an existing complaint instead.",
                     metadata: new Dictionary<string, string> { ["limit"] = cap.MaxPerDay.ToString() });
             draft.Habitual = await batch.IsHabitualAsync(draft.ComplainantPhone);
-            var request = key is null ? null : batch.Remember(key, "", draft.CreatedAt);
-            batch.AddNewCase(draft, prefix, registered, request);
+            batch.AddNewCase(draft, prefix, registered, key);
             return () => draft;
         }
     }
 
     private sealed class UpdateOp(string number, RequestKey? key, Func<Case, IReadOnlyList<CaseEvent>> change) : WriteOp
     {
+        public override void DeclareLookups(WriteBatch batch)
+        {
+            if (key is not null) batch.WantRequest(key);
+        }
+
         public override async Task<Func<Case>> ApplyAsync(WriteBatch batch)
         {
             var c = await batch.FindCaseAsync(number) ?? throw CaseFlowException.NotFound("Case", number);
