@@ -1,4 +1,5 @@
 using CaseFlow.Core.Cases;
+using CaseFlow.Server.Persistence.Workflows;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaseFlow.Server.Persistence;
@@ -17,6 +18,12 @@ public abstract class CaseFlowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<PostChange> PostChanges => Set<PostChange>();
     public DbSet<HabitualComplainant> HabitualComplainants => Set<HabitualComplainant>();
     public DbSet<CalendarVersion> CalendarVersions => Set<CalendarVersion>();
+    public DbSet<WorkflowDefinitionRow> WorkflowDefinitions => Set<WorkflowDefinitionRow>();
+    public DbSet<WorkflowInstanceRow> WorkflowInstances => Set<WorkflowInstanceRow>();
+    public DbSet<WorkflowBookmarkRow> WorkflowBookmarks => Set<WorkflowBookmarkRow>();
+    public DbSet<WorkflowStimulusRow> WorkflowStimuli => Set<WorkflowStimulusRow>();
+    public DbSet<WorkflowJournalEntryRow> WorkflowJournal => Set<WorkflowJournalEntryRow>();
+    public DbSet<WorkflowIncidentRow> WorkflowIncidents => Set<WorkflowIncidentRow>();
     public DbSet<DispatchCursor> DispatchCursors => Set<DispatchCursor>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

@@ -1,0 +1,143 @@
+using CaseFlow.Workflows.Persistence;
+using CaseFlow.Workflows.Runtime;
+
+namespace CaseFlow.Server.Persistence.Workflows;
+
+// Rows are separate from the runtime's records so the runtime stays free of EF, and so columns that only
+// the store needs (claim owner, lease) never leak into the engine's types.
+
+public sealed class WorkflowDefinitionRow
+{
+    public string DefinitionId { get; set; } = "";
+    public int Version { get; set; }
+    public string? Name { get; set; }
+    public string Json { get; set; } = "";
+    public bool IsLatest { get; set; }
+    public bool IsPublished { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? PublishedAt { get; set; }
+
+    public StoredDefinition ToRecord() => new(DefinitionId, Version, Name, Json, IsLatest, IsPublished, CreatedAt, UpdatedAt, PublishedAt);
+
+    public void CopyFrom(StoredDefinition d)
+    {
+        DefinitionId = d.DefinitionId;
+        Version = d.Version;
+        Name = d.Name;
+        Json = d.Json;
+        IsLatest = d.IsLatest;
+        IsPublished = d.IsPublished;
+        CreatedAt = d.CreatedAt;
+        UpdatedAt = d.UpdatedAt;
+        PublishedAt = d.PublishedAt;
+    }
+}
+
+public sealed class WorkflowInstanceRow
+{
+    public string Id { get; set; } = "";
+    public string DefinitionId { get; set; } = "";
+    public int DefinitionVersion { get; set; }
+    public string? CorrelationId { get; set; }
+    public string? Name { get; set; }
+    public WorkflowStatus Status { get; set; }
+    public string State { get; set; } = "";
+    public long Version { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public InstanceRecord ToRecord() => new(Id, DefinitionId, DefinitionVersion, CorrelationId, Name, Status, State, Version, CreatedAt, UpdatedAt);
+
+    public static WorkflowInstanceRow From(InstanceRecord r) => new()
+    {
+        Id = r.Id, DefinitionId = r.DefinitionId, DefinitionVersion = r.DefinitionVersion, CorrelationId = r.CorrelationId, Name = r.Name,
+        Status = r.Status, State = r.State, Version = r.Version, CreatedAt = r.CreatedAt, UpdatedAt = r.UpdatedAt,
+    };
+}
+
+public sealed class WorkflowBookmarkRow
+{
+    public string Id { get; set; } = "";
+    public BookmarkKind Kind { get; set; }
+    public string? InstanceId { get; set; }
+    public string DefinitionId { get; set; } = "";
+    public int DefinitionVersion { get; set; }
+    public string ActivityId { get; set; } = "";
+    public string? EventName { get; set; }
+    public string? CorrelationId { get; set; }
+    public DateTimeOffset? DueAt { get; set; }
+    public string? Tag { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The engine that claimed this timer or trigger; a claim is only as good as its lease.</summary>
+    public string? ClaimOwner { get; set; }
+
+    public DateTimeOffset? LeaseUntil { get; set; }
+
+    public Bookmark ToRecord() => new(Id, Kind, InstanceId, DefinitionId, DefinitionVersion, ActivityId, EventName, CorrelationId, DueAt, Tag, CreatedAt);
+
+    public static WorkflowBookmarkRow From(Bookmark b) => new()
+    {
+        Id = b.Id, Kind = b.Kind, InstanceId = b.InstanceId, DefinitionId = b.DefinitionId, DefinitionVersion = b.DefinitionVersion,
+        ActivityId = b.ActivityId, EventName = b.EventName, CorrelationId = b.CorrelationId, DueAt = b.DueAt, Tag = b.Tag, CreatedAt = b.CreatedAt,
+    };
+}
+
+public sealed class WorkflowStimulusRow
+{
+    public string Id { get; set; } = "";
+    public string EventName { get; set; } = "";
+    public string? CorrelationId { get; set; }
+    public string? PayloadJson { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public Stimulus ToRecord() => new(Id, EventName, CorrelationId, PayloadJson, CreatedAt, ExpiresAt);
+
+    public static WorkflowStimulusRow From(Stimulus s) => new()
+    {
+        Id = s.Id, EventName = s.EventName, CorrelationId = s.CorrelationId, PayloadJson = s.PayloadJson, CreatedAt = s.CreatedAt, ExpiresAt = s.ExpiresAt,
+    };
+}
+
+public sealed class WorkflowJournalEntryRow
+{
+    public string InstanceId { get; set; } = "";
+    public long Sequence { get; set; }
+    public DateTimeOffset At { get; set; }
+    public JournalKind Kind { get; set; }
+    public string? ActivityId { get; set; }
+    public string? ActivityType { get; set; }
+    public string? ActivityName { get; set; }
+    public string? Detail { get; set; }
+
+    public JournalEntry ToRecord() => new(InstanceId, Sequence, At, Kind, ActivityId, ActivityType, ActivityName, Detail);
+
+    public static WorkflowJournalEntryRow From(JournalEntry j) => new()
+    {
+        InstanceId = j.InstanceId, Sequence = j.Sequence, At = j.At, Kind = j.Kind, ActivityId = j.ActivityId, ActivityType = j.ActivityType,
+        ActivityName = j.ActivityName, Detail = j.Detail,
+    };
+}
+
+public sealed class WorkflowIncidentRow
+{
+    public string Id { get; set; } = "";
+    public string InstanceId { get; set; } = "";
+    public string ActivityId { get; set; } = "";
+    public string ActivityType { get; set; } = "";
+    public string? ActivityName { get; set; }
+    public string ExceptionType { get; set; } = "";
+    public string Message { get; set; } = "";
+    public string? StackTrace { get; set; }
+    public DateTimeOffset At { get; set; }
+
+    public Incident ToRecord() => new(Id, InstanceId, ActivityId, ActivityType, ActivityName, ExceptionType, Message, StackTrace, At);
+
+    public static WorkflowIncidentRow From(Incident i) => new()
+    {
+        Id = i.Id, InstanceId = i.InstanceId, ActivityId = i.ActivityId, ActivityType = i.ActivityType, ActivityName = i.ActivityName,
+        ExceptionType = i.ExceptionType, Message = i.Message, StackTrace = i.StackTrace, At = i.At,
+    };
+}
