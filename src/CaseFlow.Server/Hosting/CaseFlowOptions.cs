@@ -31,6 +31,10 @@ public sealed class CaseFlowOptions
 
     public WorkflowOptions Workflows { get; set; } = new();
 
+    public CircularOptions Circulars { get; set; } = new();
+
+    public SmtpOptions Smtp { get; set; } = new();
+
     public DesignerOptions Designer { get; set; } = new();
 
     public string ResolvedSeedDirectory => SeedDirectory ?? Path.Combine(AppContext.BaseDirectory, "seed");

@@ -3,7 +3,9 @@ using CaseFlow.Core;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.Calendars;
 using CaseFlow.Core.Directory;
+using CaseFlow.Core.Ranking;
 using CaseFlow.Server.Designer;
+using CaseFlow.Server.Circulars;
 using CaseFlow.Server.Escalation;
 using CaseFlow.Server.Persistence.Workflows;
 using CaseFlow.Workflows.Activities;
@@ -55,6 +57,7 @@ public static class ServerComposition
         services.AddSingleton<ICalendarProvider>(sp => sp.GetRequiredService<CalendarStore>());
         services.AddCaseFlowCore();
         AddWorkflows(services);
+        AddCirculars(services);
 
         services.AddSingleton<CaseEventFeed>();
         services.AddSingleton<ApiKeyAuthenticator>();
@@ -97,6 +100,21 @@ public static class ServerComposition
         services.AddHostedService<WorkflowTimerService>();
     }
 
+    /// <summary>Rankings, recurring complaints and circulars: SQL aggregation, Scriban templates, Chromium PDFs, SMTP mail.</summary>
+    private static void AddCirculars(IServiceCollection services)
+    {
+        services.AddSingleton<IValidateOptions<CaseFlowOptions>, CircularOptionsValidator>();
+        services.AddSingleton<RankingQueries>();
+        services.AddSingleton(sp => new TemplateStore(sp.GetRequiredService<CaseFlowDatabase>(),
+            sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Circulars.ResolvedTemplatesDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<CircularRenderer>();
+        services.AddSingleton(sp => new PdfPrinter(sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Circulars.ChromiumPath,
+            sp.GetRequiredService<ILogger<PdfPrinter>>()));
+        services.AddSingleton(sp => new CircularMailer(sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Smtp));
+        services.AddSingleton<WeeklyReview>();
+        services.AddSingleton<IWeeklyReview>(sp => sp.GetRequiredService<WeeklyReview>());
+    }
+
     /// <summary>Migrates and loads state before the first request, then maps the endpoints.</summary>
     public static async Task<WebApplication> UseCaseFlowAsync(this WebApplication app)
     {
@@ -108,6 +126,7 @@ public static class ServerComposition
         app.MapGrpcService<CaseGrpcService>();
         app.MapGrpcService<DirectoryGrpcService>();
         app.MapGrpcService<WorkflowGrpcService>();
+        app.MapGrpcService<CircularGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/healthz", () => Results.Text("ok"));

@@ -1,4 +1,5 @@
 using CaseFlow.Core.Cases;
+using CaseFlow.Server.Persistence.Circulars;
 using CaseFlow.Server.Persistence.Workflows;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,6 +26,10 @@ public abstract class CaseFlowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<WorkflowJournalEntryRow> WorkflowJournal => Set<WorkflowJournalEntryRow>();
     public DbSet<WorkflowIncidentRow> WorkflowIncidents => Set<WorkflowIncidentRow>();
     public DbSet<DispatchCursor> DispatchCursors => Set<DispatchCursor>();
+    public DbSet<RankingSnapshotRow> RankingSnapshots => Set<RankingSnapshotRow>();
+    public DbSet<RecurringSnapshotRow> RecurringSnapshots => Set<RecurringSnapshotRow>();
+    public DbSet<CircularRow> Circulars => Set<CircularRow>();
+    public DbSet<CircularTemplateRow> CircularTemplates => Set<CircularTemplateRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CaseFlowDbContext).Assembly);

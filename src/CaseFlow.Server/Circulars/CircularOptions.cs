@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Options;
+
+namespace CaseFlow.Server.Hosting;
+
+public sealed class CircularOptions
+{
+    /// <summary>Folder of the shipped Scriban templates; defaults to the copy beside the binary.</summary>
+    public string? TemplatesDirectory { get; set; }
+
+    /// <summary>The scorecard file; defaults to scorecard.json in the seed folder.</summary>
+    public string? ScorecardPath { get; set; }
+
+    /// <summary>Debian's Chromium; PDFs are skipped (and the reason recorded) when it is absent.</summary>
+    public string ChromiumPath { get; set; } = "/usr/bin/chromium";
+
+    /// <summary>How many overdue cases a HoD circular lists (the total is always stated).</summary>
+    public int MaxOverdueListed { get; set; } = 200;
+
+    public string ResolvedTemplatesDirectory => TemplatesDirectory ?? Path.Combine(AppContext.BaseDirectory, "templates");
+}
+
+/// <summary>Mail for circulars; nothing is mailed while Host is empty (circulars are still archived).</summary>
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+    public int Port { get; set; } = 25;
+    public bool StartTls { get; set; }
+    public string From { get; set; } = "cmhelpline-itda@uk.gov.in";
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+internal sealed class CircularOptionsValidator : IValidateOptions<CaseFlowOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CaseFlowOptions o)
+    {
+        var errors = new List<string>();
+        var scorecard = o.Circulars.ScorecardPath ?? Path.Combine(o.ResolvedSeedDirectory, "scorecard.json");
+        if (!File.Exists(scorecard))
+            errors.Add($"CaseFlow:Circulars:ScorecardPath '{scorecard}' does not exist.");
+        else
+        {
+            try { Core.Ranking.Scorecard.Load(scorecard); }
+            catch (Core.Ranking.ScorecardException e) { errors.Add($"CaseFlow:Circulars:ScorecardPath '{scorecard}': {e.Message}"); }
+        }
+        if (!Directory.Exists(o.Circulars.ResolvedTemplatesDirectory))
+            errors.Add($"CaseFlow:Circulars:TemplatesDirectory '{o.Circulars.ResolvedTemplatesDirectory}' does not exist.");
+        if (o.Circulars.MaxOverdueListed is < 1 or > 5000)
+            errors.Add($"CaseFlow:Circulars:MaxOverdueListed {o.Circulars.MaxOverdueListed} must be between 1 and 5000.");
+        if (!string.IsNullOrWhiteSpace(o.Smtp.Host))
+        {
+            if (o.Smtp.Port is < 1 or > 65535) errors.Add($"CaseFlow:Smtp:Port {o.Smtp.Port} is not a port number.");
+            if (!MimeKit.MailboxAddress.TryParse(o.Smtp.From, out _)) errors.Add($"CaseFlow:Smtp:From '{o.Smtp.From}' is not a mail address.");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,136 @@
+using System.Data.Common;
+using CaseFlow.Core.Ranking;
+using CaseFlow.Server.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseFlow.Server.Circulars;
+
+/// <summary>
+/// The ranking's and recurring detection's reads, aggregated inside SQLite so that a million cases come
+/// back as a few hundred rows and no case entity is ever loaded. The CASE expressions mirror
+/// <see cref="RankingCounts.Of"/> one for one (RankingQueryTests compares both on the same cases).
+/// Times are UTC ticks, as the SQLite context stores them.
+/// </summary>
+public sealed class RankingQueries(CaseFlowDatabase database)
+{
+    private const string Terminal = "('Closed','SpecialClosed','ForceClosed')";
+
+    private const string CountsSql = $"""
+        SELECT Department, District,
+          SUM(CASE WHEN d = 1 OR o = 1 THEN 1 ELSE 0 END),
+          SUM(d),
+          SUM(CASE WHEN d = 1 AND Status = 'Closed' AND Satisfied = 1 THEN 1 ELSE 0 END),
+          SUM(CASE WHEN d = 1 AND Status = 'ForceClosed' THEN 1 ELSE 0 END),
+          SUM(CASE WHEN d = 1 AND Status = 'SpecialClosed' THEN 1 ELSE 0 END),
+          SUM(CASE WHEN d = 1 AND (ReopenCount > 0 OR Status = 'ForceClosed') THEN 1 ELSE 0 END),
+          SUM(CASE WHEN d = 1 THEN (CASE WHEN EXISTS (SELECT 1 FROM CaseEvents e WHERE e.CaseNumber = x.Number AND e.Type = 'LimitBreached') THEN 0 ELSE 1 END) ELSE 0 END),
+          SUM(CASE WHEN d = 1 THEN (COALESCE(ResolvedAt, ClosedAt) - CreatedAt) / 864000000000.0 ELSE 0 END),
+          SUM(o),
+          SUM(CASE WHEN o = 1 AND CreatedAt < @pendingBefore THEN 1 ELSE 0 END),
+          SUM(CASE WHEN o = 1 AND LastActionAt < @idleBefore THEN 1 ELSE 0 END),
+          SUM(CASE WHEN (d = 1 OR o = 1) AND ReopenCount > 0 THEN 1 ELSE 0 END),
+          SUM(CASE WHEN Status = 'SpecialClosed' AND SpecialCloseReview = 'Pending' THEN 1 ELSE 0 END)
+        FROM (
+          SELECT Number, Department, District, Status, Satisfied, ReopenCount, SpecialCloseReview, CreatedAt, LastActionAt, ResolvedAt, ClosedAt,
+            CASE WHEN (Status IN {Terminal} AND ClosedAt >= @from AND ClosedAt < @to)
+                   OR (Status = 'Resolved' AND FeedbackUnanswered = 1 AND ResolvedAt >= @from AND ResolvedAt < @to) THEN 1 ELSE 0 END AS d,
+            CASE WHEN Status NOT IN {Terminal} AND Status <> 'Resolved' THEN 1 ELSE 0 END AS o
+          FROM Cases
+          WHERE Habitual = 0 AND CreatedAt < @to
+        ) x
+        GROUP BY Department, District
+        """;
+
+    public async Task<List<(string Department, string District, RankingCounts Counts)>> CountsAsync(RankingPeriod period, int pendingDays, int notAttendedDays, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = CountsSql;
+        Add(cmd, "@from", period.From.UtcTicks);
+        Add(cmd, "@to", period.To.UtcTicks);
+        Add(cmd, "@pendingBefore", period.To.AddDays(-pendingDays).UtcTicks);
+        Add(cmd, "@idleBefore", period.To.AddDays(-notAttendedDays).UtcTicks);
+        var rows = new List<(string, string, RankingCounts)>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            long L(int i) => r.IsDBNull(i) ? 0 : r.GetInt64(i);
+            var counts = new RankingCounts
+            {
+                Active = L(2), Disposed = L(3), SatisfiedClosed = L(4), ForceClosed = L(5), SpecialClosed = L(6), PoorQuality = L(7),
+                DisposedWithinLimit = L(8), DisposalDays = r.IsDBNull(9) ? 0 : r.GetDouble(9), Open = L(10), PendingBeyondDays = L(11),
+                NotAttended = L(12), Reopened = L(13), SpecialCloseUnderReview = L(14),
+            };
+            // Groups whose cases were all closed before the period contribute nothing, as in the in-memory path.
+            if (counts != RankingCounts.Zero) rows.Add((r.GetString(0), r.GetString(1), counts));
+        }
+        return rows;
+    }
+
+    /// <summary>Counts per category × district × ISO week for the weeks [first, last], habitual complainants left out.</summary>
+    public async Task<List<WeeklyCount>> WeeklyCountsAsync(IsoWeek first, IsoWeek last, CancellationToken ct)
+    {
+        var start = first.Monday;
+        var end = last.Monday.AddDays(7);
+        await using var db = database.CreateContext();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        // Weeks are counted from the first Monday 00:00 IST in whole 7-day steps: ISO weeks without date functions.
+        cmd.CommandText = """
+            SELECT Category, District, (CreatedAt - @start) / @week AS w, COUNT(*)
+            FROM Cases
+            WHERE CreatedAt >= @start AND CreatedAt < @end AND Habitual = 0
+            GROUP BY Category, District, w
+            """;
+        Add(cmd, "@start", start.UtcTicks);
+        Add(cmd, "@end", end.UtcTicks);
+        Add(cmd, "@week", TimeSpan.FromDays(7).Ticks);
+        var counts = new List<WeeklyCount>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            counts.Add(new WeeklyCount(r.GetString(0), r.GetString(1), IsoWeek.Of(start.AddDays(7 * r.GetInt64(2))), r.GetInt32(3)));
+        return counts;
+    }
+
+    /// <summary>A few case numbers of one cell, as examples in the circular (numbers only: no personal data leaves here).</summary>
+    public async Task<(List<string> Numbers, string? Department)> SampleAsync(string category, string district, IsoWeek week, int count, CancellationToken ct)
+    {
+        var start = week.Monday;
+        var end = start.AddDays(7);
+        await using var db = database.CreateContext();
+        var rows = await db.Cases.Where(c => c.Category == category && c.District == district && !c.Habitual && c.CreatedAt >= start && c.CreatedAt < end)
+            .OrderBy(c => c.Number).Select(c => new { c.Number, c.Department }).Take(count).ToListAsync(ct);
+        return (rows.Select(x => x.Number).ToList(), rows.GroupBy(x => x.Department).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault());
+    }
+
+    /// <summary>A department's open cases past their due time, oldest due first, for its HoD circular.</summary>
+    public async Task<List<OverdueCase>> OverdueAsync(string department, DateTimeOffset now, int max, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var open = new[] { Core.Cases.CaseStatus.Registered, Core.Cases.CaseStatus.InProgress, Core.Cases.CaseStatus.Reopened };
+        return await db.Cases.Where(c => c.Department == department && open.Contains(c.Status) && c.DueAt != null && c.DueAt < now && !c.Habitual)
+            .OrderBy(c => c.DueAt).Take(max)
+            .Select(c => new OverdueCase(c.Number, c.District, c.Category, c.Level, c.DueAt!.Value, c.CreatedAt))
+            .ToListAsync(ct);
+    }
+
+    public async Task<long> CountOverdueAsync(string department, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var open = new[] { Core.Cases.CaseStatus.Registered, Core.Cases.CaseStatus.InProgress, Core.Cases.CaseStatus.Reopened };
+        return await db.Cases.LongCountAsync(c => c.Department == department && open.Contains(c.Status) && c.DueAt != null && c.DueAt < now && !c.Habitual, ct);
+    }
+
+    private static void Add(DbCommand cmd, string name, object value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
+    }
+}
+
+public sealed record OverdueCase(string Number, string District, string Category, int Level, DateTimeOffset DueAt, DateTimeOffset CreatedAt);
