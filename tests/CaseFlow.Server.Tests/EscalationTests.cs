@@ -239,4 +239,60 @@ public sealed class EscalationTests
             new PublishWorkflowDefinitionRequest { DefinitionId = saved.Definition.DefinitionId }, host.As(AdminKey)).ResponseAsync);
         Assert.That(refused!.Status.Detail, Does.Contain("BadCronExpression"));
     }
+
+    [Test]
+    public async Task A_special_close_stops_the_clock_and_a_reversal_restarts_it_where_it_stood()
+    {
+        var (host, clock) = await StartAsync();
+        await using var _ = host;
+        var cases = new CaseService.CaseServiceClient(host.Channel);
+        var c = await Register(host);
+        var energyL1 = "departments/energy/posts/energy-dehradun-l1";
+
+        // Proposed on Monday the 16th at 10:00, two days before the L1 limit (18th, 10:00).
+        clock.SetUtcNow(Ist(11, 16));
+        await cases.ProposeSpecialCloseAsync(new ProposeSpecialCloseRequest { Name = c.Name, Post = energyL1, Reason = "sub-judice", Text = "Writ pending" }, host.As(EnergyKey));
+        await cases.ApproveSpecialCloseAsync(new DecideRequest { Name = c.Name, Post = "departments/energy/posts/energy-l3" }, host.As(EnergyKey));
+
+        // A month in review: the limit must not run out meanwhile.
+        clock.SetUtcNow(Ist(12, 16));
+        await Task.Delay(500);
+        var closed = await Get(host, c.Name);
+        Assert.That(closed.Status, Is.EqualTo(CaseStatus.SpecialClosed));
+        Assert.That(closed.Level, Is.EqualTo(Level.L1));
+
+        await cases.ReverseSpecialCloseAsync(new DecideRequest { Name = c.Name, Text = "Not sub-judice: the writ is about another feeder." }, host.As(AdminKey));
+        var reopened = await WaitFor(host, c.Name, x => x.DueTime is not null, "the restored due time");
+        Assert.That(reopened.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(12, 18)), "the two days that were left");
+
+        clock.SetUtcNow(Ist(12, 18));
+        await WaitFor(host, c.Name, x => x.Level == Level.L2, "escalation when the restored limit runs out");
+    }
+
+    [Test]
+    public async Task An_added_holiday_moves_the_limits_of_cases_registered_after_it()
+    {
+        var (host, _) = await StartAsync();
+        await using var __ = host;
+        var directory = new DirectoryService.DirectoryServiceClient(host.Channel);
+        var denied = await Assert.ThrowsAsync<RpcException>(() => directory.AddHolidayAsync(new AddHolidayRequest
+        {
+            Holiday = new Holiday { Date = "2026-11-12", Name = "x" },
+        }, host.As(PortalKey)).ResponseAsync);
+        Assert.That(denied!.StatusCode, Is.EqualTo(StatusCode.PermissionDenied));
+
+        var calendar = await directory.AddHolidayAsync(new AddHolidayRequest
+        {
+            Calendar = "uttarakhand", Holiday = new Holiday { Date = "2026-11-12", Name = "State mourning", NameHi = "राजकीय शोक" },
+        }, host.As(AdminKey));
+        Assert.That(calendar.Holidays.Select(h => h.Date), Does.Contain("2026-11-12"));
+
+        var c = await Register(host);
+        Assert.That(c.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 19)), "one more day off in the seven");
+        var bad = await Assert.ThrowsAsync<RpcException>(() => directory.AddHolidayAsync(new AddHolidayRequest
+        {
+            Holiday = new Holiday { Date = "12/11/2026", Name = "x" },
+        }, host.As(AdminKey)).ResponseAsync);
+        Assert.That(Requests.Violations(bad!), Does.ContainKey("holiday.date"));
+    }
 }

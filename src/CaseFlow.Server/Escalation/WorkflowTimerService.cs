@@ -1,21 +1,37 @@
+using CaseFlow.Server.Hosting;
 using CaseFlow.Workflows.Runtime;
+using Microsoft.Extensions.Options;
 
 namespace CaseFlow.Server.Escalation;
 
-/// <summary>Fires due workflow timers (SLA limits, warnings, follow-ups, cron triggers) from the database rows.</summary>
-public sealed class WorkflowTimerService(WorkflowTimerPump pump, ILogger<WorkflowTimerService> log) : BackgroundService
+/// <summary>
+/// Fires due workflow timers (SLA limits, warnings, follow-ups, cron triggers) from the database rows.
+/// Between rounds it sleeps until the next due time on the business clock, but never longer than the
+/// poll interval in real time: a timer another server (or a step on this one) created meanwhile may be
+/// due sooner than anything this round saw, and the business clock may have been set rather than run.
+/// </summary>
+public sealed class WorkflowTimerService(WorkflowTimerPump pump, TimeProvider time, IOptions<CaseFlowOptions> options,
+    ILogger<WorkflowTimerService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var poll = options.Value.Workflows.TimerPoll;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await pump.RunAsync(stoppingToken);
+                var sleep = await pump.RunOnceAsync(stoppingToken);
+                using var round = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                await Task.WhenAny(Task.Delay(sleep, time, round.Token), Task.Delay(poll, round.Token));
+                round.Cancel();
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                log.LogError(ex, "The workflow timer pump failed; restarting it");
+                return;
+            }
+            catch (Exception ex)
+            {
+                log.LogError(ex, "Firing workflow timers failed; trying again");
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
             }
         }
