@@ -36,7 +36,7 @@ public sealed class TemplateStore(CaseFlowDatabase database, string directory, T
         if (errors.Count > 0)
             throw new CaseFlowException(ErrorKind.InvalidArgument, "TEMPLATE_INVALID",
                 $"Template {name} does not parse ({string.Join("; ", errors)}); the version in force is unchanged.",
-                errors.Select(e => new FieldViolation("text", e)).ToList());
+                [new FieldViolation("text", string.Join("; ", errors))]);
         await using var db = database.CreateContext();
         var last = await db.CircularTemplates.Where(t => t.Name == name).MaxAsync(t => (int?)t.Version, ct) ?? 0;
         var row = new CircularTemplateRow { Name = name, Version = last + 1, Text = text, SavedAt = time.GetUtcNow(), SavedBy = savedBy };

@@ -1,0 +1,123 @@
+using System.Text;
+using CaseFlow.Core.Cases;
+using CaseFlow.Core.Directory;
+using CaseFlow.Core.Errors;
+using CaseFlow.Core.Ranking;
+using CaseFlow.Server.Circulars;
+using Scriban.Runtime;
+
+namespace CaseFlow.Server.Tests;
+
+/// <summary>
+/// The shipped templates rendered from a fixed ranking, compared with golden files (Golden/*.html) to the
+/// character. After an intended template change, run with UPDATE_GOLDEN=1 and review the diff in git.
+/// </summary>
+public sealed class CircularRenderingTests
+{
+    // Monday 30 November 2026, 09:00 IST: the weekly run for 23-29 November.
+    private static readonly DateTimeOffset Issued = new(2026, 11, 30, 3, 30, 0, TimeSpan.Zero);
+    private static readonly RankingPeriod Week = RankingPeriod.WeekBefore(Issued);
+
+    private static DirectorySnapshot Directory() => DirectorySeed.Load(Path.Combine(AppContext.BaseDirectory, "seed", "directory.json"));
+    private static Scorecard Card() => Scorecard.Load(Path.Combine(AppContext.BaseDirectory, "seed", "scorecard.json"));
+    private static string Template(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "templates", name + TemplateStore.Extension));
+
+    private static CaseFact Fact(int n, string department, string district, CaseStatus status, int createdDaysAgo, bool? satisfied = null, int? closedDaysAgo = null) =>
+        new($"UK-2026-{n:000000}", department, district, "power-supply", status, Week.To.AddDays(-createdDaysAgo), Week.To.AddDays(-1),
+            null, closedDaysAgo is { } c ? Week.To.AddDays(-c) : null, satisfied, false, 0,
+            status == CaseStatus.SpecialClosed ? SpecialCloseReview.Pending : SpecialCloseReview.None, false, false);
+
+    /// <summary>Energy does well, drinking water badly, with 1,234 old pending cases to show Indian grouping.</summary>
+    private static Ranking FixedRanking()
+    {
+        var facts = new List<CaseFact>();
+        var n = 1;
+        for (var i = 0; i < 9; i++) facts.Add(Fact(n++, "energy", "dehradun", CaseStatus.Closed, 10, satisfied: true, closedDaysAgo: 2));
+        facts.Add(Fact(n++, "energy", "dehradun", CaseStatus.InProgress, 3));
+        for (var i = 0; i < 1234; i++) facts.Add(Fact(n++, "drinking-water", "haridwar", CaseStatus.InProgress, 80));
+        facts.Add(Fact(n++, "drinking-water", "haridwar", CaseStatus.SpecialClosed, 10, closedDaysAgo: 3));
+        facts.Add(Fact(n++, "drinking-water", "haridwar", CaseStatus.Closed, 10, satisfied: false, closedDaysAgo: 3));
+        return new RankingCalculator(Card()).Compute(facts, Week, Issued);
+    }
+
+    private static readonly RecurringIssue[] Issues =
+    [
+        new("water-supply", "haridwar", "drinking-water", CircularModels.WeekOf(Week), 31, 6.5, "threshold", ["UK-2026-000011", "UK-2026-000012", "UK-2026-000013"]),
+    ];
+
+    private static readonly OverdueCase[] Overdue =
+    [
+        new("UK-2026-000011", "haridwar", "water-supply", 2, Issued.AddDays(-12.5), Issued.AddDays(-40)),
+        new("UK-2026-000012", "haridwar", "water-quality", 1, Issued.AddDays(-3.2), Issued.AddDays(-20)),
+    ];
+
+    private static string Render(string name, ScriptObject model) => new CircularRenderer().Render(Template(name), name, model, CancellationToken.None);
+
+    [TestCase("hi")]
+    [TestCase("en")]
+    public void The_state_ranking_circular_matches_its_golden_file(string language) =>
+        Golden($"ranking.{language}.html", Render($"ranking.{language}",
+            CircularModels.StateRanking(FixedRanking(), Issues, Directory(), Card(), language, 42, Issued)));
+
+    [TestCase("hi")]
+    [TestCase("en")]
+    public void The_HoD_overdue_circular_matches_its_golden_file(string language) =>
+        Golden($"hod-overdue.{language}.html", Render($"hod-overdue.{language}",
+            CircularModels.HodOverdue(FixedRanking(), "drinking-water", Overdue, 1234, Directory(), language, 42, Issued)));
+
+    [TestCase(0, "0")]
+    [TestCase(999, "999")]
+    [TestCase(1000, "1,000")]
+    [TestCase(123456, "1,23,456")]
+    [TestCase(12345678, "1,23,45,678")]
+    [TestCase(-1234567, "-12,34,567")]
+    public void Numbers_use_Indian_grouping(long n, string expected) =>
+        Assert.That(CircularRenderer.Functions.IndianNumber(n), Is.EqualTo(expected));
+
+    [Test]
+    public void Dates_are_Indian_and_Hindi_in_IST()
+    {
+        // 19:00 UTC on 30 November is 00:30 IST on 1 December.
+        var late = new DateTimeOffset(2026, 11, 30, 19, 0, 0, TimeSpan.Zero);
+        Assert.That(CircularRenderer.Functions.IndianDate(late), Is.EqualTo("01-12-2026"));
+        Assert.That(CircularRenderer.Functions.HindiDate(late), Is.EqualTo("1 दिसम्बर 2026"));
+    }
+
+    [Test]
+    public void Rendering_is_sandboxed_no_includes_and_loops_are_bounded()
+    {
+        var renderer = new CircularRenderer();
+        var include = Assert.Throws<CaseFlowException>(() => renderer.Render("{{ include '/etc/passwd' }}", "evil", new ScriptObject(), CancellationToken.None));
+        Assert.That(include!.Reason, Is.EqualTo("TEMPLATE_FAILED"));
+        var loop = Assert.Throws<CaseFlowException>(() => renderer.Render("{{ for i in 1..1000000 }}x{{ end }}", "loop", new ScriptObject(), CancellationToken.None));
+        Assert.That(loop!.Reason, Is.EqualTo("TEMPLATE_FAILED"));
+        Assert.That(loop.Message, Does.Contain("loop"));
+    }
+
+    [Test]
+    public void A_template_that_does_not_parse_is_reported_with_line_and_column()
+    {
+        var errors = CircularRenderer.Check("<p>\n{{ for row in rows }}\n<td>{{ row.rank }</td>\n", "broken");
+        Assert.That(errors, Is.Not.Empty);
+        Assert.That(errors[0], Does.Match(@"^line \d+, column \d+: "));
+    }
+
+    private static void Golden(string file, string actual)
+    {
+        var path = Path.Combine(TestPaths.RepoRoot, "tests", "CaseFlow.Server.Tests", "Golden", file);
+        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(path, actual, new UTF8Encoding(false));
+            Assert.Pass($"Golden file {file} written; review it with git diff.");
+        }
+        Assert.That(File.Exists(path), Is.True, $"No golden file {path}; run with UPDATE_GOLDEN=1 to create it.");
+        var expected = File.ReadAllText(path).Replace("\r\n", "\n");
+        actual = actual.Replace("\r\n", "\n");
+        if (expected == actual) return;
+        var e = expected.Split('\n');
+        var a = actual.Split('\n');
+        var line = Enumerable.Range(0, Math.Min(e.Length, a.Length)).FirstOrDefault(i => e[i] != a[i], Math.Min(e.Length, a.Length));
+        Assert.Fail($"{file} differs from the golden file at line {line + 1}:\n  golden:   {(line < e.Length ? e[line] : "<end of file>")}\n  rendered: {(line < a.Length ? a[line] : "<end of file>")}\n" +
+                    "If the change is intended, run with UPDATE_GOLDEN=1 and review git diff.");
+    }
+}

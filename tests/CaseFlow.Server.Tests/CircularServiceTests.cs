@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Text;
+using CaseFlow.Api.V1;
+using CaseFlow.Core.Ranking;
+using CaseFlow.Server.Circulars;
+using CaseFlow.Server.Persistence;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using static CaseFlow.Server.Tests.CaseFlowHost;
+using CoreCase = CaseFlow.Core.Cases.Case;
+using CoreStatus = CaseFlow.Core.Cases.CaseStatus;
+
+namespace CaseFlow.Server.Tests;
+
+/// <summary>The CircularService on the real server: SQL aggregation, templates, PDF, permissions.</summary>
+[TestFixture]
+public sealed class CircularServiceTests
+{
+    // Wednesday 25 November 2026, 12:00 IST: no Monday cron fires while these tests run.
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 6, 30, 0, TimeSpan.Zero);
+    private CaseFlowHost _host = null!;
+    private CircularService.CircularServiceClient _client = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(new FakeTimeProvider(Now)));
+        _client = new CircularService.CircularServiceClient(_host.Channel);
+        await SeedCasesAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop() => await _host.DisposeAsync();
+
+    private static readonly RankingPeriod Period = new(Now.AddDays(-14), Now);
+
+    /// <summary>Cases in every state the ranking distinguishes, written straight to the table.</summary>
+    private async Task SeedCasesAsync()
+    {
+        var statuses = new[] { CoreStatus.Registered, CoreStatus.InProgress, CoreStatus.Resolved, CoreStatus.Closed, CoreStatus.Reopened, CoreStatus.SpecialClosed, CoreStatus.ForceClosed };
+        var departments = new[] { ("energy", "power-supply"), ("drinking-water", "water-supply"), ("health", "hospital-services") };
+        var districts = new[] { "dehradun", "haridwar", "almora" };
+        var rng = new Random(7);
+        var cases = new List<CoreCase>();
+        for (var i = 1; i <= 600; i++)
+        {
+            var (department, category) = departments[rng.Next(departments.Length)];
+            var status = statuses[rng.Next(statuses.Length)];
+            var created = Now.AddDays(-rng.Next(0, 90)).AddMinutes(-rng.Next(0, 1440));
+            var closed = status is CoreStatus.Closed or CoreStatus.SpecialClosed or CoreStatus.ForceClosed ? created.AddDays(rng.Next(0, 60)) : (DateTimeOffset?)null;
+            if (closed > Now) closed = Now.AddHours(-1);
+            cases.Add(new CoreCase
+            {
+                Number = $"UK-2026-{i:000000}", Department = department, District = districts[rng.Next(districts.Length)], Category = category,
+                ComplainantName = "x", ComplainantPhone = "+919000000000", ComplainantDistrict = "dehradun", Description = "x", CreatedBy = "test",
+                Status = status, CreatedAt = created, UpdatedAt = created, LastActionAt = created.AddDays(rng.Next(0, 10)),
+                ResolvedAt = status is CoreStatus.Resolved or CoreStatus.Closed ? (closed ?? created.AddDays(rng.Next(0, 20))) : null,
+                ClosedAt = closed, Satisfied = status == CoreStatus.Closed ? rng.Next(3) > 0 : null, FeedbackUnanswered = status == CoreStatus.Resolved && rng.Next(2) == 0,
+                ReopenCount = rng.Next(4) == 0 ? 1 : 0, Habitual = rng.Next(15) == 0,
+                SpecialCloseReview = status == CoreStatus.SpecialClosed ? (rng.Next(2) == 0 ? Core.Cases.SpecialCloseReview.Pending : Core.Cases.SpecialCloseReview.Upheld) : default,
+                DueAt = status is CoreStatus.Registered or CoreStatus.InProgress or CoreStatus.Reopened ? created.AddDays(7) : null,
+                Level = 1 + rng.Next(2), AssignedPostId = "p",
+            });
+        }
+        var db = _host.Services.GetRequiredService<CaseFlowDatabase>();
+        await using var ctx = db.CreateContext();
+        ctx.Cases.AddRange(cases);
+        // Every fifth case breached a limit somewhere on its way.
+        ctx.CaseEvents.AddRange(cases.Where((_, i) => i % 5 == 0).Select(c => new Core.Cases.CaseEvent
+        {
+            CaseNumber = c.Number, Department = c.Department, Type = Core.Cases.CaseEventType.LimitBreached, At = c.CreatedAt.AddDays(3), ActorSystem = "test",
+        }));
+        await ctx.SaveChangesAsync();
+    }
+
+    [Test]
+    public async Task The_SQL_aggregation_gives_the_same_counts_as_the_in_memory_definition()
+    {
+        var queries = _host.Services.GetRequiredService<RankingQueries>();
+        var sql = (await queries.CountsAsync(Period, 50, 7, CancellationToken.None)).OrderBy(c => c.Department).ThenBy(c => c.District).ToList();
+
+        await using var ctx = _host.Services.GetRequiredService<CaseFlowDatabase>().CreateContext();
+        var breached = (await ctx.CaseEvents.Where(e => e.Type == Core.Cases.CaseEventType.LimitBreached).Select(e => e.CaseNumber).ToListAsync()).ToHashSet();
+        var facts = (await ctx.Cases.ToListAsync()).Select(c => CaseFact.From(c, breached.Contains(c.Number))).ToList();
+        var memory = facts.GroupBy(f => (f.Department, f.District))
+            .Select(g => (g.Key.Department, g.Key.District, Counts: g.Aggregate(RankingCounts.Zero, (s, f) => s + RankingCounts.Of(f, Period, 50, 7))))
+            .Where(x => x.Counts != RankingCounts.Zero)
+            .OrderBy(c => c.Department).ThenBy(c => c.District).ToList();
+
+        Assert.That(sql.Select(x => (x.Department, x.District)), Is.EqualTo(memory.Select(x => (x.Department, x.District))));
+        for (var i = 0; i < sql.Count; i++)
+        {
+            var (s, m) = (sql[i].Counts, memory[i].Counts);
+            Assert.That(s.DisposalDays, Is.EqualTo(m.DisposalDays).Within(1e-6), $"{sql[i].Department}/{sql[i].District} disposal days");
+            Assert.That(s with { DisposalDays = 0 }, Is.EqualTo(m with { DisposalDays = 0 }), $"{sql[i].Department}/{sql[i].District}");
+        }
+        Assert.That(memory.Sum(m => m.Counts.Disposed), Is.GreaterThan(20), "the data set exercises disposals");
+    }
+
+    [Test]
+    public async Task ComputeRanking_stores_a_snapshot_worst_first_that_GetRanking_returns_unchanged()
+    {
+        var period = new Period { StartTime = Timestamp.FromDateTimeOffset(Period.From), EndTime = Timestamp.FromDateTimeOffset(Period.To) };
+        var computed = await _client.ComputeRankingAsync(new ComputeRankingRequest { Period = period }, _host.As(AdminKey));
+        Assert.That(computed.Departments.Select(d => d.Score), Is.Ordered.Ascending, "worst first");
+        Assert.That(computed.Departments.Select(d => d.Rank), Is.EqualTo(Enumerable.Range(1, computed.Departments.Count)));
+        Assert.That(computed.Departments.Select(d => d.Department), Is.EquivalentTo(new[] { "energy", "drinking-water", "health" }));
+        Assert.That(computed.DepartmentDistricts, Has.Count.EqualTo(9));
+        Assert.That(computed.Departments[0].Indicators.Select(i => i.Id), Does.Contain("satisfied-closure").And.Contain("force-closed"));
+
+        var read = await _client.GetRankingAsync(new GetRankingRequest { Id = computed.Id }, _host.As(ReadOnlyKey));
+        Assert.That(read, Is.EqualTo(computed));
+    }
+
+    [Test]
+    public async Task Reading_needs_ReadCases_and_computing_needs_Supervise()
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await _client.ComputeRankingAsync(new ComputeRankingRequest(), _host.As(ReadOnlyKey)));
+        Assert.That(e!.StatusCode, Is.EqualTo(StatusCode.PermissionDenied));
+        e = await Assert.ThrowsAsync<RpcException>(async () => await _client.SaveTemplateAsync(new SaveTemplateRequest { Name = "ranking.en", Text = "x" }, _host.As(ReadOnlyKey)));
+        Assert.That(e!.StatusCode, Is.EqualTo(StatusCode.PermissionDenied));
+        var list = await _client.ListCircularsAsync(new ListCircularsRequest(), _host.As(ReadOnlyKey));
+        Assert.That(list, Is.Not.Null);
+        e = await Assert.ThrowsAsync<RpcException>(async () => await _client.ListCircularsAsync(new ListCircularsRequest { PageSize = -1 }, _host.As(ReadOnlyKey)));
+        Assert.That(e!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+    }
+
+    [Test]
+    public async Task A_broken_template_is_refused_with_line_and_column_and_the_last_good_one_keeps_rendering()
+    {
+        var shipped = await _client.GetTemplateAsync(new GetTemplateRequest { Name = "hod-overdue.en" }, _host.As(AdminKey));
+        Assert.That(shipped.Version, Is.EqualTo(0), "the shipped file until an administrator saves one");
+        var good = shipped.Text.Replace("(Nodal Officer)", "(Nodal Officer, CM Helpline)");
+        var saved = await _client.SaveTemplateAsync(new SaveTemplateRequest { Name = "hod-overdue.en", Text = good }, _host.As(AdminKey));
+        Assert.That(saved.Version, Is.EqualTo(1));
+
+        var broken = good.Replace("{{~ for c in overdue ~}}", "{{~ for c in overdue ~}");
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await _client.SaveTemplateAsync(new SaveTemplateRequest { Name = "hod-overdue.en", Text = broken }, _host.As(AdminKey)));
+        Assert.That(e!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+        Assert.That(Requests.Reason(e), Is.EqualTo("TEMPLATE_INVALID"));
+        Assert.That(Requests.Violations(e)["text"], Does.Match(@"line \d+, column \d+"));
+
+        var inForce = await _client.GetTemplateAsync(new GetTemplateRequest { Name = "hod-overdue.en" }, _host.As(ReadOnlyKey));
+        Assert.That(inForce.Version, Is.EqualTo(1));
+        var preview = await _client.RenderRankingCircularAsync(new RenderRankingCircularRequest { Language = "en", Format = "html", Department = "energy" }, _host.As(ReadOnlyKey));
+        var html = preview.Content.ToStringUtf8();
+        Assert.That(html, Does.Contain("(Nodal Officer, CM Helpline)"));
+        Assert.That(preview.LetterNumber, Is.EqualTo("PREVIEW"));
+        Assert.That(html, Does.Contain("UK-2026-"), "overdue cases are listed by number");
+        Assert.That(html, Does.Not.Contain("+919000000000"), "no personal data");
+    }
+
+    [Test]
+    public async Task The_PDF_preview_carries_the_Hindi_text()
+    {
+        if (!File.Exists("/usr/bin/chromium"))
+            Assert.Ignore("Chromium is not installed (/usr/bin/chromium): apt-get install chromium fonts-noto-core; .ci/run installs it.");
+        if (!File.Exists("/usr/bin/pdftotext"))
+            Assert.Ignore("pdftotext is not installed: apt-get install poppler-utils; .ci/run installs it.");
+        var rendered = await _client.RenderRankingCircularAsync(new RenderRankingCircularRequest { Language = "hi", Format = "pdf" }, _host.As(ReadOnlyKey, default));
+        Assert.That(rendered.PdfSkippedReason, Is.Empty);
+        Assert.That(rendered.ContentType, Is.EqualTo("application/pdf"));
+        var text = PdfText(rendered.Content.ToByteArray());
+        Assert.That(text, Does.Contain("उत्तराखण्ड"));
+        Assert.That(text, Does.Contain("निर्देश"));
+    }
+
+    public static string PdfText(byte[] pdf)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(file, pdf);
+            using var p = Process.Start(new ProcessStartInfo("pdftotext", [file, "-"]) { RedirectStandardOutput = true, StandardOutputEncoding = Encoding.UTF8 })!;
+            var text = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            return text;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
