@@ -67,7 +67,6 @@ public static class DesignerComposition
         var api = app.MapGroup(ApiPrefix).RequireAuthorization();
         app.Services.GetRequiredService<DesignerApi>().Map(api);
 
-        app.MapGet("/designer", () => Results.Redirect("/designer/"));
         app.MapGet("/designer/{**path}", ServeApp);
         return app;
     }
@@ -99,6 +98,8 @@ public static class DesignerComposition
     /// Every other path is the single-page app's own route, so it gets index.html.</summary>
     private static IResult ServeApp(HttpContext ctx, string? path, IOptions<CaseFlowOptions> options)
     {
+        // Relative asset URLs resolve against /designer/, never /designer.
+        if (ctx.Request.Path.Value == "/designer") return Results.Redirect("/designer/" + ctx.Request.QueryString);
         var root = Path.GetFullPath(options.Value.Designer.ResolvedWebRoot);
         path ??= "";
         if (path.StartsWith("assets/", StringComparison.Ordinal) || path is "favicon.svg")

@@ -1,0 +1,192 @@
+using System.Net;
+using CaseFlow.Api.V1;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Playwright;
+using static CaseFlow.Server.Tests.CaseFlowHost;
+
+namespace CaseFlow.Server.Tests;
+
+/// <summary>
+/// The designer as an administrator uses it: Debian's Chromium, headless, against the real server on its
+/// HTTP/1.1 port, then the effect of the edit checked over gRPC. Due times as in <see cref="EscalationTests"/>.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class DesignerBrowserTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    // Friday 6 November 2026, 10:00 IST.
+    private static readonly DateTimeOffset Registered = new(2026, 11, 6, 4, 30, 0, TimeSpan.Zero);
+
+    private static DateTimeOffset Ist(int month, int day, int hour = 10) =>
+        new DateTimeOffset(2026, month, day, hour, 0, 0, TimeSpan.FromMinutes(330)).ToUniversalTime();
+
+    private static async Task<CaseFlowHost> StartAsync()
+    {
+        var clock = new FakeTimeProvider(Registered);
+        return await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(clock), settings: new Dictionary<string, string?>
+        {
+            ["CaseFlow:Workflows:TimerPoll"] = "00:00:01",
+            ["CaseFlow:Workflows:DispatchPoll"] = "00:00:00.200",
+        });
+    }
+
+    private static async Task<Api.V1.Case> Register(CaseFlowHost host)
+    {
+        var cases = new CaseService.CaseServiceClient(host.Channel);
+        var c = await cases.CreateCaseAsync(Requests.NewCase(category: "power-supply", district: "dehradun"), host.As(PortalKey));
+        return await Eventually.Until(() => cases.GetCaseAsync(new GetCaseRequest { Name = c.Name }, host.As(PortalKey)).ResponseAsync,
+            x => x.DueTime is not null, "the L1 due time");
+    }
+
+    private static async Task<(IPlaywright, IBrowser, IPage)> SignInAsync(CaseFlowHost host)
+    {
+        if (!File.Exists(Chromium))
+            Assert.Ignore($"{Chromium} is missing: .ci/run installs it (apt-get install chromium fonts-noto-core).");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
+        page.SetDefaultTimeout(20_000);
+        await page.GotoAsync($"http://127.0.0.1:{host.HttpPort}/designer/");
+        Assert.That(page.Url, Does.Contain("/designer/login"), "anonymous visitors are sent to sign in");
+        await page.FillAsync("input[name=user]", "admin");
+        await page.FillAsync("input[name=password]", "caseflow-demo");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForSelectorAsync("[data-testid=definitions] a");
+        return (playwright, browser, page);
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"{name}.png");
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        TestContext.AddTestAttachment(path, name);
+    }
+
+    private static async Task OpenAsync(IPage page, string definitionId, string activityId)
+    {
+        await page.ClickAsync($"[data-testid=open-{definitionId}]");
+        await page.ClickAsync($"[data-testid=outline-{activityId}]");
+        await page.WaitForSelectorAsync("[data-testid=inspector-title]");
+    }
+
+    [Test]
+    public async Task An_administrator_shortens_the_L1_limit_and_new_cases_follow_it_while_a_running_case_keeps_its_own()
+    {
+        await using var host = await StartAsync();
+        var before = await Register(host);
+        Assert.That(before.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 18)), "7 working days under version 1");
+
+        var (playwright, browser, page) = await SignInAsync(host);
+        using var _ = playwright;
+        await using var __ = browser;
+        try
+        {
+            await OpenAsync(page, "case-escalation", "slaL1");
+            Assert.That(await page.InnerTextAsync("[data-testid=words-workingDays]"), Is.EqualTo("7 working days"));
+            await page.FillAsync("[data-testid=input-workingDays]", "3");
+            Assert.That(await page.InnerTextAsync("[data-testid=words-workingDays]"), Is.EqualTo("3 working days"));
+            Assert.That(await page.InnerTextAsync("[data-testid=node-slaL1]"), Does.Contain("3 working days"), "the node shows the limit in words");
+
+            await page.ClickAsync("button:text-is('Save draft')");
+            await Expect(page, "[data-testid=status]", "Saved draft v2.");
+            await page.ClickAsync("button:text-is('Versions')");
+            await page.Locator("[data-testid=history] li", new() { HasText = "v2" }).Locator("button:text-is('Changes vs published')").ClickAsync();
+            await Expect(page, "[data-testid=diff]", "workingDays 7 → 3");
+
+            await page.ClickAsync("button:text-is('Publish')");
+            await Expect(page, "[data-testid=status]", "Published v2");
+            await ScreenshotAsync(page, "designer-case-escalation-published");
+        }
+        catch
+        {
+            await ScreenshotAsync(page, "designer-failure");
+            throw;
+        }
+
+        var after = await Register(host);
+        Assert.That(after.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 12)), "3 working days under version 2: 7th, 9th, 12th");
+        var cases = new CaseService.CaseServiceClient(host.Channel);
+        var old = await cases.GetCaseAsync(new GetCaseRequest { Name = before.Name }, host.As(PortalKey));
+        Assert.That(old.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 18)), "the case registered before keeps version 1's limit");
+    }
+
+    [Test]
+    public async Task An_ambiguous_duration_typed_as_raw_JSON_is_shown_on_its_node_and_cannot_be_published()
+    {
+        await using var host = await StartAsync();
+        var (playwright, browser, page) = await SignInAsync(host);
+        using var _ = playwright;
+        await using var __ = browser;
+        try
+        {
+            await OpenAsync(page, "urgent-escalation", "slaL1");
+            Assert.That(await page.InnerTextAsync("[data-testid=words-duration]"), Is.EqualTo("6 hours"));
+            await page.ClickAsync(".raw-editor summary");
+            var raw = await page.InputValueAsync("[data-testid=raw-activity]");
+            Assert.That(raw, Does.Contain("0.06:00:00"));
+            await page.FillAsync("[data-testid=raw-activity]", raw.Replace("0.06:00:00", "72:00:00"));
+            await page.ClickAsync("button:text-is('Apply JSON')");
+            await Expect(page, "[data-testid=words-duration]", "72 days");
+
+            await page.ClickAsync("button:text-is('Save draft')");
+            await Expect(page, "[data-testid=status]", "cannot be published");
+            await Expect(page, "[data-testid=node-slaL1] [data-testid=node-issues]", "AMBIGUOUS_DURATION");
+
+            await page.ClickAsync("button:text-is('Publish')");
+            await Expect(page, "[data-testid=status]", "Not published");
+            await Expect(page, "[data-testid=node-slaL1] [data-testid=node-issues]", "AMBIGUOUS_DURATION");
+            await ScreenshotAsync(page, "designer-urgent-escalation-refused");
+        }
+        catch
+        {
+            await ScreenshotAsync(page, "designer-failure");
+            throw;
+        }
+
+        var workflows = new WorkflowService.WorkflowServiceClient(host.Channel);
+        var versions = await workflows.ListWorkflowDefinitionVersionsAsync(new ListWorkflowDefinitionVersionsRequest { DefinitionId = "urgent-escalation" }, host.As(AdminKey));
+        Assert.That(versions.Definitions.Single(d => d.IsPublished).Version, Is.EqualTo(1), "version 1 stays in force");
+        Assert.That(versions.Definitions.Max(d => d.Version), Is.EqualTo(2), "the draft was kept");
+    }
+
+    [Test]
+    public async Task Anonymous_callers_get_401_from_the_API_and_a_wrong_password_does_not_sign_in()
+    {
+        await using var host = await StartAsync();
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new($"http://127.0.0.1:{host.HttpPort}") };
+
+        Assert.That((await http.GetAsync("/designer/api/definitions")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        var page = await http.GetAsync("/designer/");
+        Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(page.Headers.Location!.ToString(), Does.StartWith("/designer/login"));
+        var wrong = await http.PostAsync("/designer/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["user"] = "admin", ["password"] = "guess" }));
+        Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(wrong.Headers.Contains("Set-Cookie"), Is.False);
+
+        var right = await http.PostAsync("/designer/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["user"] = "admin", ["password"] = "caseflow-demo" }));
+        Assert.That(right.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        var cookie = right.Headers.GetValues("Set-Cookie").Single();
+        Assert.That(cookie, Does.Contain("httponly").IgnoreCase.And.Contain("samesite=strict").IgnoreCase);
+    }
+
+    /// <summary>Waits for the text, as the page updates after a server round trip.</summary>
+    private static async Task Expect(IPage page, string selector, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            var locator = page.Locator(selector);
+            last = await locator.CountAsync() > 0 ? await locator.First.InnerTextAsync() : "(not on the page)";
+            if (last.Contains(text, StringComparison.Ordinal)) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"'{selector}' never showed '{text}'; last: {last}");
+    }
+}
