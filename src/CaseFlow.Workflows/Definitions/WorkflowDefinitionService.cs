@@ -24,7 +24,7 @@ public sealed class WorkflowDefinitionService
     private readonly ActivityRegistry _registry;
     private readonly TimeProvider _time;
     private readonly WorkflowValidator _validator;
-    private readonly ConcurrentDictionary<(string, int), (DateTimeOffset UpdatedAt, WorkflowDefinition Definition)> _parsed = new();
+    private readonly ConcurrentDictionary<(string, int), (DateTimeOffset UpdatedAt, WorkflowDefinition Definition, bool Immutable)> _parsed = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     public WorkflowDefinitionService(IWorkflowDefinitionStore store, IBookmarkStore bookmarks, ActivityRegistry registry, TimeProvider time)
@@ -188,6 +188,10 @@ public sealed class WorkflowDefinitionService
     /// <summary>The parsed definition of one version, cached while the row is unchanged.</summary>
     public async Task<WorkflowDefinition> LoadAsync(string definitionId, int version, CancellationToken cancellationToken = default)
     {
+        // A version that was ever published never changes (a later save starts a new version), so every
+        // resume of the instances pinned to it can skip the database read.
+        if (_parsed.TryGetValue((definitionId, version), out var known) && known.Immutable)
+            return known.Definition;
         var stored = await _store.GetAsync(definitionId, version, cancellationToken)
             ?? throw new KeyNotFoundException($"Definition '{definitionId}' version {version} does not exist.");
         return Parse(stored);
@@ -199,7 +203,7 @@ public sealed class WorkflowDefinitionService
         if (_parsed.TryGetValue(key, out var cached) && cached.UpdatedAt == stored.UpdatedAt)
             return cached.Definition;
         var definition = WorkflowDefinition.Parse(stored.Json);
-        _parsed[key] = (stored.UpdatedAt, definition);
+        _parsed[key] = (stored.UpdatedAt, definition, stored.PublishedAt is not null);
         return definition;
     }
 
