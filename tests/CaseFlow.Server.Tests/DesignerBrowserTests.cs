@@ -114,6 +114,14 @@ public sealed class DesignerBrowserTests
         var cases = new CaseService.CaseServiceClient(host.Channel);
         var old = await cases.GetCaseAsync(new GetCaseRequest { Name = before.Name }, host.As(PortalKey));
         Assert.That(old.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 18)), "the case registered before keeps version 1's limit");
+
+        // The new case's instance, read-only: what it passed and the SLA timer it waits on, on version 2.
+        await page.GotoAsync($"http://127.0.0.1:{host.HttpPort}/designer/#/instances/{after.Number}");
+        await page.WaitForSelectorAsync("[data-testid=instance-canvas] [data-testid=node-slaL1].waiting");
+        Assert.That(await page.Locator("[data-testid=instance-canvas] [data-testid=node-start].passed").CountAsync(), Is.EqualTo(1), "Start is marked passed");
+        await Expect(page, ".toolbar .badge", "case-escalation v2");
+        await Expect(page, "[data-testid=waits]", "slaL1");
+        await ScreenshotAsync(page, "designer-instance");
     }
 
     [Test]
