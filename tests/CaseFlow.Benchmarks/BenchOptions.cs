@@ -6,9 +6,9 @@ namespace CaseFlow.Benchmarks;
 
 /// <summary>The command line; see the comment at the top of Program.cs.</summary>
 internal sealed record BenchOptions(string[] Scenarios, int Count, int Concurrency, string[] Sync, int? MaxBatch, int Warmup, string Out,
-    bool Large, bool Profile)
+    bool Large, bool Profile, int? Cases = null)
 {
-    private static readonly string[] All = ["unary-empty", "create-case", "create-in-process", "sqlite-row", "sqlite-batch"];
+    private static readonly string[] All = ["unary-empty", "create-case", "create-in-process", "sqlite-row", "sqlite-batch", "escalation-sweep", "workflowcore-peer"];
     private static readonly string[] Known = [.. All, "writer-variants"];
 
     public bool Runs(string scenario) => Scenarios.Contains(scenario);
@@ -16,7 +16,7 @@ internal sealed record BenchOptions(string[] Scenarios, int Count, int Concurren
     public static BenchOptions Parse(string[] args)
     {
         string scenario = "all", sync = "full,normal", output = Path.Combine("benchmark-results", "results.json");
-        int? count = null, maxBatch = null, warmup = null;
+        int? count = null, maxBatch = null, warmup = null, cases = null;
         var concurrency = 32;
         bool large = false, profile = false;
         for (var i = 0; i < args.Length; i++)
@@ -27,6 +27,7 @@ internal sealed record BenchOptions(string[] Scenarios, int Count, int Concurren
             {
                 case "--scenario": scenario = Value(); break;
                 case "--count": count = Number(); break;
+                case "--cases": cases = Number(); break;
                 case "--concurrency": concurrency = Number(); break;
                 case "--sync": sync = Value(); break;
                 case "--max-batch": maxBatch = Number(); break;
@@ -48,7 +49,7 @@ internal sealed record BenchOptions(string[] Scenarios, int Count, int Concurren
                 _ => throw new ArgumentException($"--sync takes full and/or normal, not '{m}'."),
             }).Distinct().ToArray();
         var n = count ?? (large ? 200_000 : 20_000);
-        return new BenchOptions(scenarios, n, concurrency, modes, maxBatch, warmup ?? Math.Clamp(n / 10, 1, 2_000), output, large, profile);
+        return new BenchOptions(scenarios, n, concurrency, modes, maxBatch, warmup ?? Math.Clamp(n / 10, 1, 2_000), output, large, profile, cases);
     }
 }
 

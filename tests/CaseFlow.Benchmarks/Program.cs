@@ -10,7 +10,10 @@
 //   --scenario LIST    all (default) or a comma list of: unary-empty, create-case, create-in-process,
 //                      sqlite-row, sqlite-batch; and, not in "all", writer-variants (the CaseWriter's
 //                      path alone, as shipped vs. two cheaper ways to write the same rows; see WriterVariants.cs)
+//                      escalation-sweep and workflowcore-peer (issue 3; see EscalationBench.cs) run once, at the
+//                      first --sync mode, after the others
 //   --count N          timed operations per scenario (default 20000; --large: 200000)
+//   --cases N          cases in the escalation scenarios (default 1000; --large: 100000)
 //   --concurrency N    concurrent gRPC callers (default 32); unary-empty also runs at 1
 //   --sync LIST        SQLite synchronous modes to run: full,normal (default both)
 //   --max-batch N      the server's CaseFlow:Database:MaxWriteBatch (default: the server's own, 256)
@@ -93,6 +96,9 @@ foreach (var m in results)
                    ?? results.FirstOrDefault(b => b.Scenario == "unary-empty" && b.Concurrency == o.Concurrency);
     if (baseline is not null) m.RatioToEmptyUnary = m.OpsPerSecond / baseline.OpsPerSecond;
 }
+
+// Issue 3's escalation sweep and its WorkflowCore peer: after the ratio pass, as "× unary" means nothing for them.
+if (o.Runs("escalation-sweep") || o.Runs("workflowcore-peer")) await EscalationBench.RunAsync(o, Report);
 
 Console.WriteLine();
 Console.WriteLine($"| {"scenario",-20} | {"sync",-6} | {"count",8} | {"conc",4} | {"ops/s",9} | {"p50 ms",7} | {"p99 ms",7} | {"max ms",7} | {"× unary",7} |");
