@@ -16,6 +16,6 @@ public interface IWeeklyReview
     /// <summary>Renders and archives the circulars of a snapshot (state-wide and per department, each language); returns their ids.</summary>
     Task<IReadOnlyList<long>> RenderCircularsAsync(long snapshotId, string requestKey, CancellationToken ct);
 
-    /// <summary>Prints and mails archived circulars; a circular already delivered is skipped, so a repeat sends nothing twice.</summary>
+    /// <summary>Prints and mails archived circulars (the host may do it in the background); a circular already delivered is skipped, so a repeat sends nothing twice.</summary>
     Task DeliverAsync(IReadOnlyList<long> circularIds, CancellationToken ct);
 }

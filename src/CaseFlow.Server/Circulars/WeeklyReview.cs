@@ -30,6 +30,7 @@ public sealed class WeeklyReview(
     CircularMailer mailer,
     IOptions<CaseFlowOptions> options,
     TimeProvider time,
+    Func<CircularDeliveryService> delivery,
     ILogger<WeeklyReview> log) : IWeeklyReview
 {
     private static readonly JsonSerializerOptions Json = Scorecard.Json;
@@ -194,7 +195,14 @@ public sealed class WeeklyReview(
         return rows.Select(r => r.Id).ToList();
     }
 
-    public async Task DeliverAsync(IReadOnlyList<long> circularIds, CancellationToken ct)
+    /// <summary>Queues the circulars for the delivery service; the workflow step does not wait for Chromium or SMTP.</summary>
+    public Task DeliverAsync(IReadOnlyList<long> circularIds, CancellationToken ct)
+    {
+        delivery().Enqueue(circularIds);
+        return Task.CompletedTask;
+    }
+
+    public async Task DeliverNowAsync(IReadOnlyList<long> circularIds, CancellationToken ct)
     {
         List<CircularRow> pending;
         await using (var db = database.CreateContext())

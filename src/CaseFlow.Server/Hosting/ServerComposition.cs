@@ -113,6 +113,10 @@ public static class ServerComposition
         services.AddSingleton(sp => new CircularMailer(sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Smtp));
         services.AddSingleton<WeeklyReview>();
         services.AddSingleton<IWeeklyReview>(sp => sp.GetRequiredService<WeeklyReview>());
+        // WeeklyReview hands work to the delivery service, which calls back into it: resolved lazily.
+        services.AddSingleton<Func<CircularDeliveryService>>(sp => sp.GetRequiredService<CircularDeliveryService>);
+        services.AddSingleton<CircularDeliveryService>();
+        services.AddHostedService(sp => sp.GetRequiredService<CircularDeliveryService>());
     }
 
     /// <summary>Migrates and loads state before the first request, then maps the endpoints.</summary>
