@@ -29,6 +29,9 @@ public sealed class WatchTests
         using var firstCts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var first = _cases.WatchCaseEvents(new WatchCaseEventsRequest { Parent = "departments/drinking-water", EventTypes = { "Registered" } },
             _host.As(WaterKey, firstCts.Token));
+        // A stream without a token starts at the newest event when the server takes the call; the first
+        // heartbeat proves that has happened, so every case created after it must arrive.
+        while (await first.ResponseStream.MoveNext(firstCts.Token) && first.ResponseStream.Current.Heartbeat is null) { }
         var created = new List<string>();
         for (var i = 0; i < 10; i++)
             created.Add((await _cases.CreateCaseAsync(Requests.NewCase(category: "water-quality"), _host.As(PortalKey))).Name);
