@@ -6,7 +6,7 @@ namespace CaseFlow.Server.Tests;
 /// </summary>
 internal static class Eventually
 {
-    public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, string what, int seconds = 20)
+    public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, string what, int seconds = 60)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         T last;
