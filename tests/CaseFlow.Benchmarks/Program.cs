@@ -12,6 +12,8 @@
 //                      path alone, as shipped vs. two cheaper ways to write the same rows; see WriterVariants.cs)
 //                      escalation-sweep and workflowcore-peer (issue 3; see EscalationBench.cs) run once, at the
 //                      first --sync mode, after the others
+//                      ranking (issue 5; see RankingBench.cs): ranking + recurring detection over 1,000,000
+//                      cases generated into a fresh SQLite file; not in "all" (generating the cases takes minutes)
 //   --count N          timed operations per scenario (default 20000; --large: 200000)
 //   --cases N          cases in the escalation scenarios (default 1000; --large: 100000)
 //   --concurrency N    concurrent gRPC callers (default 32); unary-empty also runs at 1
@@ -99,6 +101,8 @@ foreach (var m in results)
 
 // Issue 3's escalation sweep and its WorkflowCore peer: after the ratio pass, as "× unary" means nothing for them.
 if (o.Runs("escalation-sweep") || o.Runs("workflowcore-peer")) await EscalationBench.RunAsync(o, Report);
+
+if (o.Runs("ranking")) await RankingBench.RunAsync(1_000_000, Report);
 
 Console.WriteLine();
 Console.WriteLine($"| {"scenario",-20} | {"sync",-6} | {"count",8} | {"conc",4} | {"ops/s",9} | {"p50 ms",7} | {"p99 ms",7} | {"max ms",7} | {"× unary",7} |");

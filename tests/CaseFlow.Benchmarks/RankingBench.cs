@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using CaseFlow.Core.Cases;
+using CaseFlow.Core.Ranking;
+using CaseFlow.Server.Circulars;
+using CaseFlow.Server.Hosting;
+using CaseFlow.Server.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CaseFlow.Benchmarks;
+
+/// <summary>
+/// Issue 5: the weekly ranking plus recurring detection over N cases (default 1,000,000) generated straight
+/// into a fresh SQLite file through the writer's prepared inserts. Times the SQL aggregation, the ranking
+/// arithmetic and the recurring detection (weekly counts, detection, sample numbers), and the peak working
+/// set and managed allocation during that phase only. Baseline in the same run: a bare COUNT(*) over the table,
+/// the least any full pass over the cases can cost.
+/// </summary>
+internal static class RankingBench
+{
+    private static readonly (string Department, string Category)[] Categories =
+    [
+        ("energy", "power-supply"), ("energy", "electricity-billing"), ("drinking-water", "water-supply"), ("drinking-water", "water-quality"),
+        ("revenue", "land-records"), ("public-works", "road-condition"), ("health", "hospital-services"), ("police", "fir-complaint"),
+        ("urban-development", "sanitation"), ("food-civil-supplies", "ration-card"),
+    ];
+    private static readonly string[] Districts = ["dehradun", "haridwar", "tehri-garhwal", "pauri-garhwal", "uttarkashi", "chamoli", "rudraprayag", "nainital", "almora"];
+    private static readonly CaseStatus[] Statuses =
+        [CaseStatus.Registered, CaseStatus.InProgress, CaseStatus.InProgress, CaseStatus.Resolved, CaseStatus.Closed, CaseStatus.Closed, CaseStatus.Closed, CaseStatus.Reopened, CaseStatus.SpecialClosed, CaseStatus.ForceClosed];
+
+    public static async Task RunAsync(int cases, Action<Measurement> report)
+    {
+        var dir = Directory.CreateTempSubdirectory("caseflow-ranking-bench-").FullName;
+        try
+        {
+            var database = new CaseFlowDatabase(Options.Create(new CaseFlowOptions { DataDirectory = dir, Database = { Synchronous = SqliteSynchronous.Normal } }));
+            await database.MigrateAsync(CancellationToken.None);
+            var now = new DateTimeOffset(2026, 11, 30, 3, 30, 0, TimeSpan.Zero);
+            var generate = Stopwatch.StartNew();
+            await GenerateAsync(database, cases, now);
+            Console.WriteLine($"  ranking: generated {cases:N0} cases in {generate.Elapsed.TotalSeconds:F1} s");
+
+            var period = RankingPeriod.WeekBefore(now);
+            var scorecard = Scorecard.Load(Path.Combine(AppContext.BaseDirectory, "seed", "scorecard.json"));
+            var queries = new RankingQueries(database);
+
+            var baseline = Stopwatch.StartNew();
+            await using (var db = database.CreateContext()) await db.Cases.LongCountAsync(c => c.Habitual == false);
+            var baselineSeconds = baseline.Elapsed.TotalSeconds;
+
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var startSet = Environment.WorkingSet;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            long peak = startSet;
+            using var stop = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    peak = Math.Max(peak, Environment.WorkingSet);
+                    try { await Task.Delay(5, stop.Token); } catch (OperationCanceledException) { }
+                }
+            });
+
+            var watch = Stopwatch.StartNew();
+            var calculator = new RankingCalculator(scorecard);
+            var counts = await queries.CountsAsync(period, calculator.PendingDays, calculator.NotAttendedDays, CancellationToken.None);
+            var ranking = calculator.Rank(counts, period, now);
+            var rankSeconds = watch.Elapsed.TotalSeconds;
+            var week = IsoWeek.Of(period.To.AddTicks(-1));
+            var weekly = await queries.WeeklyCountsAsync(week.Previous(scorecard.Recurring.BaselineWeeks), week, CancellationToken.None);
+            var flagged = new RecurringDetector(scorecard.Recurring).Detect(weekly, week);
+            foreach (var (cell, _, _) in flagged)
+                await queries.SampleAsync(cell.Category, cell.District, week, scorecard.Recurring.SampleCases, CancellationToken.None);
+            var totalSeconds = watch.Elapsed.TotalSeconds;
+
+            await stop.CancelAsync();
+            await sampler;
+            peak = Math.Max(peak, Environment.WorkingSet);
+            var allocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0;
+            var note = $"{cases:N0} cases: ranking (SQL aggregation + scores) {rankSeconds:F2} s, + recurring {totalSeconds - rankSeconds:F2} s " +
+                       $"({flagged.Count} systemic issues) = {totalSeconds:F2} s; bare COUNT(*) baseline {baselineSeconds:F2} s; " +
+                       $"peak working set +{(peak - startSet) / 1048576.0:F0} MB (peak {peak / 1048576.0:F0} MB), managed allocation {allocatedMb:F1} MB; " +
+                       $"{ranking.Departments.Count} departments, {ranking.DepartmentDistricts.Count} department × district rows";
+            report(new Measurement("ranking-recurring", "normal", cases, 1, cases / totalSeconds, totalSeconds * 1000, totalSeconds * 1000, totalSeconds * 1000,
+                totalSeconds, 0, note));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>Cases over the last 26 weeks in every state, through the same prepared inserts the writer uses, 10,000 per transaction.</summary>
+    private static async Task GenerateAsync(CaseFlowDatabase database, int count, DateTimeOffset now)
+    {
+        var rng = new Random(5);
+        await using var db = database.CreateContext();
+        await db.Database.OpenConnectionAsync();
+        using var inserter = new CaseInserter(db);
+        var c = new Case
+        {
+            ComplainantName = "x", ComplainantPhone = "+919000000000", ComplainantDistrict = "dehradun", Description = "generated", CreatedBy = "bench",
+            AssignedPostId = "p", Channel = Channel.Portal,
+        };
+        var e = new CaseEvent { ActorSystem = "bench" };
+        for (var i = 0; i < count; i += 10_000)
+        {
+            await using var tx = await db.Database.GetDbConnection().BeginTransactionAsync();
+            for (var j = i; j < Math.Min(count, i + 10_000); j++)
+            {
+                var (department, category) = Categories[rng.Next(Categories.Length)];
+                var status = Statuses[rng.Next(Statuses.Length)];
+                var created = now.AddMinutes(-rng.Next(0, 26 * 7 * 1440));
+                var closed = status.IsTerminal() ? Min(created.AddDays(rng.Next(0, 40)), now) : (DateTimeOffset?)null;
+                c.Id = 0;
+                c.Number = $"UK-2026-{j + 1:0000000}";
+                c.Department = department;
+                c.Category = category;
+                c.District = Districts[rng.Next(Districts.Length)];
+                c.Status = status;
+                c.CreatedAt = c.UpdatedAt = created;
+                c.LastActionAt = Min(created.AddDays(rng.Next(0, 15)), now);
+                c.ResolvedAt = status is CaseStatus.Resolved or CaseStatus.Closed ? closed ?? Min(created.AddDays(rng.Next(0, 20)), now) : null;
+                c.ClosedAt = closed;
+                c.Satisfied = status == CaseStatus.Closed ? rng.Next(4) > 0 : null;
+                c.FeedbackUnanswered = status == CaseStatus.Resolved && rng.Next(3) == 0;
+                c.ReopenCount = rng.Next(8) == 0 ? 1 : 0;
+                c.Habitual = rng.Next(50) == 0;
+                c.SpecialCloseReview = status == CaseStatus.SpecialClosed ? SpecialCloseReview.Pending : SpecialCloseReview.None;
+                c.DueAt = status.IsTerminal() ? null : created.AddDays(7);
+                e.Id = 0;
+                e.CaseNumber = c.Number;
+                e.Department = department;
+                // Every fifth case's one event is a breach: the within-limit share then has rows to look up.
+                e.Type = j % 5 == 0 ? CaseEventType.LimitBreached : CaseEventType.Registered;
+                e.At = created;
+                await inserter.InsertAsync(c, e, null, tx);
+            }
+            await tx.CommitAsync();
+        }
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+}
