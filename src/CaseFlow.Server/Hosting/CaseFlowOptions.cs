@@ -141,8 +141,10 @@ internal sealed class CaseFlowOptionsValidator : IValidateOptions<CaseFlowOption
         if (o.HttpPort is < 0 or > 65535) errors.Add($"CaseFlow:HttpPort {o.HttpPort} is not a port number.");
         if (o.GrpcPort != 0 && o.GrpcPort == o.HttpPort)
             errors.Add("CaseFlow:GrpcPort and CaseFlow:HttpPort must differ: gRPC needs an HTTP/2-only port.");
-        if (o.Database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(o.Database.ConnectionString))
-            errors.Add("CaseFlow:Database:ConnectionString is required when CaseFlow:Database:Provider is Postgres.");
+        // The stores carry PostgreSQL SQL (SKIP LOCKED timer claims) but the host has no PostgreSQL context and
+        // migrations yet: refuse rather than silently run on SQLite.
+        if (o.Database.Provider == DatabaseProvider.Postgres)
+            errors.Add("CaseFlow:Database:Provider Postgres is not available in this build yet; use Sqlite.");
         if (o.Database.MaxWriteBatch is < 1 or > 10_000)
             errors.Add($"CaseFlow:Database:MaxWriteBatch {o.Database.MaxWriteBatch} must be between 1 and 10000.");
         if (!File.Exists(Path.Combine(o.ResolvedSeedDirectory, "directory.json")))
