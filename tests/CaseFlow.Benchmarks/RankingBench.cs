@@ -71,8 +71,7 @@ internal static class RankingBench
             var week = IsoWeek.Of(period.To.AddTicks(-1));
             var weekly = await queries.WeeklyCountsAsync(week.Previous(scorecard.Recurring.BaselineWeeks), week, CancellationToken.None);
             var flagged = new RecurringDetector(scorecard.Recurring).Detect(weekly, week);
-            foreach (var (cell, _, _) in flagged)
-                await queries.SampleAsync(cell.Category, cell.District, week, scorecard.Recurring.SampleCases, CancellationToken.None);
+            if (flagged.Count > 0) await queries.SamplesAsync(week, scorecard.Recurring.SampleCases, CancellationToken.None);
             var totalSeconds = watch.Elapsed.TotalSeconds;
 
             await stop.CancelAsync();

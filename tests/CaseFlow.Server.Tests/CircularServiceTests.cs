@@ -168,6 +168,30 @@ public sealed class CircularServiceTests
         Assert.That(text, Does.Contain("निर्देश"));
     }
 
+    [Test]
+    public async Task Recurring_issues_name_the_owning_department_and_sample_case_numbers_only()
+    {
+        // 30 complaints about electricity bills from Nainital in ISO week 2026-W44, all closed that week, so
+        // the ranking tests (a later period) do not see them.
+        var monday = IsoWeek.Parse("2026-W44").Monday;
+        await using (var ctx = _host.Services.GetRequiredService<CaseFlowDatabase>().CreateContext())
+        {
+            ctx.Cases.AddRange(Enumerable.Range(1, 30).Select(i => new CoreCase
+            {
+                Number = $"UK-2026-9{i:00000}", Department = "energy", District = "nainital", Category = "electricity-billing",
+                ComplainantName = "x", ComplainantPhone = "+919000000001", ComplainantDistrict = "nainital", Description = "x", CreatedBy = "test",
+                Status = CoreStatus.Closed, CreatedAt = monday.AddHours(i), UpdatedAt = monday.AddHours(i), LastActionAt = monday.AddHours(i),
+                ResolvedAt = monday.AddHours(i + 1), ClosedAt = monday.AddHours(i + 2), Satisfied = true, AssignedPostId = "p",
+            }));
+            await ctx.SaveChangesAsync();
+        }
+
+        var issues = (await _client.ListRecurringIssuesAsync(new ListRecurringIssuesRequest { Week = "2026-W44" }, _host.As(ReadOnlyKey))).Issues;
+        var issue = issues.Single(i => i.Category == "electricity-billing" && i.District == "nainital");
+        Assert.That((issue.Department, issue.Count, issue.Reason, issue.Week), Is.EqualTo(("energy", 30, "threshold", "2026-W44")));
+        Assert.That(issue.SampleCaseNumbers, Is.EqualTo(new[] { "UK-2026-900001", "UK-2026-900002", "UK-2026-900003", "UK-2026-900004", "UK-2026-900005" }));
+    }
+
     public static string PdfText(byte[] pdf)
     {
         var file = Path.GetTempFileName();

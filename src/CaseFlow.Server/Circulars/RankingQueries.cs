@@ -95,15 +95,35 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         return counts;
     }
 
-    /// <summary>A few case numbers of one cell, as examples in the circular (numbers only: no personal data leaves here).</summary>
-    public async Task<(List<string> Numbers, string? Department)> SampleAsync(string category, string district, IsoWeek week, int count, CancellationToken ct)
+    /// <summary>
+    /// A few case numbers per category × district of one week, as examples in the circular (numbers only: no
+    /// personal data leaves here), with the department most of them belong to. One windowed query for all
+    /// cells: a query per flagged cell cost a scan of the week each.
+    /// </summary>
+    public async Task<Dictionary<(string Category, string District), (List<string> Numbers, string? Department)>> SamplesAsync(IsoWeek week, int count, CancellationToken ct)
     {
-        var start = week.Monday;
-        var end = start.AddDays(7);
         await using var db = database.CreateContext();
-        var rows = await db.Cases.Where(c => c.Category == category && c.District == district && !c.Habitual && c.CreatedAt >= start && c.CreatedAt < end)
-            .OrderBy(c => c.Number).Select(c => new { c.Number, c.Department }).Take(count).ToListAsync(ct);
-        return (rows.Select(x => x.Number).ToList(), rows.GroupBy(x => x.Department).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault());
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT Category, District, Number, Department FROM (
+              SELECT Category, District, Number, Department,
+                ROW_NUMBER() OVER (PARTITION BY Category, District ORDER BY Number) AS n
+              FROM Cases
+              WHERE CreatedAt >= @start AND CreatedAt < @end AND Habitual = 0
+            ) WHERE n <= @count
+            ORDER BY Category, District, Number
+            """;
+        Add(cmd, "@start", week.Monday.UtcTicks);
+        Add(cmd, "@end", week.Monday.AddDays(7).UtcTicks);
+        Add(cmd, "@count", count);
+        var rows = new List<(string Category, string District, string Number, string Department)>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                rows.Add((r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)));
+        return rows.GroupBy(x => (x.Category, x.District)).ToDictionary(g => g.Key,
+            g => (g.Select(x => x.Number).ToList(), (string?)g.GroupBy(x => x.Department).OrderByDescending(d => d.Count()).First().Key));
     }
 
     /// <summary>A department's open cases past their due time, oldest due first, for its HoD circular.</summary>

@@ -92,9 +92,11 @@ public sealed class WeeklyReview(
         var counts = await queries.WeeklyCountsAsync(week.Previous(settings.BaselineWeeks), week, ct);
         var snapshot = directory.Current;
         var issues = new List<RecurringIssue>();
-        foreach (var (cell, baseline, reason) in new RecurringDetector(settings).Detect(counts, week))
+        var flagged = new RecurringDetector(settings).Detect(counts, week);
+        var samples = flagged.Count == 0 ? [] : await queries.SamplesAsync(week, settings.SampleCases, ct);
+        foreach (var (cell, baseline, reason) in flagged)
         {
-            var (numbers, caseDepartment) = await queries.SampleAsync(cell.Category, cell.District, week, settings.SampleCases, ct);
+            var (numbers, caseDepartment) = samples.GetValueOrDefault((cell.Category, cell.District), ([], null));
             var owner = snapshot.CategoriesById.TryGetValue(cell.Category, out var category) ? category.Department : caseDepartment ?? "";
             issues.Add(new RecurringIssue(cell.Category, cell.District, owner, week, cell.Count, baseline, reason, numbers));
         }
