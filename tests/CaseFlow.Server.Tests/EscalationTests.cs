@@ -39,6 +39,16 @@ public sealed class EscalationTests
         (await new CaseService.CaseServiceClient(host.Channel).GetCaseHistoryAsync(new GetCaseHistoryRequest { Name = name }, host.As(PortalKey)))
         .Events.Select(e => e.Type).ToArray();
 
+    /// <summary>A case registered on the 6th and resolved on Monday the 9th at 10:00, once the complainant has been asked.</summary>
+    private static async Task<Api.V1.Case> RegisterAndResolveOnThe9th(CaseFlowHost host, FakeTimeProvider clock)
+    {
+        var c = await Register(host);
+        clock.SetUtcNow(Ist(11, 9));
+        await new CaseService.CaseServiceClient(host.Channel).ResolveCaseAsync(new ResolveCaseRequest { Name = c.Name, Resolution = "Line repaired." }, host.As(EnergyKey));
+        await Eventually.Until(() => History(host, c.Name), h => h.Contains("FeedbackRequested"), "the feedback request");
+        return c;
+    }
+
     private static async Task<Api.V1.Case> Register(CaseFlowHost host, string category = "power-supply")
     {
         var c = await new CaseService.CaseServiceClient(host.Channel).CreateCaseAsync(Requests.NewCase(category: category, district: "dehradun"), host.As(PortalKey));
@@ -101,11 +111,7 @@ public sealed class EscalationTests
     {
         var (host, clock) = await StartAsync();
         await using var _ = host;
-        var cases = new CaseService.CaseServiceClient(host.Channel);
-        var c = await Register(host);
-        clock.SetUtcNow(Ist(11, 9));
-        await cases.ResolveCaseAsync(new ResolveCaseRequest { Name = c.Name, Resolution = "Line repaired." }, host.As(EnergyKey));
-        await Eventually.Until(() => History(host, c.Name), h => h.Contains("FeedbackRequested"), "the feedback request");
+        var c = await RegisterAndResolveOnThe9th(host, clock);
 
         // Asked on the 9th, again three days later, and again three days after that.
         clock.SetUtcNow(Ist(11, 12));
@@ -126,10 +132,7 @@ public sealed class EscalationTests
         var (host, clock) = await StartAsync();
         await using var _ = host;
         var cases = new CaseService.CaseServiceClient(host.Channel);
-        var c = await Register(host);
-        clock.SetUtcNow(Ist(11, 9));
-        await cases.ResolveCaseAsync(new ResolveCaseRequest { Name = c.Name, Resolution = "Line repaired." }, host.As(EnergyKey));
-        await Eventually.Until(() => History(host, c.Name), h => h.Contains("FeedbackRequested"), "the feedback request");
+        var c = await RegisterAndResolveOnThe9th(host, clock);
 
         clock.SetUtcNow(Ist(11, 12, 11));
         await cases.RecordFeedbackAsync(new RecordFeedbackRequest { Name = c.Name, Channel = FeedbackChannel.CallBack, Satisfied = false }, host.As(CallCentreKey));

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using CaseFlow.Api.V1;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.Errors;
@@ -96,14 +95,13 @@ public sealed class CaseEventFeed(ICaseStore store, CaseWriter writer, IOptions<
     };
 
     private static string Token(long id) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"e1:{id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Base64Url($"e1:{id}");
 
     private static long ParseToken(string token)
     {
         try
         {
-            var padded = token.Replace('-', '+').Replace('_', '/').PadRight((token.Length + 3) / 4 * 4, '=');
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
+            var text = FromBase64Url(token);
             if (text.StartsWith("e1:", StringComparison.Ordinal) && long.TryParse(text[3..], CultureInfo.InvariantCulture, out var id) && id >= 0)
                 return id;
         }

@@ -33,7 +33,7 @@ internal static class ProtoHelpers
         if (string.IsNullOrEmpty(token)) return 0;
         try
         {
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(token.Replace('-', '+').Replace('_', '/').PadRight((token.Length + 3) / 4 * 4, '='))).Split(':');
+            var parts = FromBase64Url(token).Split(':');
             if (parts is ["v1", var id, var hash] && long.TryParse(id, out var lastId))
             {
                 if (hash != filterHash)
@@ -57,6 +57,11 @@ internal static class ProtoHelpers
 
     public static DateTimeOffset? FromTimestamp(Timestamp? t) => t?.ToDateTimeOffset();
 
-    private static string Base64Url(string s) =>
+    /// <summary>Opaque tokens (page and resume tokens) as URL-safe base64 of a short text.</summary>
+    public static string Base64Url(string s) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(s)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Reverses <see cref="Base64Url"/>; throws FormatException for anything else.</summary>
+    public static string FromBase64Url(string token) =>
+        Encoding.UTF8.GetString(Convert.FromBase64String(token.Replace('-', '+').Replace('_', '/').PadRight((token.Length + 3) / 4 * 4, '=')));
 }
