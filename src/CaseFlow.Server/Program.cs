@@ -1,6 +1,6 @@
 using CaseFlow.Server.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = ServerComposition.CreateBuilder(args);
 builder.AddCaseFlowServer();
 
 var app = builder.Build();

@@ -62,7 +62,7 @@ public static class Scenarios
     public static async Task<Measurement> CreateInProcessAsync(ServerUnderTest server, string sync, int count, int concurrency, int warmup)
     {
         var service = server.Services.GetRequiredService<DomainCaseService>();
-        var caller = server.Services.GetRequiredService<ApiKeyAuthenticator>().Authenticate(ServerUnderTest.PortalKey)!;
+        var caller = server.Services.GetRequiredService<ApiKeyAuthenticator>().Authenticate(ServerUnderTest.PortalKey, System.Net.IPAddress.Loopback);
         var actor = new Actor(caller, null);
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Description)));
         var run = Guid.NewGuid().ToString("N")[..8];

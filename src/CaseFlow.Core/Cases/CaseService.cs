@@ -68,7 +68,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
     public async Task<Case> GetAsync(Caller caller, string name, CancellationToken ct)
     {
         caller.Require(Permissions.ReadCases);
-        return await FindAuthorisedAsync(caller, name, ct);
+        return await FindVisibleAsync(caller, name, ct);
     }
 
     public async Task<CasePage> ListAsync(Caller caller, string parent, CaseQuery filter, CancellationToken ct)
@@ -96,8 +96,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
     public Task<Case> AddNoteAsync(Actor actor, string name, string? etag, RequestKey? key, string text,
         bool interimReply, DateTimeOffset? expectedResolution, CancellationToken ct)
     {
-        RequireText(key, ("text", text));
-        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: false, (c, post, now) =>
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: false, () => RequireText(key, ("text", text)), (c, post, now) =>
         {
             CaseStateMachine.AddNote(c, now, text, interimReply, expectedResolution);
             return (interimReply ? CaseEventType.InterimReply : CaseEventType.NoteAdded, text);
@@ -106,8 +105,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
 
     public Task<Case> ResolveAsync(Actor actor, string name, string? etag, RequestKey? key, string resolution, CancellationToken ct)
     {
-        RequireText(key, ("resolution", resolution));
-        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: false, (c, post, now) =>
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: false, () => RequireText(key, ("resolution", resolution)), (c, post, now) =>
         {
             if (post is not null && post.Level < c.Level)
                 throw CaseFlowException.Denied($"Post '{post.Id}' is at L{post.Level}; case {c.Number} is at L{c.Level}.");
@@ -120,14 +118,17 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
     public Task<Case> RecordFeedbackAsync(Actor actor, string name, string? etag, RequestKey? key, FeedbackChannel? channel,
         bool satisfied, int? rating, string? remark, string? takenBy, CancellationToken ct)
     {
-        var errors = new List<FieldViolation>();
-        CaseValidator.CheckRequestId(key?.RequestId, required: false, errors);
-        if (channel is null || !Enum.IsDefined(channel.Value)) errors.Add(new("channel", "must be call-back, IVRS, SMS, app or portal."));
-        if (rating is < 1 or > 5) errors.Add(new("rating", "must be between 1 and 5."));
-        if (!string.IsNullOrEmpty(remark)) CaseValidator.CheckText("remark", remark, CaseValidator.MaxNoteLength, true, errors);
-        if (!string.IsNullOrEmpty(takenBy)) CaseValidator.CheckText("taken_by", takenBy, CaseValidator.MaxNameLength, false, errors);
-        if (errors.Count > 0) throw CaseFlowException.Invalid(errors);
-        return ChangeAsync(actor, name, etag, key, Permissions.RecordFeedback, postRequired: false, (c, post, now) =>
+        void Validate()
+        {
+            var errors = new List<FieldViolation>();
+            CaseValidator.CheckRequestId(key?.RequestId, required: false, errors);
+            if (channel is null || !Enum.IsDefined(channel.Value)) errors.Add(new("channel", "must be call-back, IVRS, SMS, app or portal."));
+            if (rating is < 1 or > 5) errors.Add(new("rating", "must be between 1 and 5."));
+            if (!string.IsNullOrEmpty(remark)) CaseValidator.CheckText("remark", remark, TextLimit.Note, true, errors);
+            if (!string.IsNullOrEmpty(takenBy)) CaseValidator.CheckText("taken_by", takenBy, TextLimit.Name, false, errors);
+            if (errors.Count > 0) throw CaseFlowException.Invalid(errors);
+        }
+        return ChangeAsync(actor, name, etag, key, Permissions.RecordFeedback, postRequired: false, Validate, (c, post, now) =>
         {
             CaseStateMachine.RecordFeedback(c, now, satisfied, rating);
             var text = $"{(satisfied ? "Satisfied" : "Not satisfied")} via {channel}" + (rating is { } r ? $", rating {r}/5" : "") +
@@ -138,11 +139,14 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
 
     public Task<Case> ProposeSpecialCloseAsync(Actor actor, string name, string? etag, RequestKey? key, string reasonCode, string text, CancellationToken ct)
     {
-        RequireText(key, ("text", text));
-        if (directory.Current.SpecialCloseReasons.All(r => r.Code != reasonCode))
-            throw CaseFlowException.Invalid("reason", $"'{reasonCode}' is not a special-close reason; use one of: " +
-                string.Join(", ", directory.Current.SpecialCloseReasons.Select(r => r.Code)) + ".");
-        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, (c, post, now) =>
+        void Validate()
+        {
+            RequireText(key, ("text", text));
+            if (directory.Current.SpecialCloseReasons.All(r => r.Code != reasonCode))
+                throw CaseFlowException.Invalid("reason", $"'{TextLimit.Echo(reasonCode)}' is not a special-close reason; use one of: " +
+                    string.Join(", ", directory.Current.SpecialCloseReasons.Select(r => r.Code)) + ".");
+        }
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, Validate, (c, post, now) =>
         {
             CaseStateMachine.ProposeSpecialClose(c, now, post!, reasonCode, text);
             return (CaseEventType.SpecialCloseProposed, $"{reasonCode}: {text}");
@@ -151,8 +155,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
 
     public Task<Case> DecideSpecialCloseAsync(Actor actor, string name, string? etag, RequestKey? key, bool approve, string? text, CancellationToken ct)
     {
-        RequireText(key);
-        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, (c, post, now) =>
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, () => RequireOptionalText(key, "text", text), (c, post, now) =>
         {
             CaseStateMachine.DecideSpecialClose(c, now, post!, approve, policy.SampledForReview(c.Number));
             return (approve ? CaseEventType.SpecialCloseApproved : CaseEventType.SpecialCloseRejected, text);
@@ -161,8 +164,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
 
     public Task<Case> ReviewSpecialCloseAsync(Actor actor, string name, string? etag, RequestKey? key, bool uphold, string text, CancellationToken ct)
     {
-        RequireText(key, ("text", text));
-        return ChangeAsync(actor, name, etag, key, Permissions.Supervise, postRequired: false, (c, post, now) =>
+        return ChangeAsync(actor, name, etag, key, Permissions.Supervise, postRequired: false, () => RequireText(key, ("text", text)), (c, post, now) =>
         {
             CaseStateMachine.ReviewSpecialClose(c, now, uphold);
             return (uphold ? CaseEventType.SpecialCloseUpheld : CaseEventType.SpecialCloseReversed, text);
@@ -171,8 +173,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
 
     public Task<Case> ForceCloseAsync(Actor actor, string name, string? etag, RequestKey? key, string noticeToComplainant, CancellationToken ct)
     {
-        RequireText(key, ("notice", noticeToComplainant));
-        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, (c, post, now) =>
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, () => RequireText(key, ("notice", noticeToComplainant)), (c, post, now) =>
         {
             CaseStateMachine.ForceClose(c, now, post!, policy.ForceCloseEnabled);
             return (CaseEventType.ForceClosed, "Notice to complainant: " + noticeToComplainant);
@@ -181,8 +182,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
 
     public Task<Case> ProposeTransferAsync(Actor actor, string name, string? etag, RequestKey? key, string toDepartment, string reason, CancellationToken ct)
     {
-        RequireText(key, ("reason", reason));
-        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: false, (c, post, now) =>
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: false, () => RequireText(key, ("reason", reason)), (c, post, now) =>
         {
             CaseStateMachine.ProposeTransfer(c, now, post, toDepartment, reason, directory.Current);
             return (CaseEventType.TransferProposed, $"To {toDepartment}: {reason}");
@@ -191,20 +191,23 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
 
     public Task<Case> DecideTransferAsync(Actor actor, string name, string? etag, RequestKey? key, bool approve, string? text, CancellationToken ct)
     {
-        RequireText(key);
-        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases | Permissions.Supervise, postRequired: false, (c, post, now) =>
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases | Permissions.Supervise, postRequired: false, () => RequireOptionalText(key, "text", text), (c, post, now) =>
         {
             var from = c.Department;
-            CaseStateMachine.DecideTransfer(c, now, post, actor.Caller.Can(Permissions.Supervise), approve, directory.Current);
+            var supervisor = actor.Caller.Can(Permissions.Supervise);
+            // The receiving department decides: the sending one proposed, and must not also dispose of the case.
+            if (c.Status == CaseStatus.TransferProposed && !supervisor && !actor.Caller.IsReceiving(c))
+                throw new CaseFlowException(ErrorKind.PermissionDenied, "TRANSFER_DECIDED_BY_RECEIVER",
+                    $"A transfer to '{c.TransferToDepartment}' is decided by that department (its L2 or above) or the nodal agency, not by '{actor.Caller.System}'.");
+            CaseStateMachine.DecideTransfer(c, now, post, supervisor, approve, directory.Current);
             return (approve ? CaseEventType.TransferApproved : CaseEventType.TransferRejected,
                 approve ? $"Transferred from {from} to {c.Department}; assigned to {c.AssignedPostId}. {text}".TrimEnd() : text);
-        }, ct, transferTarget: true);
+        }, ct, transferDecision: true);
     }
 
     public Task<Case> EscalateAsync(Actor actor, string name, string? etag, RequestKey? key, string reason, CancellationToken ct)
     {
-        RequireText(key, ("reason", reason));
-        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, (c, post, now) =>
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, () => RequireText(key, ("reason", reason)), (c, post, now) =>
         {
             CaseStateMachine.Escalate(c, now, post, directory.Current);
             return (CaseEventType.Escalated, $"Escalated by hand to L{c.Level}: {reason}");
@@ -213,8 +216,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
 
     public Task<Case> SendBackAsync(Actor actor, string name, string? etag, RequestKey? key, string reason, CancellationToken ct)
     {
-        RequireText(key, ("reason", reason));
-        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, (c, post, now) =>
+        return ChangeAsync(actor, name, etag, key, Permissions.ActOnCases, postRequired: true, () => RequireText(key, ("reason", reason)), (c, post, now) =>
         {
             CaseStateMachine.SendBack(c, now, post!, directory.Current);
             return (CaseEventType.SentBack, $"Sent back to L3: {reason}");
@@ -233,8 +235,9 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
         caller.Require(Permissions.Supervise);
         var errors = new List<FieldViolation>();
         var normalised = string.IsNullOrWhiteSpace(phone) ? null : CaseValidator.NormalisePhone(phone);
-        if (normalised is null) errors.Add(new("phone", $"'{phone}' is not an Indian phone number."));
+        if (normalised is null) errors.Add(new("phone", $"'{TextLimit.Echo(phone)}' is not an Indian phone number."));
         if (string.IsNullOrWhiteSpace(reason)) errors.Add(new("reason", "is required."));
+        else CaseValidator.CheckText("reason", reason, TextLimit.Note, true, errors);
         if (errors.Count > 0) throw CaseFlowException.Invalid(errors);
         return await store.FlagHabitualAsync(normalised!, reason, caller.System, time.GetUtcNow(), ct);
     }
@@ -251,7 +254,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
         foreach (var t in types)
         {
             if (!Enum.TryParse<CaseEventType>(t, ignoreCase: false, out var type) || !Enum.IsDefined(type) || int.TryParse(t, out _))
-                throw CaseFlowException.Invalid("event_types", $"'{t}' is not a case event type; use names such as Registered, Resolved, Escalated.");
+                throw CaseFlowException.Invalid("event_types", $"'{TextLimit.Echo(t)}' is not a case event type; use names such as Registered, Resolved, Escalated.");
             parsed.Add(type);
         }
         return new EventQuery(department == CaseNames.AnyDepartment ? null : department, caller.Departments, parsed.Count == 0 ? null : parsed);
@@ -260,27 +263,35 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
     public async Task<IReadOnlyList<CaseEvent>> GetHistoryAsync(Caller caller, string name, CancellationToken ct)
     {
         caller.Require(Permissions.ReadCases);
-        var c = await FindAuthorisedAsync(caller, name, ct);
+        var c = await FindVisibleAsync(caller, name, ct);
         return await store.HistoryAsync(c.Number, ct);
     }
 
     private delegate (CaseEventType Type, string? Text) Change(Case c, Post? post, DateTimeOffset now);
 
+    /// <summary>
+    /// Every change goes the same way: the permission first (a caller without the right learns nothing from
+    /// validation), then the request's own fields, the post it acts for, the case it may see; the case's
+    /// department is checked again inside the store's transaction, where a transfer may have moved it.
+    /// </summary>
     private async Task<Case> ChangeAsync(Actor actor, string name, string? etag, RequestKey? key, Permissions permission, bool postRequired,
-        Change change, CancellationToken ct, Func<Case, CaseEventType>? followUp = null, bool transferTarget = false)
+        Action validate, Change change, CancellationToken ct, Func<Case, CaseEventType>? followUp = null, bool transferDecision = false)
     {
         // Any one of the flags suffices (a transfer is decided by the receiving department or by a supervisor).
         if ((actor.Caller.Permissions & permission) == 0)
             actor.Caller.Require(permission);
+        validate();
         var dir = directory.Current;
         var post = ResolvePost(dir, actor.PostId, postRequired);
-        var current = await FindAuthorisedAsync(actor.Caller, name, ct, transferTarget);
+        if (post is not null)
+            actor.Caller.RequireMayActAs(post);
+        var current = await FindVisibleAsync(actor.Caller, name, ct);
         return await store.UpdateAsync(current.Number, key, c =>
         {
-            // Checked again inside the store's transaction: a transfer may have moved the case meanwhile.
-            if (!(transferTarget && c.Status == CaseStatus.TransferProposed && actor.Caller.MayTouch(c.TransferToDepartment!)))
+            var receiving = transferDecision && actor.Caller.IsReceiving(c);
+            if (!receiving)
                 actor.Caller.RequireDepartment(c.Department);
-            if (post is not null && post.Department != c.Department && !transferTarget)
+            if (post is not null && post.Department != c.Department && !(transferDecision && c.Status == CaseStatus.TransferProposed))
                 throw CaseFlowException.Denied($"Post '{post.Id}' belongs to department '{post.Department}', not '{c.Department}'.");
             CaseStateMachine.CheckEtag(c, etag);
             var now = time.GetUtcNow();
@@ -291,20 +302,19 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
         }, ct);
     }
 
-    private async Task<Case> FindAuthorisedAsync(Caller caller, string name, CancellationToken ct, bool transferTarget = false)
+    /// <summary>
+    /// The case a name points at, if this caller may see it (<see cref="CaseAccess.MaySee"/>). The case is
+    /// looked up before the answer is chosen, but a case the caller may not see gets the same answer as one
+    /// that does not exist (<see cref="CaseAccess.Unseen"/>).
+    /// </summary>
+    private async Task<Case> FindVisibleAsync(Caller caller, string name, CancellationToken ct)
     {
         if (!CaseNames.TryParse(name, out var department, out var number))
             throw CaseFlowException.Invalid("name", "must be 'departments/{department}/cases/{number}'.");
-        // Permission comes before existence, so a caller cannot probe other departments' case numbers.
-        if (department != CaseNames.AnyDepartment)
-            caller.RequireDepartment(department);
         var c = await store.FindAsync(number, ct);
-        if (c is null)
-            throw CaseFlowException.NotFound("Case", name);
-        var receiving = c.Status == CaseStatus.TransferProposed && c.TransferToDepartment is { } to && caller.MayTouch(to);
-        if (!(receiving && (transferTarget || department == c.TransferToDepartment)))
-            caller.RequireDepartment(c.Department);
-        if (department != CaseNames.AnyDepartment && department != c.Department && !(receiving && department == c.TransferToDepartment))
+        if (c is null || !caller.MaySee(c))
+            throw caller.Unseen(department, number, name);
+        if (department != CaseNames.AnyDepartment && department != c.Department && !(caller.IsReceiving(c) && department == c.TransferToDepartment))
             throw new CaseFlowException(ErrorKind.NotFound, "CASE_MOVED",
                 $"Case {number} now belongs to department '{c.Department}'; its name is {c.ResourceName}.",
                 metadata: new Dictionary<string, string> { ["name"] = c.ResourceName });
@@ -315,7 +325,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
     {
         if (string.IsNullOrEmpty(postId))
             return required ? throw CaseFlowException.Invalid("post", "is required: name the officer post taking this action.") : null;
-        return dir.FindPost(postId) ?? throw CaseFlowException.Invalid("post", $"'{postId}' is not a known post.");
+        return dir.FindPost(postId) ?? throw CaseFlowException.Invalid("post", $"'{TextLimit.Echo(postId)}' is not a known post.");
     }
 
     private static void RequireText(RequestKey? key, params (string Field, string Value)[] texts)
@@ -325,8 +335,16 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
         foreach (var (field, value) in texts)
         {
             if (string.IsNullOrWhiteSpace(value)) errors.Add(new(field, "is required."));
-            else CaseValidator.CheckText(field, value, CaseValidator.MaxNoteLength, multiline: true, errors);
+            else CaseValidator.CheckText(field, value, TextLimit.Note, multiline: true, errors);
         }
+        if (errors.Count > 0) throw CaseFlowException.Invalid(errors);
+    }
+
+    private static void RequireOptionalText(RequestKey? key, string field, string? value)
+    {
+        var errors = new List<FieldViolation>();
+        CaseValidator.CheckRequestId(key?.RequestId, required: false, errors);
+        if (!string.IsNullOrEmpty(value)) CaseValidator.CheckText(field, value, TextLimit.Note, multiline: true, errors);
         if (errors.Count > 0) throw CaseFlowException.Invalid(errors);
     }
 

@@ -167,7 +167,7 @@ public static class CaseStateMachine
         RequireWorkable(c, "propose a transfer of");
         if (post is not null) RequireOwnDepartment(c, post);
         if (!dir.DepartmentsById.ContainsKey(toDepartment))
-            throw CaseFlowException.Invalid("to_department", $"'{toDepartment}' is not a known department.");
+            throw CaseFlowException.Invalid("to_department", $"'{TextLimit.Echo(toDepartment)}' is not a known department.");
         if (toDepartment == c.Department)
             throw CaseFlowException.Invalid("to_department", "is the case's own department.");
         c.StatusBeforeProposal = c.Status;
@@ -239,9 +239,12 @@ public static class CaseStateMachine
     {
         RequireWorkable(c, "send back");
         RequireOwnDepartment(c, post);
-        if (c.Level != 4 || post.Level != 4)
+        // Who may act is a permission (as for EscalateCase); where the case stands is a precondition.
+        if (post.Level != Post.MaxLevel)
+            throw CaseFlowException.Denied($"Only the L4 post sends a case back to L3; post '{post.Id}' is at L{post.Level}.");
+        if (c.Level != Post.MaxLevel)
             throw new CaseFlowException(ErrorKind.FailedPrecondition, "SEND_BACK_L4_ONLY",
-                $"Only the L4 post sends a case at L4 back to L3; case {c.Number} is at L{c.Level}, post '{post.Id}' at L{post.Level}.");
+                $"Only a case at L4 is sent back to L3; case {c.Number} is at L{c.Level}.");
         MoveTo(c, 3, dir);
         c.ChiefSecretaryReview = false;
         c.LastActionAt = now;

@@ -12,13 +12,10 @@ namespace CaseFlow.Core.Cases;
 /// </summary>
 public static partial class CaseValidator
 {
-    public const int MaxNameLength = 200;
-    public const int MaxDescriptionLength = 5000;
-    public const int MaxAddressLength = 1000;
     public const int MaxEmailLength = 254;
     public const int MaxAttachments = 20;
     public const int MaxRequestIdLength = 128;
-    public const int MaxNoteLength = 5000;
+    private const int MaxUriLength = 2048;
 
     public static IReadOnlyList<FieldViolation> Validate(NewCase request, DirectorySnapshot directory)
     {
@@ -29,18 +26,18 @@ public static partial class CaseValidator
         if (string.IsNullOrWhiteSpace(c.Name))
             errors.Add(new("complainant.name", "is required."));
         else
-            CheckText("complainant.name", c.Name, MaxNameLength, multiline: false, errors);
+            CheckText("complainant.name", c.Name, TextLimit.Name, multiline: false, errors);
 
         if (string.IsNullOrWhiteSpace(c.Phone))
             errors.Add(new("complainant.phone", "is required."));
         else if (NormalisePhone(c.Phone) is null)
             errors.Add(new("complainant.phone",
-                $"'{c.Phone}' is not an Indian phone number; give 10 digits, optionally with +91 or a leading 0."));
+                $"'{Truncate(c.Phone)}' is not an Indian phone number; give 10 digits, optionally with +91 or a leading 0."));
 
         if (!string.IsNullOrEmpty(c.Email) && (c.Email.Length > MaxEmailLength || !EmailPattern().IsMatch(c.Email)))
             errors.Add(new("complainant.email", $"'{Truncate(c.Email)}' is not an email address."));
         if (!string.IsNullOrEmpty(c.Address))
-            CheckText("complainant.address", c.Address, MaxAddressLength, multiline: true, errors);
+            CheckText("complainant.address", c.Address, TextLimit.Address, multiline: true, errors);
 
         if (string.IsNullOrWhiteSpace(c.District))
             errors.Add(new("complainant.district", "is required."));
@@ -65,7 +62,7 @@ public static partial class CaseValidator
         if (string.IsNullOrWhiteSpace(request.Description))
             errors.Add(new("description", "is required and must not be blank."));
         else
-            CheckText("description", request.Description, MaxDescriptionLength, multiline: true, errors);
+            CheckText("description", request.Description, TextLimit.Description, multiline: true, errors);
 
         if (!string.IsNullOrEmpty(request.District) && !directory.DistrictsById.ContainsKey(request.District))
             errors.Add(new("district", $"'{Truncate(request.District)}' is not a known district."));
@@ -75,10 +72,12 @@ public static partial class CaseValidator
         for (var i = 0; i < request.Attachments.Count; i++)
         {
             var a = request.Attachments[i];
-            if (!Uri.TryCreate(a.Uri, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http" or "s3" or "urn") || a.Uri.Length > 2048)
-                errors.Add(new($"attachments[{i}].uri", "must be an absolute http(s), s3 or urn reference of at most 2048 characters."));
-            if (a.FileName.Length > 255)
-                errors.Add(new($"attachments[{i}].file_name", "must be at most 255 characters."));
+            if (a.Uri.Length > MaxUriLength || !Uri.TryCreate(a.Uri, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http" or "s3" or "urn"))
+                errors.Add(new($"attachments[{i}].uri", $"must be an absolute http(s), s3 or urn reference of at most {MaxUriLength} characters."));
+            if (!string.IsNullOrEmpty(a.FileName))
+                CheckText($"attachments[{i}].file_name", a.FileName, TextLimit.FileName, multiline: false, errors);
+            if (a.ContentType.Length > 255 || (a.ContentType.Length > 0 && !ContentTypePattern().IsMatch(a.ContentType)))
+                errors.Add(new($"attachments[{i}].content_type", "must be a media type such as image/jpeg or application/pdf."));
         }
         return errors;
     }
@@ -95,12 +94,14 @@ public static partial class CaseValidator
             errors.Add(new("request_id", $"must be 1-{MaxRequestIdLength} characters of A-Z, a-z, 0-9, '-', '_', '.', ':'."));
     }
 
-    /// <summary>Checks free text: length in characters as people count them, no control characters.</summary>
-    public static void CheckText(string field, string value, int maxLength, bool multiline, List<FieldViolation> errors)
+    /// <summary>Checks free text: its length (<see cref="TextLimit"/>) and no control characters.</summary>
+    public static void CheckText(string field, string value, TextLimit limit, bool multiline, List<FieldViolation> errors)
     {
-        var length = new StringInfo(value).LengthInTextElements;
-        if (length > maxLength)
-            errors.Add(new(field, $"is {length} characters long; at most {maxLength} are accepted."));
+        if (limit.Check(value) is { } tooLong)
+        {
+            errors.Add(new(field, tooLong));
+            return;
+        }
         foreach (var rune in value.EnumerateRunes())
         {
             if (Rune.IsControl(rune) && !(multiline && rune.Value is '\n' or '\r' or '\t'))
@@ -134,10 +135,13 @@ public static partial class CaseValidator
         return "+91" + d;
     }
 
-    private static string Truncate(string? value) => value is { Length: > 40 } ? value[..40] + "…" : value ?? "";
+    private static string Truncate(string? value) => TextLimit.Echo(value);
 
     [GeneratedRegex(@"^[A-Za-z0-9_.:\-]+$")]
     private static partial Regex RequestIdPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\s*;.*)?$")]
+    private static partial Regex ContentTypePattern();
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex EmailPattern();

@@ -17,4 +17,18 @@ public static class PersonalData
     }
 
     public static string? MaskAddress(string? address) => string.IsNullOrEmpty(address) ? address : "(withheld)";
+
+    /// <summary>
+    /// "Sunita Rawat" → "S***** R****", "सुनीता रावत" → "सु*** रा***": the initial of each word, enough for
+    /// an officer to tell two complainants apart in a list, not to find one in a village.
+    /// </summary>
+    public static string MaskName(string name)
+    {
+        var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return string.Join(' ', words.Select(w =>
+        {
+            var first = System.Globalization.StringInfo.GetNextTextElementLength(w);
+            return w[..first] + new string('*', Math.Clamp(new System.Globalization.StringInfo(w).LengthInTextElements - 1, 3, 8));
+        }));
+    }
 }

@@ -36,9 +36,13 @@ public sealed class CaseFlowException : Exception
     public IReadOnlyList<FieldViolation> Violations { get; }
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>The message names the fields and, for one, says what is wrong; the descriptions of several
+    /// travel once, in the BadRequest detail, so the error stays small enough for any client's trailer limit.</summary>
     public static CaseFlowException Invalid(IReadOnlyList<FieldViolation> violations) =>
         new(ErrorKind.InvalidArgument, "INVALID_FIELDS",
-            "The request has invalid fields: " + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")),
+            violations.Count == 1
+                ? $"The request has an invalid field: {violations[0].Field} {violations[0].Description}"
+                : $"The request has {violations.Count} invalid fields: {string.Join(", ", violations.Select(v => v.Field))}.",
             violations);
 
     public static CaseFlowException Invalid(string field, string description) => Invalid([new FieldViolation(field, description)]);

@@ -24,7 +24,7 @@ public readonly record struct IsoWeek(int Year, int Week) : IComparable<IsoWeek>
     {
         var parts = text.Split("-W");
         if (parts.Length != 2 || !int.TryParse(parts[0], out var y) || !int.TryParse(parts[1], out var w) || w < 1 || w > ISOWeek.GetWeeksInYear(y))
-            throw Errors.CaseFlowException.Invalid("week", $"'{text}' is not an ISO week like 2026-W48");
+            throw Errors.CaseFlowException.Invalid("week", $"'{Cases.TextLimit.Echo(text)}' is not an ISO week like 2026-W48");
         return new IsoWeek(y, w);
     }
 }

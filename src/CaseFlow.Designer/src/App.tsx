@@ -35,7 +35,9 @@ export function App() {
     <div className="app">
       <header className="top">
         <a href="#/" className="brand">CaseFlow workflow designer</a>
-        <form method="post" action="/designer/logout" className="signout"><button type="submit">Sign out</button></form>
+        <div className="signout">
+          <button type="button" onClick={() => api.signOut().finally(() => { window.location.href = "/designer/login"; })}>Sign out</button>
+        </div>
       </header>
       {route.view === "list" && <DefinitionList />}
       {route.view === "edit" && (

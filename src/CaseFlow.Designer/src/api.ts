@@ -46,8 +46,21 @@ export class ApiError extends Error {
 
 const base = "/designer/api";
 
+// Every change carries the anti-forgery token of this session; the server refuses changes without it.
+let session: Promise<{ user: string; antiforgeryToken: string; antiforgeryHeader: string }> | null = null;
+const currentSession = () => (session ??= fetch(base + "/session", { credentials: "same-origin" }).then(async (r) => {
+  if (!r.ok) { session = null; throw new ApiError(r.status, "Signed out."); }
+  return r.json();
+}));
+
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(base + path, { credentials: "same-origin", ...init });
+  const method = (init?.method ?? "GET").toUpperCase();
+  const headers = new Headers(init?.headers);
+  if (method !== "GET" && method !== "HEAD") {
+    const s = await currentSession().catch(() => null);
+    if (s) headers.set(s.antiforgeryHeader, s.antiforgeryToken);
+  }
+  const response = await fetch(base + path, { credentials: "same-origin", ...init, headers });
   if (response.status === 401) {
     // The session ran out: back to the sign-in page, then here again.
     window.location.href = "/designer/login?ReturnUrl=" + encodeURIComponent(window.location.pathname + window.location.search);
@@ -61,6 +74,11 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
 const postJson = (text: string): RequestInit => ({ method: "POST", headers: { "Content-Type": "application/json" }, body: text });
 
 export const api = {
+  signOut: async () => {
+    const s = await currentSession();
+    await fetch("/designer/logout", { method: "POST", credentials: "same-origin", headers: { [s.antiforgeryHeader]: s.antiforgeryToken } });
+    session = null;
+  },
   definitions: () => call<DefinitionSummary[]>("/definitions"),
   definition: (id: string, version?: number) =>
     call<{ definition: DefinitionSummary; json: string; versions: DefinitionSummary[]; runningInstances: number }>(

@@ -1,6 +1,7 @@
+using CaseFlow.Core.Cases;
 using CaseFlow.Core.Errors;
-using CaseFlow.Server.Persistence;
 using CaseFlow.Server.Persistence.Circulars;
+using CaseFlow.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaseFlow.Server.Circulars;
@@ -48,6 +49,6 @@ public sealed class TemplateStore(CaseFlowDatabase database, string directory, T
     private static void Known(string name)
     {
         if (!Names.Contains(name))
-            throw CaseFlowException.Invalid("name", $"'{name}' is not a circular template; use one of {string.Join(", ", Names)}");
+            throw CaseFlowException.Invalid("name", $"'{TextLimit.Echo(name)}' is not a circular template; use one of {string.Join(", ", Names)}");
     }
 }

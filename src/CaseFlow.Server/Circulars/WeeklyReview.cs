@@ -244,11 +244,17 @@ public sealed class WeeklyReview(
         }
     }
 
-    public async Task<(List<CircularRow> Page, long? LastId)> ListCircularsAsync(long afterId, int pageSize, CancellationToken ct)
+    /// <param name="departments">Departments the reader may see (null: all); state-wide circulars are for everyone.</param>
+    public async Task<(List<CircularRow> Page, long? LastId)> ListCircularsAsync(long afterId, int pageSize, IReadOnlySet<string>? departments, CancellationToken ct)
     {
         await using var db = database.CreateContext();
         var q = db.Circulars.AsQueryable();
         if (afterId > 0) q = q.Where(c => c.Id < afterId);
+        if (departments is not null)
+        {
+            var allowed = departments.ToArray();
+            q = q.Where(c => c.Department == null || allowed.Contains(c.Department));
+        }
         // Lists carry no documents: HTML and PDF come with GetCircular.
         var page = await q.OrderByDescending(c => c.Id).Take(pageSize + 1)
             .Select(c => new CircularRow

@@ -139,7 +139,7 @@ public sealed class DesignerApi(
         if (!string.IsNullOrEmpty(status))
         {
             if (!Enum.TryParse<WorkflowStatus>(status, ignoreCase: true, out var parsed))
-                return Problem(StatusCodes.Status400BadRequest, "INVALID_STATUS", $"'{status}' is not one of {string.Join(", ", Enum.GetNames<WorkflowStatus>())}.");
+                return Problem(StatusCodes.Status400BadRequest, "INVALID_STATUS", $"'{Core.Cases.TextLimit.Echo(status)}' is not one of {string.Join(", ", Enum.GetNames<WorkflowStatus>())}.");
             s = parsed;
         }
         var rows = await instances.ListAsync(new InstanceQuery(Empty(definitionId), s, Empty(correlationId), 0, 200), ct);

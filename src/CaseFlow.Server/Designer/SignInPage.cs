@@ -5,7 +5,7 @@ namespace CaseFlow.Server.Designer;
 /// <summary>Server-rendered, so signing in works before (and without) the designer's script bundle.</summary>
 internal static class SignInPage
 {
-    public static string Html(string? returnUrl, bool error) => $$"""
+    public static string Html(string? returnUrl, string? antiforgeryToken, string? error) => $$"""
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>CaseFlow designer – sign in</title>
         <style>
@@ -16,10 +16,11 @@ internal static class SignInPage
         </style></head>
         <body><form method="post" action="/designer/login">
           <h1>CaseFlow workflow designer</h1>
-          {{(error ? "<p class=\"error\" role=\"alert\">Wrong user name or password.</p>" : "")}}
+          {{(error is null ? "" : $"<p class=\"error\" role=\"alert\">{WebUtility.HtmlEncode(error)}</p>")}}
           <label>User <input name="user" autocomplete="username" required autofocus></label>
           <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
           <input type="hidden" name="returnUrl" value="{{WebUtility.HtmlEncode(returnUrl ?? "")}}">
+          <input type="hidden" name="__csrf" value="{{WebUtility.HtmlEncode(antiforgeryToken ?? "")}}">
           <button type="submit">Sign in</button>
         </form></body></html>
         """;

@@ -1,3 +1,4 @@
+using CaseFlow.Server.Security;
 using Microsoft.Extensions.Options;
 
 namespace CaseFlow.Server.Hosting;
@@ -24,6 +25,8 @@ public sealed class CaseFlowOptions
     public DatabaseOptions Database { get; set; } = new();
 
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+
+    public SecurityOptions Security { get; set; } = new();
 
     public ClosureOptions Closure { get; set; } = new();
 
@@ -106,6 +109,11 @@ public sealed class DesignerOptions
 
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>Wrong passwords for one user name before it is locked out for <see cref="LockoutDuration"/>.</summary>
+    public int MaxFailedSignIns { get; set; } = 5;
+
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
     public string ResolvedWebRoot => WebRoot ?? Path.Combine(AppContext.BaseDirectory, "wwwroot", "designer");
 }
 
@@ -118,15 +126,6 @@ public sealed class WatchOptions
     public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromDays(7);
 }
 
-/// <summary>A calling system: its key (stored as a SHA-256 hash), what it may do and which departments.</summary>
-public sealed class ApiKeyOptions
-{
-    public string System { get; set; } = "";
-    public string KeySha256 { get; set; } = "";
-    public List<string> Permissions { get; set; } = [];
-    /// <summary>Department ids, or ["*"] for every department.</summary>
-    public List<string> Departments { get; set; } = [];
-}
 
 internal sealed class CaseFlowOptionsValidator : IValidateOptions<CaseFlowOptions>
 {
@@ -149,6 +148,17 @@ internal sealed class CaseFlowOptionsValidator : IValidateOptions<CaseFlowOption
             errors.Add($"CaseFlow:Database:MaxWriteBatch {o.Database.MaxWriteBatch} must be between 1 and 10000.");
         if (!File.Exists(Path.Combine(o.ResolvedSeedDirectory, "directory.json")))
             errors.Add($"CaseFlow:SeedDirectory '{o.ResolvedSeedDirectory}' has no directory.json.");
+        // Without a key nothing can call CaseFlow, and every call would be answered UNAUTHENTICATED with no hint why:
+        // typically appsettings.json was not found. Stop here and say so.
+        if (o.ApiKeys.Count == 0)
+            errors.Add("CaseFlow:ApiKeys is empty: no calling system could authenticate. Configure at least one key " +
+                       "(appsettings.json beside the binary, environment variables CaseFlow__ApiKeys__0__System=..., or command-line arguments).");
+        if (o.Security.FailedAuthenticationBurst < 1 || o.Security.FailedAuthenticationsPerMinute < 1)
+            errors.Add("CaseFlow:Security:FailedAuthenticationBurst and FailedAuthenticationsPerMinute must be at least 1.");
+        if (o.Designer.MaxFailedSignIns < 1)
+            errors.Add("CaseFlow:Designer:MaxFailedSignIns must be at least 1.");
+        if (o.Designer.LockoutDuration <= TimeSpan.Zero)
+            errors.Add("CaseFlow:Designer:LockoutDuration must be positive.");
         for (var i = 0; i < o.ApiKeys.Count; i++)
         {
             var k = o.ApiKeys[i];

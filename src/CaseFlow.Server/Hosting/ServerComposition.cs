@@ -22,6 +22,15 @@ namespace CaseFlow.Server.Hosting;
 
 public static class ServerComposition
 {
+    /// <summary>
+    /// The host builder for the installed server. Its settings (appsettings.json) are read from the folder
+    /// of the binary, not the working directory, so `cd ~ &amp;&amp; dotnet /opt/caseflow/CaseFlow.Server.dll` finds
+    /// the same keys as `dotnet run`; relative paths in the settings (the data directory) still mean the
+    /// working directory.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args) =>
+        WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
     /// <summary>Everything the CaseFlow host runs, registered explicitly and read top-down.</summary>
     public static WebApplicationBuilder AddCaseFlowServer(this WebApplicationBuilder builder)
     {
@@ -60,7 +69,11 @@ public static class ServerComposition
         AddCirculars(services);
 
         services.AddSingleton<CaseEventFeed>();
-        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value;
+            return new ApiKeyAuthenticator(o.ApiKeys, o.Security);
+        });
         services.AddSingleton<CaseFlowInterceptor>();
         services.AddGrpc(g =>
         {

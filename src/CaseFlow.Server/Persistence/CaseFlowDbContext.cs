@@ -1,5 +1,6 @@
 using CaseFlow.Core.Cases;
 using CaseFlow.Server.Persistence.Circulars;
+using CaseFlow.Server.Persistence.Security;
 using CaseFlow.Server.Persistence.Workflows;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,6 +31,8 @@ public abstract class CaseFlowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<RecurringSnapshotRow> RecurringSnapshots => Set<RecurringSnapshotRow>();
     public DbSet<CircularRow> Circulars => Set<CircularRow>();
     public DbSet<CircularTemplateRow> CircularTemplates => Set<CircularTemplateRow>();
+    public DbSet<DesignerSessionRow> DesignerSessions => Set<DesignerSessionRow>();
+    public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CaseFlowDbContext).Assembly);

@@ -33,7 +33,10 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
         if (q.AllowedDepartments is not null)
         {
             var allowed = q.AllowedDepartments.ToArray();
-            cases = cases.Where(c => allowed.Contains(c.Department));
+            // CaseAccess.MaySee in SQL: across departments a caller also sees the transfers pending to its own.
+            cases = q.Department is null
+                ? cases.Where(c => allowed.Contains(c.Department) || (c.Status == CaseStatus.TransferProposed && allowed.Contains(c.TransferToDepartment!)))
+                : cases.Where(c => allowed.Contains(c.Department));
         }
         if (q.District is not null) cases = cases.Where(c => c.District == q.District);
         if (q.Status is not null) cases = cases.Where(c => c.Status == q.Status);

@@ -67,12 +67,16 @@ public sealed class CaseEventFeed(ICaseStore store, CaseWriter writer, IOptions<
         if (string.IsNullOrEmpty(token))
             return await LatestIdAsync(ct);
         var id = ParseToken(token);
-        if (id == 0)
-            return 0;
-        var e = await store.FindEventAsync(id, ct) ?? throw CaseFlowException.Invalid("resume_token", "does not name an event this server recorded.");
-        if (e.At < time.GetUtcNow() - window)
+        // Position 0 ("before the first event") is what a heartbeat on an empty history carries; it is
+        // honoured only while the whole history is inside the window, like any other position.
+        var e = id == 0
+            ? (await store.EventsAfterAsync(new EventQuery(null, null, null), 0, 1, ct)).FirstOrDefault()
+            : await store.FindEventAsync(id, ct)
+              ?? throw new CaseFlowException(ErrorKind.FailedPrecondition, "RESUME_TOKEN_UNKNOWN",
+                  "The resume token does not name an event this server recorded; read the cases afresh (ListCases) and watch from now.");
+        if (e is not null && e.At < time.GetUtcNow() - window)
             throw new CaseFlowException(ErrorKind.FailedPrecondition, "RESUME_TOKEN_EXPIRED",
-                $"The resume token is from {e.At:u}, older than the {window.TotalDays:0.#}-day resume window; read the cases afresh (ListCases) and watch from now.");
+                $"The resume token reaches back to {e.At:u}, beyond the {window.TotalDays:0.#}-day resume window; read the cases afresh (ListCases) and watch from now.");
         return id;
     }
 

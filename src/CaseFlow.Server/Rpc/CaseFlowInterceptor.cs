@@ -59,12 +59,14 @@ public sealed class CaseFlowInterceptor(ApiKeyAuthenticator authenticator, ILogg
             context.Method.StartsWith("/grpc.reflection.", StringComparison.Ordinal))
             return false;
         var key = context.RequestHeaders.GetValue(ApiKeyAuthenticator.Header);
-        var caller = authenticator.Authenticate(key);
-        if (caller is null)
-            throw ToRpc(string.IsNullOrEmpty(key)
-                ? new CaseFlowException(ErrorKind.Unauthenticated, "API_KEY_MISSING", $"Send the calling system's API key in the '{ApiKeyAuthenticator.Header}' metadata entry.")
-                : new CaseFlowException(ErrorKind.Unauthenticated, "API_KEY_INVALID", "The API key is not known."));
-        context.UserState[CallerKey] = caller;
+        try
+        {
+            context.UserState[CallerKey] = authenticator.Authenticate(key, context.GetHttpContext().Connection.RemoteIpAddress);
+        }
+        catch (CaseFlowException refused)
+        {
+            throw ToRpc(refused);
+        }
         return true;
     }
 
@@ -84,20 +86,35 @@ public sealed class CaseFlowInterceptor(ApiKeyAuthenticator authenticator, ILogg
         }
     }
 
+    // An error travels in trailers, which clients cap (gRPC C-core at 8 KiB by default); past the cap the
+    // caller sees RESOURCE_EXHAUSTED from its own transport instead of our INVALID_ARGUMENT. These bounds keep
+    // the status, its message and its details well inside that, whatever a caller sent.
+    private const int MaxMessage = 512;
+    private const int MaxDescription = 200;
+    private const int MaxViolations = 12;
+
     public static RpcException ToRpc(CaseFlowException e)
     {
-        var status = new Status { Code = (int)ToCode(e.Kind), Message = e.Message };
+        var status = new Status { Code = (int)ToCode(e.Kind), Message = Bound(e.Message, MaxMessage) };
         var info = new ErrorInfo { Reason = e.Reason, Domain = ErrorDomain };
-        foreach (var (k, v) in e.Metadata) info.Metadata[k] = v;
+        foreach (var (k, v) in e.Metadata) info.Metadata[k] = Bound(v, MaxDescription);
         status.Details.Add(Any.Pack(info));
         if (e.Violations.Count > 0)
         {
             var bad = new BadRequest();
-            bad.FieldViolations.AddRange(e.Violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+            bad.FieldViolations.AddRange(e.Violations.Take(MaxViolations).Select(v => new BadRequest.Types.FieldViolation
+            {
+                Field = Bound(v.Field, MaxDescription), Description = Bound(v.Description, MaxDescription),
+            }));
+            if (e.Violations.Count > MaxViolations)
+                bad.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = "", Description = $"and {e.Violations.Count - MaxViolations} more invalid fields" });
             status.Details.Add(Any.Pack(bad));
         }
         return status.ToRpcException();
     }
+
+    private static string Bound(string text, int max) =>
+        text.Length <= max ? text : text[..(char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)] + "…";
 
     private static Code ToCode(ErrorKind kind) => kind switch
     {

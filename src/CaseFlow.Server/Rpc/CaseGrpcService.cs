@@ -40,7 +40,7 @@ public sealed partial class CaseGrpcService(DomainCaseService cases, IDirectoryP
         var query = new CaseQuery(null, null, Empty(request.District),
             request.Status == Api.V1.CaseStatus.Unspecified ? null : (Core.Cases.CaseStatus)request.Status,
             request.Level == Level.Unspecified ? null : (int)request.Level,
-            Empty(request.Category), FromTimestamp(request.CreatedAfter), FromTimestamp(request.CreatedBefore),
+            Empty(request.Category), FromTimestamp(request.CreatedAfter, "created_after"), FromTimestamp(request.CreatedBefore, "created_before"),
             ParsePageToken(request.PageToken, filterHash), request.PageSize);
         var page = await cases.ListAsync(caller, request.Parent, query, context.CancellationToken);
         var response = new ListCasesResponse { NextPageToken = page.LastId is { } last ? PageToken(last, filterHash) : "" };
@@ -53,7 +53,7 @@ public sealed partial class CaseGrpcService(DomainCaseService cases, IDirectoryP
         var caller = CaseFlowInterceptor.CallerOf(context);
         var c = await cases.AddNoteAsync(new Actor(caller, PostId(request.Post)), request.Name, request.Etag,
             KeyOf(request, request.RequestId, caller.System, nameof(AddNote)), request.Text, request.InterimReply,
-            FromTimestamp(request.ExpectedResolutionTime), context.CancellationToken);
+            FromTimestamp(request.ExpectedResolutionTime, "expected_resolution_time"), context.CancellationToken);
         return ToProto(c, caller);
     }
 
@@ -94,7 +94,7 @@ public sealed partial class CaseGrpcService(DomainCaseService cases, IDirectoryP
             Number = c.Number,
             Complainant = new Complainant
             {
-                Name = c.ComplainantName,
+                Name = personal ? c.ComplainantName : PersonalData.MaskName(c.ComplainantName),
                 Phone = personal ? c.ComplainantPhone : PersonalData.MaskPhone(c.ComplainantPhone),
                 Email = (personal ? c.ComplainantEmail : PersonalData.MaskEmail(c.ComplainantEmail)) ?? "",
                 Address = (personal ? c.ComplainantAddress : PersonalData.MaskAddress(c.ComplainantAddress)) ?? "",

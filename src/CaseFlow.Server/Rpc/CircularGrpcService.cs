@@ -35,7 +35,9 @@ public sealed class CircularGrpcService(WeeklyReview review, TemplateStore templ
 
     public override async Task<RenderedCircular> RenderRankingCircular(RenderRankingCircularRequest request, ServerCallContext context)
     {
-        Require(context, Permissions.ReadCases);
+        var caller = Require(context, Permissions.ReadCases);
+        // A Head of Department's overdue list names that department's cases: only for systems of that department.
+        if (!string.IsNullOrEmpty(request.Department)) caller.RequireDepartment(request.Department);
         if (request.Format is not ("html" or "pdf")) throw CaseFlowException.Invalid("format", "must be html or pdf");
         var ranking = await review.RankAsync(PeriodOf(request.Period), context.CancellationToken);
         var kind = string.IsNullOrEmpty(request.Department) ? CircularKinds.StateRanking : CircularKinds.HodOverdue;
@@ -62,7 +64,7 @@ public sealed class CircularGrpcService(WeeklyReview review, TemplateStore templ
 
     public override async Task<ListCircularsResponse> ListCirculars(ListCircularsRequest request, ServerCallContext context)
     {
-        Require(context, Permissions.ReadCases);
+        var caller = Require(context, Permissions.ReadCases);
         var filterHash = FilterHash(request, "page_token", "page_size");
         var size = request.PageSize switch
         {
@@ -71,7 +73,7 @@ public sealed class CircularGrpcService(WeeklyReview review, TemplateStore templ
             > 1000 => 1000,
             var n => n,
         };
-        var (page, last) = await review.ListCircularsAsync(ParsePageToken(request.PageToken, filterHash), size, context.CancellationToken);
+        var (page, last) = await review.ListCircularsAsync(ParsePageToken(request.PageToken, filterHash), size, caller.Departments, context.CancellationToken);
         var response = new ListCircularsResponse { NextPageToken = last is { } id ? PageToken(id, filterHash) : "" };
         response.Circulars.AddRange(page.Select(c => ToProto(c, documents: false)));
         return response;
@@ -79,8 +81,10 @@ public sealed class CircularGrpcService(WeeklyReview review, TemplateStore templ
 
     public override async Task<Circular> GetCircular(GetCircularRequest request, ServerCallContext context)
     {
-        Require(context, Permissions.ReadCases);
-        return ToProto(await review.GetCircularAsync(request.Id, context.CancellationToken), documents: true);
+        var caller = Require(context, Permissions.ReadCases);
+        var circular = await review.GetCircularAsync(request.Id, context.CancellationToken);
+        if (circular.Department is { } department) caller.RequireDepartment(department);
+        return ToProto(circular, documents: true);
     }
 
     public override async Task<ListRecurringIssuesResponse> ListRecurringIssues(ListRecurringIssuesRequest request, ServerCallContext context)
@@ -115,7 +119,7 @@ public sealed class CircularGrpcService(WeeklyReview review, TemplateStore templ
     {
         if (p is null || (p.StartTime is null && p.EndTime is null)) return RankingPeriod.WeekBefore(time.GetUtcNow());
         if (p.StartTime is null || p.EndTime is null) throw CaseFlowException.Invalid("period", "give both start_time and end_time, or neither");
-        var period = new RankingPeriod(p.StartTime.ToDateTimeOffset(), p.EndTime.ToDateTimeOffset());
+        var period = new RankingPeriod(FromTimestamp(p.StartTime, "period.start_time")!.Value, FromTimestamp(p.EndTime, "period.end_time")!.Value);
         period.Validate();
         return period;
     }

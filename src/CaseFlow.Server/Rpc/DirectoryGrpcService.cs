@@ -1,13 +1,14 @@
 using CaseFlow.Api.V1;
 using CaseFlow.Core.Access;
+using CaseFlow.Core.Cases;
 using CaseFlow.Core.Directory;
 using CaseFlow.Core.Errors;
 using CaseFlow.Server.Persistence;
 using Grpc.Core;
 using static CaseFlow.Server.Rpc.ProtoHelpers;
+using ApiCategory = CaseFlow.Api.V1.Category;
 using ApiDepartment = CaseFlow.Api.V1.Department;
 using ApiDistrict = CaseFlow.Api.V1.District;
-using ApiCategory = CaseFlow.Api.V1.Category;
 using ApiPost = CaseFlow.Api.V1.Post;
 using DomainPost = CaseFlow.Core.Directory.Post;
 
@@ -68,8 +69,8 @@ public sealed class DirectoryGrpcService(DirectoryStore directory, CalendarStore
     {
         var dir = directory.Current;
         var bad = new List<FieldViolation>();
-        if (!dir.DepartmentsById.ContainsKey(request.Department)) bad.Add(new("department", $"'{request.Department}' is not a known department."));
-        if (!dir.DistrictsById.ContainsKey(request.District)) bad.Add(new("district", $"'{request.District}' is not a known district."));
+        if (!dir.DepartmentsById.ContainsKey(request.Department)) bad.Add(new("department", $"'{TextLimit.Echo(request.Department)}' is not a known department."));
+        if (!dir.DistrictsById.ContainsKey(request.District)) bad.Add(new("district", $"'{TextLimit.Echo(request.District)}' is not a known district."));
         if (bad.Count > 0) throw CaseFlowException.Invalid(bad);
         var chain = new EscalationChain { Department = request.Department, District = request.District };
         chain.Posts.AddRange(dir.Chain(request.Department, request.District).OfType<DomainPost>().Select(ToProto));

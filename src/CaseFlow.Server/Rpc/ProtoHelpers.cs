@@ -55,7 +55,19 @@ internal static class ProtoHelpers
 
     public static Timestamp? ToTimestamp(DateTimeOffset? t) => t is { } v ? Timestamp.FromDateTimeOffset(v) : null;
 
-    public static DateTimeOffset? FromTimestamp(Timestamp? t) => t?.ToDateTimeOffset();
+    // The range google.protobuf.Timestamp itself allows: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+    private const long MinTimestampSeconds = -62_135_596_800;
+    private const long MaxTimestampSeconds = 253_402_300_799;
+
+    /// <summary>A caller's timestamp, or INVALID_ARGUMENT naming <paramref name="field"/> when it is out of
+    /// range (Timestamp.ToDateTimeOffset would throw, and that would surface as INTERNAL).</summary>
+    public static DateTimeOffset? FromTimestamp(Timestamp? t, string field)
+    {
+        if (t is null) return null;
+        if (t.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds || t.Nanos is < 0 or > 999_999_999)
+            throw CaseFlowException.Invalid(field, $"is not a valid timestamp (seconds {t.Seconds}, nanos {t.Nanos}): it must lie between 0001-01-01 and 9999-12-31 UTC, with nanos from 0 to 999,999,999.");
+        return t.ToDateTimeOffset();
+    }
 
     /// <summary>Opaque tokens (page and resume tokens) as URL-safe base64 of a short text.</summary>
     public static string Base64Url(string s) =>

@@ -1,6 +1,7 @@
 using System.Text;
 using CaseFlow.Api.V1;
 using CaseFlow.Core.Access;
+using CaseFlow.Core.Cases;
 using CaseFlow.Core.Errors;
 using CaseFlow.Workflows.Activities;
 using CaseFlow.Workflows.Definitions;
@@ -126,7 +127,7 @@ public sealed class WorkflowGrpcService(
         WorkflowStatus? status = null;
         if (!string.IsNullOrEmpty(request.Status))
             status = Enum.TryParse<WorkflowStatus>(request.Status, ignoreCase: true, out var s) ? s
-                : throw CaseFlowException.Invalid("status", $"'{request.Status}' is not one of {string.Join(", ", Enum.GetNames<WorkflowStatus>())}.");
+                : throw CaseFlowException.Invalid("status", $"'{TextLimit.Echo(request.Status)}' is not one of {string.Join(", ", Enum.GetNames<WorkflowStatus>())}.");
         var size = request.PageSize == 0 ? 50 : Math.Min(request.PageSize, 1000);
         var filterHash = FilterHash(request, "page_token", "page_size");
         var skip = (int)ParsePageToken(request.PageToken, filterHash);
