@@ -9,7 +9,7 @@ namespace CaseFlow.Core.Activities;
 /// It reaches them through the systems watching case events (SMS gateway, department MIS, e-mail).
 /// </summary>
 [Activity("CaseFlow", "Notify", Category = "CaseFlow", Description = "Sends a message about the case to an officer or the complainant.")]
-[Input("recipient", "String", DisplayName = "To", DefaultValue = "assigned-officer", UiHint = UiHints.Dropdown,
+[Input("recipient", "String", DisplayName = "To", DefaultValue = "assigned-officer", UiHint = UiHints.Dropdown, Choices = "assigned-officer,head-of-department,complainant",
     Description = "assigned-officer, head-of-department or complainant")]
 [Input("message", "String", DisplayName = "Message", UiHint = UiHints.Multiline)]
 [Outcomes(Done)]

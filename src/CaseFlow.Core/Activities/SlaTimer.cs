@@ -14,14 +14,14 @@ namespace CaseFlow.Core.Activities;
 /// <c>Resolved</c>, <c>Closed</c> or <c>Moved</c> (the case changed level or department by hand) as
 /// soon as the case does.
 /// </summary>
-[Activity("CaseFlow", "SlaTimer", DisplayName = "SLA timer", Category = "CaseFlow",
+[Activity("CaseFlow", "SlaTimer", Waits = true, DisplayName = "SLA timer", Category = "CaseFlow",
     Description = "The current level's time limit: sets the due time, warns, and completes Breached when it runs out.")]
-[Input("workingDays", "Int32", DisplayName = "Working days", DefaultValue = "7", UiHint = "working-days",
+[Input("workingDays", "Int32", DisplayName = "Working days", DefaultValue = "7", UiHint = "working-days", Minimum = 1, Maximum = 250, WholeNumber = true,
     Description = "Limit in working days on the calendar (weekly offs and holidays excluded). Ignored when a duration is set.")]
 [Input("duration", "TimeSpan", DisplayName = "Duration", UiHint = UiHints.Duration,
     Description = "Limit as a plain duration (d.hh:mm:ss), e.g. 0.06:00:00 for urgent complaints. Overrides working days.")]
 [Input("calendar", "String", DisplayName = "Calendar", DefaultValue = "uttarakhand")]
-[Input("warningShare", "Double", DisplayName = "Warn at share", DefaultValue = "0.75",
+[Input("warningShare", "Double", DisplayName = "Warn at share", DefaultValue = "0.75", Minimum = 0, Maximum = 0.99,
     Description = "Share of the limit after which the assigned officer is warned (0 for no warning).")]
 [Outcomes("Breached", "Resolved", "Closed", "Moved")]
 public sealed class SlaTimer : Activity

@@ -90,6 +90,18 @@ public sealed class WorkflowOptions
     /// <summary>How often the dispatcher looks for case events another server committed.</summary>
     public TimeSpan DispatchPoll { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest duration a definition may hold (an SLA limit, a delay, a timer interval).</summary>
+    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromDays(366);
+
+    /// <summary>The shortest interval between two starts of a timer or cron trigger.</summary>
+    public TimeSpan MinTimerInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The most activities one workflow step may run without waiting; past it the instance faults.</summary>
+    public int MaxActivitiesPerStep { get; set; } = 10_000;
+
+    /// <summary>The longest one workflow step may run; past it the instance faults.</summary>
+    public TimeSpan MaxStepDuration { get; set; } = TimeSpan.FromSeconds(10);
+
     public string ResolvedDirectory => Directory ?? Path.Combine(AppContext.BaseDirectory, "workflows");
 }
 
@@ -175,6 +187,10 @@ internal sealed class CaseFlowOptionsValidator : IValidateOptions<CaseFlowOption
             errors.Add($"CaseFlow:Closure:SpecialCloseReviewShare {o.Closure.SpecialCloseReviewShare} must be between 0 and 1.");
         if (o.Closure.MaxComplaintsPerPhonePerDay < 1)
             errors.Add("CaseFlow:Closure:MaxComplaintsPerPhonePerDay must be at least 1.");
+        if (o.Workflows.MaxDuration <= TimeSpan.Zero || o.Workflows.MinTimerInterval <= TimeSpan.Zero || o.Workflows.MinTimerInterval > o.Workflows.MaxDuration)
+            errors.Add("CaseFlow:Workflows:MaxDuration and MinTimerInterval must be positive, the interval no longer than the duration.");
+        if (o.Workflows.MaxActivitiesPerStep < 10 || o.Workflows.MaxStepDuration <= TimeSpan.Zero)
+            errors.Add("CaseFlow:Workflows:MaxActivitiesPerStep must be at least 10 and MaxStepDuration positive.");
         if (o.Watch.HeartbeatInterval <= TimeSpan.Zero)
             errors.Add("CaseFlow:Watch:HeartbeatInterval must be positive.");
         if (string.IsNullOrWhiteSpace(o.Designer.AdminUser))

@@ -12,6 +12,7 @@ using CaseFlow.Workflows.Activities;
 using CaseFlow.Workflows.Definitions;
 using CaseFlow.Workflows.Persistence;
 using CaseFlow.Workflows.Runtime;
+using CaseFlow.Workflows.Validation;
 using CaseFlow.Server.Rpc;
 using CaseFlow.Server.Persistence;
 using CaseFlow.Server.Security;
@@ -101,11 +102,22 @@ public static class ServerComposition
         services.AddSingleton<IBookmarkStore>(sp => sp.GetRequiredService<EfWorkflowStore>());
         services.AddSingleton<IStimulusStore>(sp => sp.GetRequiredService<EfWorkflowStore>());
         services.AddSingleton<IWorkflowDefinitionStore, EfWorkflowDefinitionStore>();
-        services.AddSingleton(sp => new WorkflowDefinitionService(sp.GetRequiredService<IWorkflowDefinitionStore>(),
-            sp.GetRequiredService<IBookmarkStore>(), sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new WorkflowEngine(sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<WorkflowDefinitionService>(),
-            sp.GetRequiredService<IWorkflowInstanceStore>(), sp.GetRequiredService<IBookmarkStore>(), sp.GetRequiredService<IStimulusStore>(),
-            sp.GetRequiredService<TimeProvider>(), sp, new WorkflowEngineOptions { StimulusLifetime = TimeSpan.FromDays(1) }));
+        services.AddSingleton(sp =>
+        {
+            var w = sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Workflows;
+            return new WorkflowDefinitionService(sp.GetRequiredService<IWorkflowDefinitionStore>(), sp.GetRequiredService<IBookmarkStore>(),
+                sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<TimeProvider>(), new ValidationLimits(w.MaxDuration, w.MinTimerInterval));
+        });
+        services.AddSingleton(sp =>
+        {
+            var w = sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Workflows;
+            return new WorkflowEngine(sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<WorkflowDefinitionService>(),
+                sp.GetRequiredService<IWorkflowInstanceStore>(), sp.GetRequiredService<IBookmarkStore>(), sp.GetRequiredService<IStimulusStore>(),
+                sp.GetRequiredService<TimeProvider>(), sp, new WorkflowEngineOptions
+                {
+                    StimulusLifetime = TimeSpan.FromDays(1), MaxActivitiesPerStep = w.MaxActivitiesPerStep, MaxStepDuration = w.MaxStepDuration,
+                });
+        });
         services.AddSingleton(sp => new WorkflowTimerPump(sp.GetRequiredService<WorkflowEngine>(), sp.GetRequiredService<IBookmarkStore>(),
             sp.GetRequiredService<TimeProvider>()) { PollInterval = sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Workflows.TimerPoll });
         services.AddSingleton<CaseWorkflowDispatcher>();
@@ -171,6 +183,14 @@ public static class ServerComposition
                     log.LogError("Workflow {Definition} was not published: {Issues}", result.Definition?.DefinitionId, result.Validation);
             }
         }
-        await definitions.EnsureTriggersAsync();
+        foreach (var problem in await definitions.EnsureTriggersAsync())
+        {
+            if (problem.FellBackTo is { } back)
+                log.LogError("Workflow {Definition} v{Version} cannot schedule its trigger: {Problem} Version {Back} is back in force; fix the definition and publish again.",
+                    problem.DefinitionId, problem.Version, problem.Problem, back);
+            else
+                log.LogError("Workflow {Definition} v{Version} cannot schedule its trigger and no earlier version can: {Problem} It starts no instances until fixed and published again.",
+                    problem.DefinitionId, problem.Version, problem.Problem);
+        }
     }
 }

@@ -13,4 +13,8 @@ public sealed class ActivityAttribute(string @namespace, string name) : Attribut
 
     /// <summary>A trigger can start a published workflow on its own (timer, cron, start-at).</summary>
     public bool IsTrigger { get; init; }
+
+    /// <summary>The activity can suspend the instance on a bookmark (a timer, an event): a loop through it
+    /// waits each round, a loop without one never does.</summary>
+    public bool Waits { get; init; }
 }

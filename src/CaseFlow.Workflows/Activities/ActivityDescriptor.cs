@@ -3,7 +3,8 @@ using System.Reflection;
 
 namespace CaseFlow.Workflows.Activities;
 
-public sealed record InputDescriptor(string Name, string TypeName, string DisplayName, string? Description, string? DefaultValue, string UiHint);
+public sealed record InputDescriptor(string Name, string TypeName, string DisplayName, string? Description, string? DefaultValue, string UiHint,
+    double? Minimum = null, double? Maximum = null, bool WholeNumber = false, IReadOnlyList<string>? Choices = null);
 
 /// <summary>What a designer palette needs to know about an activity type, read from its attributes.</summary>
 public sealed record ActivityDescriptor(
@@ -14,7 +15,8 @@ public sealed record ActivityDescriptor(
     IReadOnlyList<InputDescriptor> Inputs,
     IReadOnlyList<string> Outcomes,
     bool HasDynamicOutcomes,
-    bool IsTrigger)
+    bool IsTrigger,
+    bool Waits = false)
 {
     private static readonly ConcurrentDictionary<Type, ActivityDescriptor> Cache = new();
 
@@ -26,7 +28,9 @@ public sealed record ActivityDescriptor(
             ?? throw new InvalidOperationException($"{t.FullName} has no [Activity] attribute.");
         var outcomes = t.GetCustomAttribute<OutcomesAttribute>();
         var inputs = t.GetCustomAttributes<InputAttribute>()
-            .Select(i => new InputDescriptor(i.Name, i.TypeName, i.DisplayName ?? Humanize(i.Name), i.Description, i.DefaultValue, i.UiHint))
+            .Select(i => new InputDescriptor(i.Name, i.TypeName, i.DisplayName ?? Humanize(i.Name), i.Description, i.DefaultValue, i.UiHint,
+                double.IsNaN(i.Minimum) ? null : i.Minimum, double.IsNaN(i.Maximum) ? null : i.Maximum, i.WholeNumber,
+                i.Choices?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
             .ToList();
         return new ActivityDescriptor(
             activity.Type,
@@ -36,7 +40,8 @@ public sealed record ActivityDescriptor(
             inputs,
             outcomes?.Names ?? [Activity.Done],
             outcomes?.Dynamic ?? false,
-            activity.IsTrigger);
+            activity.IsTrigger,
+            activity.Waits || activity.IsTrigger);
     }
 
     private static string Humanize(string name)

@@ -33,6 +33,29 @@ public sealed class Cron : Activity, ITimerTrigger
         return next is null ? null : new DateTimeOffset(next.Value, TimeSpan.Zero);
     }
 
+    public string? CheckSchedule(ActivityNode node, DateTimeOffset now, Func<string, JsonNode?> evaluate, Validation.ValidationLimits limits) =>
+        Check(Parse(ValueConverter.ToText(evaluate("cronExpression"))), now, limits);
+
+    /// <summary>A schedule that never fires within the horizon, or fires more often than the minimum interval.</summary>
+    public static string? Check(CronExpression expression, DateTimeOffset now, Validation.ValidationLimits limits)
+    {
+        var next = expression.GetNextOccurrence(now.UtcDateTime, TimeZoneInfo.Utc);
+        if (next is null || next.Value - now.UtcDateTime > limits.MaxDuration)
+            return $"it does not fire within {Validation.DurationText.Describe(limits.MaxDuration)} (from {now:yyyy-MM-dd}); a schedule that never fires starts nothing.";
+        // The smallest gap among the next few occurrences: "every second" and "every second of 09:00" alike.
+        var previous = next.Value;
+        for (var i = 0; i < 8; i++)
+        {
+            var following = expression.GetNextOccurrence(previous, TimeZoneInfo.Utc);
+            if (following is null)
+                break;
+            if (following.Value - previous < limits.MinTimerInterval)
+                return $"it fires {Validation.DurationText.Describe(following.Value - previous)} apart; a schedule may fire at most once every {Validation.DurationText.Describe(limits.MinTimerInterval)}.";
+            previous = following.Value;
+        }
+        return null;
+    }
+
     /// <summary>Six fields (Elsa's form) include seconds; five are read as standard cron.</summary>
     public static CronExpression Parse(string? text)
     {

@@ -12,6 +12,18 @@ public sealed class InputAttribute(string name, string typeName) : Attribute
 
     /// <summary>The designer editor to use: see <see cref="UiHints"/>.</summary>
     public string UiHint { get; init; } = UiHints.String;
+
+    /// <summary>The smallest value a number input accepts (NaN: no bound); checked on save and publish.</summary>
+    public double Minimum { get; init; } = double.NaN;
+
+    /// <summary>The largest value a number input accepts (NaN: no bound).</summary>
+    public double Maximum { get; init; } = double.NaN;
+
+    /// <summary>For a number input: whole numbers only (a working-day count, a follow-up count).</summary>
+    public bool WholeNumber { get; init; }
+
+    /// <summary>The values a choice input accepts, comma-separated; the designer offers them, validation enforces them.</summary>
+    public string? Choices { get; init; }
 }
 
 public static class UiHints

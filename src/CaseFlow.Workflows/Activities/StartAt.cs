@@ -5,7 +5,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "StartAt", DisplayName = "Start At", Category = "Scheduling", IsTrigger = true, Description = "Starts, or continues, at a given instant.")]
+[Activity("Elsa", "StartAt", Waits = true, DisplayName = "Start At", Category = "Scheduling", IsTrigger = true, Description = "Starts, or continues, at a given instant.")]
 [Input("dateTime", "DateTimeOffset", UiHint = UiHints.DateTime)]
 [Outcomes(Done)]
 public sealed class StartAt : Activity, ITimerTrigger
@@ -19,6 +19,11 @@ public sealed class StartAt : Activity, ITimerTrigger
             context.CreateTimer(at);
         return ValueTask.CompletedTask;
     }
+
+    public string? CheckSchedule(ActivityNode node, DateTimeOffset now, Func<string, JsonNode?> evaluate, Validation.ValidationLimits limits) =>
+        ValueConverter.ToDateTimeOffset(evaluate("dateTime")) - now > limits.MaxDuration
+            ? $"it starts more than {Validation.DurationText.Describe(limits.MaxDuration)} from now."
+            : null;
 
     public DateTimeOffset? NextDue(ActivityNode node, DateTimeOffset now, DateTimeOffset? lastDue, Func<string, JsonNode?> evaluate)
     {

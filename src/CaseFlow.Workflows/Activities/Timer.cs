@@ -19,6 +19,14 @@ public sealed class Timer : Activity, ITimerTrigger
         return ValueTask.CompletedTask;
     }
 
+    public string? CheckSchedule(ActivityNode node, DateTimeOffset now, Func<string, JsonNode?> evaluate, Validation.ValidationLimits limits)
+    {
+        var interval = ValueConverter.ToTimeSpan(evaluate("interval"));
+        if (interval < limits.MinTimerInterval)
+            return $"its interval is {Validation.DurationText.Describe(interval)}; a timer trigger may start the workflow at most once every {Validation.DurationText.Describe(limits.MinTimerInterval)}.";
+        return interval > limits.MaxDuration ? $"its interval is longer than {Validation.DurationText.Describe(limits.MaxDuration)}." : null;
+    }
+
     public DateTimeOffset? NextDue(ActivityNode node, DateTimeOffset now, DateTimeOffset? lastDue, Func<string, JsonNode?> evaluate)
     {
         var interval = ValueConverter.ToTimeSpan(evaluate("interval"));

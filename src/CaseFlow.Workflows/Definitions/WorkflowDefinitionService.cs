@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using CaseFlow.Workflows.Activities;
 using CaseFlow.Workflows.Expressions;
 using CaseFlow.Workflows.Model;
@@ -11,6 +12,10 @@ namespace CaseFlow.Workflows.Definitions;
 public sealed record SaveDraftResult(StoredDefinition Definition, ValidationResult Validation);
 
 public sealed record PublishResult(bool Published, StoredDefinition? Definition, ValidationResult Validation);
+
+/// <summary>A published definition whose triggers could not be registered at start-up, and what was done about it.</summary>
+/// <param name="FellBackTo">The earlier version put back in force, or null when none could be.</param>
+public sealed record TriggerProblem(string DefinitionId, int Version, string Problem, int? FellBackTo);
 
 /// <summary>
 /// Drafts, versions and publishing. Invariants per definitionId: at most one latest and one published
@@ -27,14 +32,17 @@ public sealed class WorkflowDefinitionService
     private readonly ConcurrentDictionary<(string, int), (DateTimeOffset UpdatedAt, WorkflowDefinition Definition, bool Immutable)> _parsed = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    public WorkflowDefinitionService(IWorkflowDefinitionStore store, IBookmarkStore bookmarks, ActivityRegistry registry, TimeProvider time)
+    public WorkflowDefinitionService(IWorkflowDefinitionStore store, IBookmarkStore bookmarks, ActivityRegistry registry, TimeProvider time,
+        ValidationLimits? limits = null)
     {
         _store = store;
         _bookmarks = bookmarks;
         _registry = registry;
         _time = time;
-        _validator = new WorkflowValidator(registry);
+        _validator = new WorkflowValidator(registry, limits);
     }
+
+    public ValidationLimits Limits => _validator.Limits;
 
     public ValidationResult Validate(WorkflowDefinition definition, ValidationPurpose purpose) => _validator.Validate(definition, purpose);
 
@@ -87,11 +95,17 @@ public sealed class WorkflowDefinitionService
             if (target is null)
                 throw new KeyNotFoundException($"Definition '{definitionId}'{(version is null ? "" : $" version {version}")} does not exist.");
             var definition = Parse(target);
+            var now = _time.GetUtcNow();
+            // Everything the publish needs is worked out before anything changes: the triggers' schedules are
+            // evaluated here (a cron written as a script returns its text only now), so a publish is refused
+            // whole or done whole, and the version in force keeps running when it is refused.
             var validation = Validate(definition, ValidationPurpose.Publish);
             if (validation.HasErrors)
                 return new PublishResult(false, target, validation);
+            var (triggers, triggerIssues) = PrepareTriggers(definition, target.Version, now);
+            if (triggerIssues.Count > 0)
+                return new PublishResult(false, target, new ValidationResult([.. validation.Issues, .. triggerIssues]));
 
-            var now = _time.GetUtcNow();
             var changes = new List<StoredDefinition>();
             var current = await _store.GetPublishedAsync(definitionId, cancellationToken);
             if (current is not null && current.Version != target.Version)
@@ -99,7 +113,7 @@ public sealed class WorkflowDefinitionService
             var published = target with { IsPublished = true, PublishedAt = now, UpdatedAt = now };
             changes.Add(published);
             await _store.SaveAsync(changes, cancellationToken);
-            await _bookmarks.ReplaceTriggersAsync(definitionId, Triggers(definition, published.Version, now), cancellationToken);
+            await _bookmarks.ReplaceTriggersAsync(definitionId, triggers, cancellationToken);
             return new PublishResult(true, published, validation);
         }
         finally
@@ -145,10 +159,15 @@ public sealed class WorkflowDefinitionService
         return results;
     }
 
-    /// <summary>Recreates trigger rows for every published definition whose triggers are missing (host start-up).</summary>
-    public async Task<int> EnsureTriggersAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Recreates trigger rows for every published definition whose triggers are missing (host start-up). One
+    /// definition whose schedule cannot be worked out (stored before publishing checked it, or a script that
+    /// now returns something else) never stops the start: the latest earlier version that still works is put
+    /// back in force, and the problem is returned for the host to report.
+    /// </summary>
+    public async Task<IReadOnlyList<TriggerProblem>> EnsureTriggersAsync(CancellationToken cancellationToken = default)
     {
-        var created = 0;
+        var problems = new List<TriggerProblem>();
         var existing = (await _bookmarks.ListTriggersAsync(null, cancellationToken)).Select(t => t.DefinitionId).ToHashSet(StringComparer.Ordinal);
         foreach (var latest in await _store.ListLatestAsync(cancellationToken))
         {
@@ -157,13 +176,45 @@ public sealed class WorkflowDefinitionService
             var published = await _store.GetPublishedAsync(latest.DefinitionId, cancellationToken);
             if (published is null)
                 continue;
-            var triggers = Triggers(Parse(published), published.Version, _time.GetUtcNow());
-            if (triggers.Count == 0)
+            var now = _time.GetUtcNow();
+            var (triggers, issues) = PrepareTriggers(Parse(published), published.Version, now);
+            if (issues.Count == 0)
+            {
+                if (triggers.Count > 0)
+                    await _bookmarks.ReplaceTriggersAsync(latest.DefinitionId, triggers, cancellationToken);
                 continue;
-            await _bookmarks.ReplaceTriggersAsync(latest.DefinitionId, triggers, cancellationToken);
-            created += triggers.Count;
+            }
+            var problem = string.Join(" ", issues.Select(i => i.Message));
+            problems.Add(new TriggerProblem(published.DefinitionId, published.Version, problem, await FallBackAsync(published, cancellationToken)));
         }
-        return created;
+        return problems;
+    }
+
+    /// <summary>Puts the newest earlier published version whose triggers work back in force; its number, or null.</summary>
+    private async Task<int?> FallBackAsync(StoredDefinition broken, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var earlier = (await _store.ListVersionsAsync(broken.DefinitionId, cancellationToken))
+                .Where(v => v.Version < broken.Version && v.PublishedAt is not null).OrderByDescending(v => v.Version);
+            foreach (var candidate in earlier)
+            {
+                var now = _time.GetUtcNow();
+                var definition = Parse(candidate);
+                var (triggers, issues) = PrepareTriggers(definition, candidate.Version, now);
+                if (issues.Count > 0 || Validate(definition, ValidationPurpose.Publish).HasErrors)
+                    continue;
+                await _store.SaveAsync([broken with { IsPublished = false, UpdatedAt = now }, candidate with { IsPublished = true, UpdatedAt = now }], cancellationToken);
+                await _bookmarks.ReplaceTriggersAsync(broken.DefinitionId, triggers, cancellationToken);
+                return candidate.Version;
+            }
+            return null;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     public ValueTask<IReadOnlyList<StoredDefinition>> ListAsync(CancellationToken cancellationToken = default) => _store.ListLatestAsync(cancellationToken);
@@ -207,20 +258,36 @@ public sealed class WorkflowDefinitionService
         return definition;
     }
 
-    private List<Bookmark> Triggers(WorkflowDefinition definition, int version, DateTimeOffset now)
+    /// <summary>The trigger rows a published version needs, and what is wrong with any whose schedule cannot be
+    /// evaluated or breaks the limits (named by activity).</summary>
+    private (List<Bookmark> Triggers, List<ValidationIssue> Issues) PrepareTriggers(WorkflowDefinition definition, int version, DateTimeOffset now)
     {
         var triggers = new List<Bookmark>();
+        var issues = new List<ValidationIssue>();
         var scope = new EmptyExpressionScope(definition.Variables);
         var evaluator = new ExpressionEvaluator();
         foreach (var node in definition.Activities.Where(a => a.CanStartWorkflow))
         {
             if (_registry.Find(node.Type) is not ITimerTrigger trigger)
                 continue;
-            var due = trigger.NextDue(node, now, null, name => node.GetInput(name) is { } input ? evaluator.Evaluate(input, scope) : null);
-            if (due is null)
-                continue;
-            triggers.Add(new Bookmark(Guid.NewGuid().ToString("N"), BookmarkKind.Trigger, null, definition.DefinitionId, version, node.Id, null, null, due, null, now));
+            JsonNode? Evaluate(string name) => node.GetInput(name) is { } input ? evaluator.Evaluate(input, scope) : null;
+            try
+            {
+                if (trigger.CheckSchedule(node, now, Evaluate, Limits) is { } problem)
+                {
+                    issues.Add(new(ValidationSeverity.Error, ValidationCodes.InvalidTrigger, node.Id, node.Name, $"{node.Label}: {problem}"));
+                    continue;
+                }
+                var due = trigger.NextDue(node, now, null, Evaluate);
+                if (due is not null)
+                    triggers.Add(new Bookmark(Guid.CreateVersion7().ToString("N"), BookmarkKind.Trigger, null, definition.DefinitionId, version, node.Id, null, null, due, null, now));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                issues.Add(new(ValidationSeverity.Error, ValidationCodes.InvalidTrigger, node.Id, node.Name,
+                    $"{node.Label}: its schedule cannot be worked out ({ex.Message})."));
+            }
         }
-        return triggers;
+        return (triggers, issues);
     }
 }

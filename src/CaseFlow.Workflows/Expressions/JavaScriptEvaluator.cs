@@ -10,9 +10,12 @@ using Acornima.Ast;
 namespace CaseFlow.Workflows.Expressions;
 
 /// <summary>
-/// Evaluates Elsa-style JavaScript with Jint. Scripts are parsed once and cached; engines are pooled
-/// because building one per evaluation costs more than most scripts take to run. Engines have no CLR
-/// access and run under time, statement, recursion and memory limits.
+/// Evaluates Elsa-style JavaScript with Jint. Scripts are parsed once and cached. Engines have no CLR access,
+/// cannot compile strings (no eval, no Function), and run under time, statement, recursion, memory, array
+/// and regular-expression limits; the string functions that build a large result in one call (repeat, pad,
+/// join, replaceAll, concat) check the size first, because the memory limit is only checked between statements.
+/// Scripts that cannot change their engine (<see cref="ScriptShape"/>) share pooled engines; any other gets
+/// an engine of its own, so nothing one definition or instance leaves behind reaches another.
 /// </summary>
 public sealed class JavaScriptEvaluator
 {
@@ -28,9 +31,14 @@ public sealed class JavaScriptEvaluator
     /// <summary>Parses a script, throwing <see cref="ParseErrorException"/> when it is not valid JavaScript.</summary>
     public static void Parse(string script) => Engine.PrepareScript(script, options: PreparationOptions);
 
+    /// <summary>The longest result one string function may build: 8 MB of UTF-16, half the memory limit.</summary>
+    public const int MaxStringLength = 4 * 1024 * 1024;
+
     public JsonNode? Evaluate(string script, IExpressionScope scope)
     {
         var prepared = Prepare(script);
+        if (!prepared.Pure)
+            return new EngineHolder().Evaluate(prepared, scope);
         if (!_pool.TryTake(out var holder))
             holder = new EngineHolder();
         try
@@ -48,7 +56,8 @@ public sealed class JavaScriptEvaluator
     {
         if (_scripts.TryGetValue(script, out var prepared))
             return prepared;
-        prepared = new PreparedScript(Engine.PrepareScript(script, options: PreparationOptions), script.Contains("variables", StringComparison.Ordinal));
+        var parsed = Engine.PrepareScript(script, options: PreparationOptions);
+        prepared = new PreparedScript(parsed, script.Contains("variables", StringComparison.Ordinal), parsed.Program is { } program && ScriptShape.IsPure(program));
         if (_scripts.Count >= MaxCachedScripts)
             _scripts.Clear();
         _scripts[script] = prepared;
@@ -56,7 +65,8 @@ public sealed class JavaScriptEvaluator
     }
 
     /// <param name="UsesVariablesObject">Building the <c>variables</c> object costs more than most scripts; only those that name it get it.</param>
-    private sealed record PreparedScript(Prepared<Script> Script, bool UsesVariablesObject);
+    /// <param name="Pure">The script cannot change the engine it runs in, so it may run on a shared one.</param>
+    private sealed record PreparedScript(Prepared<Script> Script, bool UsesVariablesObject, bool Pure);
 
     private sealed class EngineHolder
     {
@@ -70,7 +80,11 @@ public sealed class JavaScriptEvaluator
                 .TimeoutInterval(TimeSpan.FromSeconds(2))
                 .MaxStatements(200_000)
                 .LimitRecursion(128)
-                .LimitMemory(16_000_000));
+                .LimitMemory(16_000_000)
+                .MaxArraySize(1_000_000)
+                .RegexTimeoutInterval(TimeSpan.FromSeconds(1))
+                .DisableStringCompilation());
+            ScriptGuards.Install(_engine, MaxStringLength);
             _engine.SetValue("getVariable", new Func<string, JsValue>(Get));
             _engine.SetValue("setVariable", new Action<string, JsValue>(Set));
             _engine.SetValue("getInput", new Func<string, JsValue>(name => ToJs(Current.GetInput(name))));
@@ -148,9 +162,20 @@ public sealed class JavaScriptEvaluator
         {
             if (_accessors.Contains(name) || !IsIdentifier(name))
                 return;
-            _engine.Execute($"function get{name}() {{ return getVariable('{name}'); }}\nfunction set{name}(value) {{ setVariable('{name}', value); }}");
+            _engine.Execute(AccessorScripts.GetOrAdd(name, static n =>
+            {
+                // Elsa names them after the variable with its first letter raised (myNumber → getMyNumber);
+                // the name as written is kept too, since definitions written for CaseFlow call getmyNumber().
+                var pascal = char.ToUpperInvariant(n[0]) + n[1..];
+                var text = $"function get{pascal}() {{ return getVariable('{n}'); }}\nfunction set{pascal}(value) {{ setVariable('{n}', value); }}";
+                if (pascal != n)
+                    text += $"\nfunction get{n}() {{ return getVariable('{n}'); }}\nfunction set{n}(value) {{ setVariable('{n}', value); }}";
+                return Engine.PrepareScript(text);
+            }));
             _accessors.Add(name);
         }
+
+        private static readonly ConcurrentDictionary<string, Prepared<Script>> AccessorScripts = new(StringComparer.Ordinal);
 
         private JsValue ToJs(JsonNode? node)
         {

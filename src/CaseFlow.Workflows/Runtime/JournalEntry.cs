@@ -13,6 +13,9 @@ public enum JournalKind
     WorkflowFaulted,
     WorkflowCancelled,
     WorkflowRetried,
+
+    /// <summary>Routine entries of a long step that were counted but not kept (see WorkflowEngineOptions.MaxJournalEntriesPerStep).</summary>
+    Omitted,
 }
 
 /// <param name="Detail">Outcomes for <c>Completed</c>, the message for <c>Faulted</c>, the reason for <c>Cancelled</c>.</param>

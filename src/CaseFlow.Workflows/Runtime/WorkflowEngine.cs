@@ -339,7 +339,7 @@ public sealed class WorkflowEngine
         IReadOnlyList<Bookmark>? extraAddedBookmarks = null,
         IReadOnlyList<Bookmark>? existingEventWaits = null)
     {
-        var run = new WorkflowRun(instanceId, state, definition, _registry, _evaluator, _services, _time, cancellationToken);
+        var run = new WorkflowRun(instanceId, state, definition, _registry, _evaluator, _services, _time, _options, cancellationToken);
         await body(run);
         await DeliverStoredStimuliAsync(run, existingEventWaits ?? [], consumedStimuli, cancellationToken);
 

@@ -8,6 +8,19 @@ public sealed class WorkflowEngineOptions
     /// <summary>How long a claimed timer stays reserved; past it, another engine may fire it (after a crash).</summary>
     public TimeSpan TimerLease { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The most activities one step may run without reaching a wait. A cycle with no wait in it would
+    /// otherwise run (and journal) forever on the thread that fires timers for every instance; past the
+    /// budget the instance faults with an incident naming the activity, and the others go on.
+    /// </summary>
+    public int MaxActivitiesPerStep { get; set; } = 10_000;
+
+    /// <summary>The longest one step may run (each script is also limited on its own); past it the instance faults.</summary>
+    public TimeSpan MaxStepDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Journal entries kept per step; a long step keeps its first ones and its fault, not every activity.</summary>
+    public int MaxJournalEntriesPerStep { get; set; } = 500;
+
     /// <summary>Reload-and-retry attempts when a commit meets a concurrent change to the same instance.</summary>
     public int MaxCommitAttempts { get; set; } = 5;
 

@@ -17,6 +17,12 @@ internal sealed class WorkflowRun : IExpressionScope
     private readonly Queue<WorkItem> _queue = new();
     private readonly Dictionary<string, VariableDefinition> _variablesByKey = new(StringComparer.Ordinal);
     private char[] _connectionStates;
+    private readonly WorkflowEngineOptions _options;
+    // The step's budget (activities run, wall-clock time) is counted across RunAsync calls: delivering stored
+    // events runs the same step again.
+    private int _executed;
+    private long _startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+    private int _journalDropped;
 
     public WorkflowRun(
         string instanceId,
@@ -26,8 +32,10 @@ internal sealed class WorkflowRun : IExpressionScope
         ExpressionEvaluator evaluator,
         IServiceProvider services,
         TimeProvider time,
+        WorkflowEngineOptions options,
         CancellationToken cancellationToken)
     {
+        _options = options;
         InstanceId = instanceId;
         State = state;
         Definition = definition;
@@ -165,6 +173,15 @@ internal sealed class WorkflowRun : IExpressionScope
                 if (!IsPending(resumed))
                     continue;
                 ForgetBookmark(node.Id, resumed.Id);
+            }
+
+            if (++_executed > _options.MaxActivitiesPerStep || System.Diagnostics.Stopwatch.GetElapsedTime(_startedAt) > _options.MaxStepDuration)
+            {
+                FaultAt(node, new WorkflowFaultException(
+                    $"Step budget exceeded at {node.Label}: {_executed - 1:N0} activities ran in {System.Diagnostics.Stopwatch.GetElapsedTime(_startedAt).TotalSeconds:F1} s " +
+                    $"without reaching a wait (limits: {_options.MaxActivitiesPerStep:N0} activities, {_options.MaxStepDuration.TotalSeconds:0.#} s). " +
+                    "A loop with no Delay, Timer, Event or SLA timer in it never waits; add one, or a way out of the loop.", "STEP_BUDGET_EXCEEDED"), item);
+                return;
             }
 
             var context = new ActivityExecutionContext(this, node, item.Resumed, item.Payload, item.IsTriggerStart);
@@ -408,8 +425,23 @@ internal sealed class WorkflowRun : IExpressionScope
         State.ConnectionStates = _connectionStates.All(c => c == '0') ? null : new string(_connectionStates);
     }
 
-    private void Log(JournalKind kind, ActivityNode? node, string? detail) =>
+    private void Log(JournalKind kind, ActivityNode? node, string? detail)
+    {
+        // Routine entries beyond the step's allowance are counted, not kept; faults and the workflow's own
+        // transitions always are, so a runaway step leaves its beginning and its end.
+        if (Journal.Count >= _options.MaxJournalEntriesPerStep && kind is JournalKind.Started or JournalKind.Completed or JournalKind.Resumed or JournalKind.Suspended)
+        {
+            _journalDropped++;
+            return;
+        }
+        if (_journalDropped > 0 && kind is not (JournalKind.Started or JournalKind.Completed or JournalKind.Resumed or JournalKind.Suspended))
+        {
+            Journal.Add(new JournalEntry(InstanceId, ++State.JournalSequence, Time.GetUtcNow(), JournalKind.Omitted, null, null, null,
+                $"{_journalDropped:N0} routine entries of this step were not kept."));
+            _journalDropped = 0;
+        }
         Journal.Add(new JournalEntry(InstanceId, ++State.JournalSequence, Time.GetUtcNow(), kind, node?.Id, node?.Type, node?.Name, detail));
+    }
 
     private void LogActivity(JournalKind kind, string? activityId, string? detail)
     {

@@ -36,4 +36,9 @@ public static class ValidationCodes
     public const string InvalidDateTime = "INVALID_DATE_TIME";
     public const string InvalidScript = "INVALID_SCRIPT";
     public const string UnsupportedExpression = "UNSUPPORTED_EXPRESSION";
+    public const string LoopWithoutWait = "LOOP_WITHOUT_WAIT";
+    public const string InvalidNumber = "INVALID_NUMBER";
+    public const string OutOfRange = "OUT_OF_RANGE";
+    public const string InvalidChoice = "INVALID_CHOICE";
+    public const string InvalidTrigger = "INVALID_TRIGGER";
 }

@@ -15,8 +15,12 @@ public enum ValidationPurpose
     Publish,
 }
 
-public sealed class WorkflowValidator(ActivityRegistry registry)
+public sealed class WorkflowValidator(ActivityRegistry registry, ValidationLimits? limits = null)
 {
+    private readonly ValidationLimits _limits = limits ?? ValidationLimits.Default;
+
+    public ValidationLimits Limits => _limits;
+
     public ValidationResult Validate(WorkflowDefinition definition, ValidationPurpose purpose)
     {
         var issues = new List<ValidationIssue>();
@@ -43,7 +47,93 @@ public sealed class WorkflowValidator(ActivityRegistry registry)
         }
 
         CheckConnections(definition, issues);
+        CheckLoops(definition, graph, issues);
         return new ValidationResult(issues);
+    }
+
+    /// <summary>
+    /// A cycle of activities none of which can wait runs without end in one step. Unconditional (nothing in
+    /// it could choose another way), it is an error; behind a decision it may end, so it is a warning (the
+    /// runtime's step budget still stops it if it does not).
+    /// </summary>
+    private void CheckLoops(WorkflowDefinition definition, FlowGraph graph, List<ValidationIssue> issues)
+    {
+        foreach (var cycle in StronglyConnected(definition, graph))
+        {
+            var nodes = cycle.Select(id => definition.ActivitiesById[id]).ToList();
+            if (nodes.Any(n => registry.Describe(n.Type) is not { } d || d.Waits))
+                continue;
+            var decision = nodes.FirstOrDefault(n => registry.Describe(n.Type) is { } d && (d.HasDynamicOutcomes || d.Outcomes.Count > 1));
+            var names = string.Join(" → ", nodes.Take(6).Select(n => n.Label)) + (nodes.Count > 6 ? " → …" : "");
+            var first = nodes[0];
+            issues.Add(decision is null
+                ? new(ValidationSeverity.Error, ValidationCodes.LoopWithoutWait, first.Id, first.Name,
+                    $"{names} form a loop with nothing in it that waits (a Delay, Timer, Event or SLA timer), so it would run forever without stopping. Add a wait, or a decision that leaves the loop.")
+                : new(ValidationSeverity.Warning, ValidationCodes.LoopWithoutWait, decision.Id, decision.Name,
+                    $"{names} form a loop with nothing in it that waits; only {decision.Label} can leave it. If it never does, the instance faults when its step budget runs out."));
+        }
+    }
+
+    /// <summary>Tarjan's strongly connected components, iteratively; only the cycles (several activities, or one connected to itself).</summary>
+    private static List<List<string>> StronglyConnected(WorkflowDefinition definition, FlowGraph graph)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var low = new Dictionary<string, int>(StringComparer.Ordinal);
+        var onStack = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>();
+        var result = new List<List<string>>();
+        var counter = 0;
+        foreach (var root in definition.Activities)
+        {
+            if (index.ContainsKey(root.Id))
+                continue;
+            var work = new Stack<(string Id, int Next)>();
+            work.Push((root.Id, 0));
+            while (work.Count > 0)
+            {
+                var (id, next) = work.Pop();
+                if (next == 0)
+                {
+                    index[id] = low[id] = counter++;
+                    stack.Push(id);
+                    onStack.Add(id);
+                }
+                var outs = graph.Outbound[id];
+                if (next < outs.Count)
+                {
+                    work.Push((id, next + 1));
+                    var target = graph.Connections[outs[next]].Target;
+                    if (!index.ContainsKey(target))
+                        work.Push((target, 0));
+                    else if (onStack.Contains(target))
+                        low[id] = Math.Min(low[id], index[target]);
+                    continue;
+                }
+                if (low[id] == index[id])
+                {
+                    var component = new List<string>();
+                    string member;
+                    do
+                    {
+                        member = stack.Pop();
+                        onStack.Remove(member);
+                        component.Add(member);
+                    } while (member != id);
+                    var selfLoop = component.Count == 1 && outs.Any(ci => graph.Connections[ci].Target == id);
+                    if (component.Count > 1 || selfLoop)
+                    {
+                        component.Reverse();
+                        result.Add(component);
+                    }
+                }
+                if (work.Count > 0)
+                {
+                    var parent = work.Peek().Id;
+                    low[parent] = Math.Min(low[parent], low[id]);
+                }
+            }
+        }
+        return result;
     }
 
     private void CheckConnections(WorkflowDefinition definition, List<ValidationIssue> issues)
@@ -97,9 +187,14 @@ public sealed class WorkflowValidator(ActivityRegistry registry)
             var typeName = input.TypeName ?? declared?.TypeName;
             var uiHint = declared?.UiHint;
             if (typeName == "TimeSpan" || uiHint == UiHints.Duration)
-                CheckDuration(a, input, issues);
+                CheckDuration(a, input, descriptor?.IsTrigger == true && a.CanStartWorkflow && input.Name == "interval", issues);
             else if (uiHint == UiHints.Cron)
                 CheckCron(a, input, issues);
+            else if (declared is not null && (declared.Minimum is not null || declared.Maximum is not null || declared.WholeNumber))
+                CheckNumber(a, input, declared, issues);
+            else if (declared?.Choices is { Count: > 0 } choices && input.Text is { Length: > 0 } choice && !choices.Contains(choice, StringComparer.Ordinal))
+                issues.Add(new(ValidationSeverity.Error, ValidationCodes.InvalidChoice, a.Id, a.Name,
+                    $"{a.Label}: '{declared.DisplayName}' is \"{choice}\"; it must be one of {string.Join(", ", choices)}."));
             else if (uiHint == UiHints.DateTime && input.Text is { Length: > 0 } dt && !DateTimeOffset.TryParse(dt, System.Globalization.CultureInfo.InvariantCulture, out _))
                 issues.Add(new(ValidationSeverity.Error, ValidationCodes.InvalidDateTime, a.Id, a.Name, $"{a.Label}: '{dt}' is not a date and time."));
         }
@@ -128,7 +223,22 @@ public sealed class WorkflowValidator(ActivityRegistry registry)
         }
     }
 
-    private static void CheckDuration(ActivityNode a, ActivityInput input, List<ValidationIssue> issues)
+    private void CheckNumber(ActivityNode a, ActivityInput input, InputDescriptor declared, List<ValidationIssue> issues)
+    {
+        var text = input.Text;
+        if (string.IsNullOrWhiteSpace(text))
+            return;
+        var range = declared.Minimum is { } min && declared.Maximum is { } max ? $"from {min} to {max}"
+            : declared.Minimum is { } m ? $"at least {m}" : declared.Maximum is { } x ? $"at most {x}" : "a number";
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            issues.Add(new(ValidationSeverity.Error, ValidationCodes.InvalidNumber, a.Id, a.Name, $"{a.Label}: '{declared.DisplayName}' is \"{text}\", which is not a number; it must be {range}."));
+        else if (declared.WholeNumber && !double.IsInteger(value))
+            issues.Add(new(ValidationSeverity.Error, ValidationCodes.InvalidNumber, a.Id, a.Name, $"{a.Label}: '{declared.DisplayName}' is {text}; it must be a whole number {range}."));
+        else if (value < declared.Minimum || value > declared.Maximum)
+            issues.Add(new(ValidationSeverity.Error, ValidationCodes.OutOfRange, a.Id, a.Name, $"{a.Label}: '{declared.DisplayName}' is {text}; it must be {range}."));
+    }
+
+    private void CheckDuration(ActivityNode a, ActivityInput input, bool triggerInterval, List<ValidationIssue> issues)
     {
         var text = input.Text;
         if (string.IsNullOrWhiteSpace(text))
@@ -145,13 +255,21 @@ public sealed class WorkflowValidator(ActivityRegistry registry)
                 $"{a.Label}: '{input.Name}' is \"{text}\", which is not a duration; use d.hh:mm:ss, e.g. \"3.00:00:00\" for 3 days."));
         else if (value < TimeSpan.Zero)
             issues.Add(new(ValidationSeverity.Error, ValidationCodes.InvalidDuration, a.Id, a.Name, $"{a.Label}: '{input.Name}' is negative (\"{text}\")."));
+        else if (value > _limits.MaxDuration)
+            issues.Add(new(ValidationSeverity.Error, ValidationCodes.OutOfRange, a.Id, a.Name,
+                $"{a.Label}: '{input.Name}' is {DurationText.Describe(value)}; the longest this server accepts is {DurationText.Describe(_limits.MaxDuration)}."));
+        else if (triggerInterval && value < _limits.MinTimerInterval)
+            issues.Add(new(ValidationSeverity.Error, ValidationCodes.OutOfRange, a.Id, a.Name,
+                $"{a.Label}: the interval is {DurationText.Describe(value)}; a timer trigger may start the workflow at most once every {DurationText.Describe(_limits.MinTimerInterval)}."));
     }
 
-    private static void CheckCron(ActivityNode a, ActivityInput input, List<ValidationIssue> issues)
+    private void CheckCron(ActivityNode a, ActivityInput input, List<ValidationIssue> issues)
     {
         try
         {
-            Cron.Parse(input.Text);
+            // Checked against a fixed reference time: a definition's validity must not depend on the day it is saved.
+            if (Cron.Check(Cron.Parse(input.Text), new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), _limits) is { } problem)
+                issues.Add(new(ValidationSeverity.Error, ValidationCodes.InvalidCron, a.Id, a.Name, $"{a.Label}: '{input.Text}' {problem}"));
         }
         catch (Exception ex) when (ex is Cronos.CronFormatException or ArgumentException)
         {
