@@ -51,7 +51,7 @@ public sealed class CircularRenderingTests
         new("UK-2026-000012", "haridwar", "water-quality", 1, Issued.AddDays(-3.2), Issued.AddDays(-20)),
     ];
 
-    private static string Render(string name, ScriptObject model) => new CircularRenderer().Render(Template(name), name, model, CancellationToken.None);
+    private static string Render(string name, ScriptObject model) => new CircularRenderer().RenderAsync(Template(name), name, model, CancellationToken.None).GetAwaiter().GetResult();
 
     [TestCase("hi")]
     [TestCase("en")]
@@ -84,14 +84,24 @@ public sealed class CircularRenderingTests
     }
 
     [Test]
-    public void Rendering_is_sandboxed_no_includes_and_loops_are_bounded()
+    public async Task Rendering_is_sandboxed_no_includes_and_loops_are_bounded()
     {
         var renderer = new CircularRenderer();
-        var include = Assert.Throws<CaseFlowException>(() => renderer.Render("{{ include '/etc/passwd' }}", "evil", new ScriptObject(), CancellationToken.None));
+        var include = await Assert.ThrowsAsync<CaseFlowException>(() => renderer.RenderAsync("{{ include '/etc/passwd' }}", "evil", new ScriptObject(), CancellationToken.None));
         Assert.That(include!.Reason, Is.EqualTo("TEMPLATE_FAILED"));
-        var loop = Assert.Throws<CaseFlowException>(() => renderer.Render("{{ for i in 1..1000000 }}x{{ end }}", "loop", new ScriptObject(), CancellationToken.None));
+        var loop = await Assert.ThrowsAsync<CaseFlowException>(() => renderer.RenderAsync("{{ for i in 1..1000000 }}x{{ end }}", "loop", new ScriptObject(), CancellationToken.None));
         Assert.That(loop!.Reason, Is.EqualTo("TEMPLATE_FAILED"));
         Assert.That(loop.Message, Does.Contain("loop"));
+    }
+
+    [Test]
+    public async Task A_template_producing_more_than_the_limit_is_refused_not_cut_short()
+    {
+        var renderer = new CircularRenderer();
+        // 10 MB: 1,000 rows of 10,000 characters, inside the loop limit.
+        var big = await Assert.ThrowsAsync<CaseFlowException>(() => renderer.RenderAsync(
+            "{{ for i in 1..1000 }}{{ '' | string.pad_left 10000 }}{{ end }}", "big", new ScriptObject(), CancellationToken.None));
+        Assert.That(big!.Reason, Is.EqualTo("TEMPLATE_OUTPUT_TOO_LARGE"));
     }
 
     [Test]

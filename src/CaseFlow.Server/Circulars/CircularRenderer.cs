@@ -16,6 +16,27 @@ public sealed class CircularRenderer
 {
     public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(10);
 
+    /// <summary>The largest circular a template may produce (a 200-case overdue list is about 150 kB).</summary>
+    public const int MaxOutput = 5_000_000;
+
+    // Rendering is synchronous CPU work: on request threads, a few slow templates would starve every other
+    // call (a CreateCase waited ten seconds behind eight renders). Renders run on the thread pool, at most
+    // this many at once; the rest wait their turn without holding a thread.
+    private readonly SemaphoreSlim _slots = new(Math.Max(1, Environment.ProcessorCount / 2));
+
+    public async Task<string> RenderAsync(string text, string name, ScriptObject model, CancellationToken ct)
+    {
+        await _slots.WaitAsync(ct);
+        try
+        {
+            return await Task.Run(() => Render(text, name, model, ct), ct);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
     /// <summary>Parse errors as "line L, column C: message" (1-based), or an empty list.</summary>
     public static IReadOnlyList<string> Check(string text, string name)
     {
@@ -26,7 +47,7 @@ public sealed class CircularRenderer
             : [];
     }
 
-    public string Render(string text, string name, ScriptObject model, CancellationToken ct)
+    private static string Render(string text, string name, ScriptObject model, CancellationToken ct)
     {
         var template = Template.Parse(text, name);
         if (template.HasErrors)
@@ -43,7 +64,7 @@ public sealed class CircularRenderer
             RecursiveLimit = 20,
             ObjectRecursionLimit = 20,
             LimitToString = 10_000,
-            OutputLimit = 5_000_000,
+            OutputLimit = MaxOutput + 1,
             RegexTimeOut = TimeSpan.FromSeconds(1),
             StrictVariables = true,
             CancellationToken = timeout.Token,
@@ -52,11 +73,21 @@ public sealed class CircularRenderer
         context.PushGlobal(globals);
         try
         {
-            return template.Render(context);
+            var html = template.Render(context);
+            // A circular cut short is worse than none: an officer would act on half a list.
+            if (html.Length > MaxOutput)
+                throw new CaseFlowException(ErrorKind.FailedPrecondition, "TEMPLATE_OUTPUT_TOO_LARGE",
+                    $"Template {name} produced more than {MaxOutput:N0} characters; it was refused, not cut short.");
+            return html;
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or Scriban.Syntax.ScriptRuntimeException && timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             throw new CaseFlowException(ErrorKind.FailedPrecondition, "TEMPLATE_TIMEOUT", $"Template {name} ran longer than {TimeLimit.TotalSeconds:0} seconds.");
+        }
+        catch (Scriban.Syntax.ScriptRuntimeException e) when (e.Message.Contains("output", StringComparison.OrdinalIgnoreCase) && e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CaseFlowException(ErrorKind.FailedPrecondition, "TEMPLATE_OUTPUT_TOO_LARGE",
+                $"Template {name} produced more than {MaxOutput:N0} characters; it was refused, not cut short.");
         }
         catch (Scriban.Syntax.ScriptRuntimeException e)
         {

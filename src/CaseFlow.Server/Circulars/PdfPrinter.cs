@@ -25,17 +25,21 @@ public sealed class PdfPrinter(string chromiumPath, ILogger<PdfPrinter> log)
             {
                 ExecutablePath = chromiumPath,
                 Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-remote-fonts"],
             });
             var results = new List<PdfResult>();
+            // Templates are administrators' text: the page they make may run no script and reach no address. A
+            // circular is self-contained HTML (inline styles, inline SVG, data: images), so every request the
+            // page tries is one it must not make, to this server's own pages as much as to anyone else's.
+            await using var context = await browser.NewContextAsync(new() { JavaScriptEnabled = false, Offline = true });
+            await context.RouteAsync("**/*", route => route.AbortAsync("blockedbyclient"));
             foreach (var html in htmls)
             {
                 ct.ThrowIfCancellationRequested();
-                var page = await browser.NewPageAsync();
+                var page = await context.NewPageAsync();
                 try
                 {
-                    // Self-contained HTML: nothing to load, so no network wait.
-                    await page.SetContentAsync(html, new() { WaitUntil = WaitUntilState.Load });
+                    await page.SetContentAsync(html, new() { WaitUntil = WaitUntilState.Load, Timeout = 30_000 });
                     results.Add(new PdfResult(await page.PdfAsync(new() { Format = "A4", PrintBackground = true, Landscape = true }), null));
                 }
                 finally

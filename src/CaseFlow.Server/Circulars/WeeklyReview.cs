@@ -162,7 +162,7 @@ public sealed class WeeklyReview(
             model = CircularModels.HodOverdue(ranking, department, overdue.Take(max).ToList(), total, snapshot, language, snapshotId, issued);
         }
         var template = await templates.GetAsync(CircularKinds.TemplateName(kind, language), ct);
-        var html = renderer.Render(template.Text, template.Name, model, ct);
+        var html = await renderer.RenderAsync(template.Text, template.Name, model, ct);
         return new RenderedDocument(CircularModels.Subject(kind, language, ranking.Period, snapshot, department),
             CircularModels.LetterNumber(snapshotId, ranking.Period, kind == CircularKinds.StateRanking ? null : department), html);
     }
@@ -253,7 +253,7 @@ public sealed class WeeklyReview(
         if (departments is not null)
         {
             var allowed = departments.ToArray();
-            q = q.Where(c => c.Department == null || allowed.Contains(c.Department));
+            q = q.Where(c => c.Department == null || c.Department == "" || allowed.Contains(c.Department));
         }
         // Lists carry no documents: HTML and PDF come with GetCircular.
         var page = await q.OrderByDescending(c => c.Id).Take(pageSize + 1)

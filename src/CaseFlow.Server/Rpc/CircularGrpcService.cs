@@ -83,7 +83,7 @@ public sealed class CircularGrpcService(WeeklyReview review, TemplateStore templ
     {
         var caller = Require(context, Permissions.ReadCases);
         var circular = await review.GetCircularAsync(request.Id, context.CancellationToken);
-        if (circular.Department is { } department) caller.RequireDepartment(department);
+        if (!string.IsNullOrEmpty(circular.Department)) caller.RequireDepartment(circular.Department);
         return ToProto(circular, documents: true);
     }
 
