@@ -194,7 +194,7 @@ public sealed class CaseWriterTests
     /// <summary>A store whose writer has not started: whatever is submitted waits for one batch.</summary>
     private (EfCaseStore Store, CaseWriter Writer) StoreWithIdleWriter()
     {
-        var writer = new CaseWriter(_database, Options.Create(new CaseFlowOptions()), NullLogger<CaseWriter>.Instance);
+        var writer = new CaseWriter(_database, new CaseFlowOptions().Database.MaxWriteBatch, NullLogger<CaseWriter>.Instance);
         _writers.Add(writer);
         return (new EfCaseStore(_database, writer), writer);
     }

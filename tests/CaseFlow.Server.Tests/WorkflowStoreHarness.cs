@@ -35,7 +35,9 @@ internal sealed class WorkflowStoreHarness : IAsyncDisposable
             DataDirectory = dataDirectory,
             SeedDirectory = Path.Combine(AppContext.BaseDirectory, "seed"),
         }));
-        Store = new EfWorkflowStore(Database, applier);
+        // Step commits go through the single writer, as in the server.
+        Writer = new CaseWriter(Database, 256, Microsoft.Extensions.Logging.Abstractions.NullLogger<CaseWriter>.Instance);
+        Store = new EfWorkflowStore(Database, Writer, applier);
         DefinitionStore = new EfWorkflowDefinitionStore(Database);
         Registry = ActivityRegistry.CreateWithBuiltIns();
         register?.Invoke(Registry);
@@ -45,6 +47,7 @@ internal sealed class WorkflowStoreHarness : IAsyncDisposable
 
     public string DataDirectory { get; }
     public CaseFlowDatabase Database { get; }
+    public CaseWriter Writer { get; }
     public EfWorkflowStore Store { get; }
     public EfWorkflowDefinitionStore DefinitionStore { get; }
     public FakeTimeProvider Time { get; } = new(Epoch);
@@ -59,6 +62,7 @@ internal sealed class WorkflowStoreHarness : IAsyncDisposable
     {
         var h = new WorkflowStoreHarness(dataDirectory ?? Directory.CreateTempSubdirectory("caseflow-wfstore-").FullName, dataDirectory is null, applier, register);
         await h.Database.MigrateAsync(CancellationToken.None);
+        await h.Writer.StartAsync(CancellationToken.None);
         return h;
     }
 
@@ -94,6 +98,7 @@ internal sealed class WorkflowStoreHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Writer.StopAsync(CancellationToken.None);
         // Pooled connections keep the file open; release them so the folder can go.
         SqliteConnection.ClearAllPools();
         await Task.Yield();
@@ -212,47 +217,46 @@ internal static class WorkflowJson
 }
 
 /// <summary>A domain change a step asks for; <see cref="Mode"/> says how the test applier treats it.</summary>
-internal sealed record NoteEffect(string Text, NoteMode Mode = NoteMode.Write);
+internal sealed record NoteEffect(string Text, NoteMode Mode = NoteMode.Write) : IStepEffect;
 
 internal enum NoteMode
 {
-    /// <summary>Tracks a case-event row; the store's SaveChanges writes it.</summary>
+    /// <summary>Writes a case-event row with the step.</summary>
     Write,
 
-    /// <summary>Writes the row to the database at once, then reports a concurrency conflict.</summary>
+    /// <summary>Writes the row, then reports a concurrency conflict.</summary>
     WriteThenConflict,
 
-    /// <summary>Tracks the row plus an update of a row that does not exist, so the store's SaveChanges fails on concurrency.</summary>
-    WriteWithStaleUpdate,
+    /// <summary>Writes the row, then fails as a broken write would (an exception, not a conflict).</summary>
+    WriteThenFail,
 }
 
-/// <summary>A stand-in for the case-effect applier: writes each note as a case event through the store's context.</summary>
+/// <summary>A stand-in for the case-effect applier: writes each note as a case event through the batch's statements.</summary>
 internal sealed class NoteApplier : IWorkflowEffectApplier
 {
     private int _calls;
 
     public int Calls => Volatile.Read(ref _calls);
 
-    public async ValueTask ApplyAsync(CaseFlowDbContext db, IReadOnlyList<object> effects, CancellationToken ct)
+    public async Task<string?> ApplyAsync(WriteBatch batch, IReadOnlyList<IStepEffect> effects)
     {
         Interlocked.Increment(ref _calls);
         foreach (var effect in effects.Cast<NoteEffect>())
         {
-            db.CaseEvents.Add(new CaseEvent
+            await batch.CaseRows.InsertEventAsync(new CaseEvent
             {
                 CaseNumber = "WF-TEST", Department = "test", Type = CaseEventType.NoteAdded, At = WorkflowStoreHarness.Epoch,
                 ActorSystem = "workflow", Text = effect.Text, CaseVersion = 1,
-            });
+            }, batch.Transaction);
             switch (effect.Mode)
             {
                 case NoteMode.WriteThenConflict:
-                    await db.SaveChangesAsync(ct);
-                    throw new DbUpdateConcurrencyException($"Simulated conflict after writing '{effect.Text}'.");
-                case NoteMode.WriteWithStaleUpdate:
-                    db.HabitualComplainants.Update(new HabitualComplainant { Phone = "0000000000", Reason = "none", FlaggedBy = "test", At = WorkflowStoreHarness.Epoch });
-                    break;
+                    return $"Simulated concurrent change after writing '{effect.Text}'.";
+                case NoteMode.WriteThenFail:
+                    throw new InvalidOperationException($"Simulated failure after writing '{effect.Text}'.");
             }
         }
+        return null;
     }
 }
 

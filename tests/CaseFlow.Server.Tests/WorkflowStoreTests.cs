@@ -107,7 +107,7 @@ public class WorkflowStoreTests
 
         var stale = await h.Store.CommitAsync(Commit(row with { Status = WorkflowStatus.Cancelled, Version = 8 }, expectedVersion: 7));
         Assert.That(stale.Committed, Is.False);
-        Assert.That(stale.ConflictReason, Does.Contain("version 1").And.Contain("expected 7"));
+        Assert.That(stale.ConflictReason, Does.Contain("no longer at version 7"));
         Assert.That(await h.Store.GetAsync(instance.Id), Is.EqualTo(row), "the row is untouched");
 
         var delivery = await h.Engine.PublishEventAsync("approved", "case-9");
@@ -377,12 +377,14 @@ public class WorkflowStoreTests
             with { DomainEffects = [new NoteEffect("written then conflict", NoteMode.WriteThenConflict)] });
         Assert.That(written.Committed, Is.False);
         Assert.That(written.ConflictReason, Does.Contain("concurrent"));
+        Assert.That(written.Failed, Is.False, "a conflict, to be redone");
         Assert.That(await h.CountCaseEventsAsync("written then conflict"), Is.EqualTo(0));
 
-        var stale = await h.Store.CommitAsync(Commit(row with { Version = 2 }, 1, removed: ["b-n"])
-            with { DomainEffects = [new NoteEffect("stale update", NoteMode.WriteWithStaleUpdate)] });
-        Assert.That(stale.Committed, Is.False, "SaveChanges meeting a concurrency conflict rejects the step");
-        Assert.That(await h.CountCaseEventsAsync("stale update"), Is.EqualTo(0));
+        var broken = await h.Store.CommitAsync(Commit(row with { Version = 2 }, 1, removed: ["b-n"])
+            with { DomainEffects = [new NoteEffect("broken write", NoteMode.WriteThenFail)] });
+        Assert.That(broken.Committed, Is.False, "a write that throws refuses the step");
+        Assert.That(broken.Failed, Is.True, "as a failure, which redoing would not cure");
+        Assert.That(await h.CountCaseEventsAsync("broken write"), Is.EqualTo(0));
 
         Assert.That(await h.Store.GetAsync("i-n"), Is.EqualTo(row), "the step itself was rolled back");
         Assert.That(await h.Store.ListForInstanceAsync("i-n"), Has.Count.EqualTo(1), "the bookmark delete was rolled back");

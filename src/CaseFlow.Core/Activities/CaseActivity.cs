@@ -19,31 +19,30 @@ internal static class CaseActivity
     public const string LevelVariable = "CaseLevel";
 
     /// <summary>
-    /// The case as this step will leave it: as stored, with the effects earlier activities of the step
-    /// added applied on top (an Escalate followed by the next level's SlaTimer must see the new level).
+    /// The case this step acts on, as the step has left it so far. The host usually hands it in (read once for
+    /// a batch of steps, or the very case being registered); otherwise the first activity of the step reads it
+    /// and the others share that read.
     /// </summary>
-    public static async Task<Case> LoadAsync(ActivityExecutionContext context)
+    public static async Task<CaseStep> StepAsync(ActivityExecutionContext context)
     {
+        if (context.Features.Get<CaseStep>() is { } step)
+            return step;
         var number = context.CorrelationId
                      ?? throw new InvalidOperationException($"{context.Node.Label}: the instance has no correlation id (the case number).");
         var c = await context.GetRequiredService<ICaseStore>().FindAsync(number, context.CancellationToken)
                 ?? throw new InvalidOperationException($"{context.Node.Label}: case {number} does not exist.");
-        var pending = context.PendingEffects.OfType<CaseEffect>().Where(e => e.CaseNumber == number).ToList();
-        if (pending.Count > 0)
-        {
-            var directory = context.GetRequiredService<IDirectoryProvider>().Current;
-            foreach (var effect in pending)
-                effect.Apply(c, directory, context.Now);
-        }
-        return c;
+        step = new CaseStep(c, ownedByCaller: false);
+        context.Features.With(step);
+        return step;
     }
 
-    public static bool IsWorkable(Case c) => c.Status is CaseStatus.Registered or CaseStatus.InProgress or CaseStatus.Reopened;
+    /// <summary>Changes the step's case now (later activities see it) and records the change for the commit.</summary>
+    public static void Apply(ActivityExecutionContext context, CaseStep step, CaseEffect effect) =>
+        step.Apply(effect, context.GetRequiredService<IDirectoryProvider>().Current, context.Now);
 
-    /// <summary>Closed for good: satisfied, force closed, or a special close that review will not reopen.</summary>
-    public static bool IsFinished(Case c) =>
-        c.Status is CaseStatus.Closed or CaseStatus.ForceClosed
-        || (c.Status == CaseStatus.SpecialClosed && c.SpecialCloseReview is not SpecialCloseReview.Pending);
+    public static bool IsWorkable(Case c) => c.Status.IsWorkable();
+
+    public static bool IsFinished(Case c) => c.IsFinished();
 
     public static void CancelPending(ActivityExecutionContext context)
     {

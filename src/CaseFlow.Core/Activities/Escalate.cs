@@ -15,9 +15,10 @@ public sealed class Escalate : Activity
 {
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        var c = await CaseActivity.LoadAsync(context);
+        var step = await CaseActivity.StepAsync(context);
+        var c = step.Case;
         var from = context.GetVariable<int?>(CaseActivity.LevelVariable) ?? c.Level;
-        context.AddEffect(new EscalateOnBreach(c.Number, from));
+        CaseActivity.Apply(context, step, new EscalateOnBreach(c.Number, from));
         context.SetVariable(CaseActivity.LevelVariable, Math.Min(from + 1, Directory.Post.MaxLevel));
         context.Complete(Done);
     }

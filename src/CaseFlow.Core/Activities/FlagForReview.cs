@@ -12,8 +12,8 @@ public sealed class FlagForReview : Activity
 {
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        var c = await CaseActivity.LoadAsync(context);
-        context.AddEffect(new FlagForChiefSecretary(c.Number));
+        var step = await CaseActivity.StepAsync(context);
+        CaseActivity.Apply(context, step, new FlagForChiefSecretary(step.Case.Number));
         context.Complete(Done);
     }
 }

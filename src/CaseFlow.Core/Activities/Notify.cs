@@ -15,17 +15,17 @@ namespace CaseFlow.Core.Activities;
 [Outcomes(Done)]
 public sealed class Notify : Activity
 {
-    public override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        var number = context.CorrelationId ?? throw new InvalidOperationException($"{context.Node.Label}: no case number.");
+        var step = await CaseActivity.StepAsync(context);
+        var number = step.Case.Number;
         var recipient = context.HasInput("recipient") ? context.EvaluateString("recipient") ?? "assigned-officer" : "assigned-officer";
         if (recipient is not ("assigned-officer" or "head-of-department" or "complainant"))
             throw new InvalidOperationException($"{context.Node.Label}: recipient '{recipient}' is not assigned-officer, head-of-department or complainant.");
         var message = context.EvaluateString("message");
         if (string.IsNullOrWhiteSpace(message))
             throw new InvalidOperationException($"{context.Node.Label}: the message is empty.");
-        context.AddEffect(new NotifyCase(number, recipient, message));
+        CaseActivity.Apply(context, step, new NotifyCase(number, recipient, message));
         context.Complete(Done);
-        return ValueTask.CompletedTask;
     }
 }

@@ -21,17 +21,19 @@ public sealed class RequestFeedback : Activity
 {
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        var c = await CaseActivity.LoadAsync(context);
+        var step = await CaseActivity.StepAsync(context);
+        var c = step.Case;
         if (Finish(context, c)) return;
         var followUps = CaseActivity.ReadInt(context, "followUps") ?? 2;
-        context.AddEffect(new AskForFeedback(c.Number, 1, followUps + 1));
+        CaseActivity.Apply(context, step, new AskForFeedback(c.Number, 1, followUps + 1));
         context.CreateTimer(context.Now + FollowUpAfter(context), Tags.Make(("K", "ask"), ("A", 1)));
         Listen(context);
     }
 
     public override async ValueTask ResumeAsync(ActivityExecutionContext context)
     {
-        var c = await CaseActivity.LoadAsync(context);
+        var step = await CaseActivity.StepAsync(context);
+        var c = step.Case;
         if (Finish(context, c)) return;
         var tag = context.ResumedBookmark!.Tag;
         if (Tags.Get(tag, "K") != "ask")
@@ -43,12 +45,12 @@ public sealed class RequestFeedback : Activity
         var followUps = CaseActivity.ReadInt(context, "followUps") ?? 2;
         if (asked <= followUps)
         {
-            context.AddEffect(new AskForFeedback(c.Number, asked + 1, followUps + 1));
+            CaseActivity.Apply(context, step, new AskForFeedback(c.Number, asked + 1, followUps + 1));
             context.CreateTimer(context.Now + FollowUpAfter(context), Tags.Make(("K", "ask"), ("A", asked + 1)));
         }
         else
         {
-            context.AddEffect(new MarkFeedbackUnanswered(c.Number, asked));
+            CaseActivity.Apply(context, step, new MarkFeedbackUnanswered(c.Number, asked));
         }
     }
 

@@ -32,7 +32,8 @@ public sealed class SlaTimer : Activity
 
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        var c = await CaseActivity.LoadAsync(context);
+        var step = await CaseActivity.StepAsync(context);
+        var c = step.Case;
         if (Finish(context, c, c.Level, c.Department)) return;
         if (!CaseActivity.IsWorkable(c))
         {
@@ -40,7 +41,7 @@ public sealed class SlaTimer : Activity
             return;
         }
         var (due, limit) = DueFrom(context, context.Now);
-        context.AddEffect(new SetDueTime(c.Number, c.Level, due, limit));
+        CaseActivity.Apply(context, step, new SetDueTime(c.Number, c.Level, due, limit));
         Arm(context, c.Level, c.Department, context.Now, due, warned: false);
     }
 
@@ -51,7 +52,8 @@ public sealed class SlaTimer : Activity
         var department = Tags.Get(tag, "D")!;
         var start = new DateTimeOffset(long.Parse(Tags.Get(tag, "S")!, CultureInfo.InvariantCulture), TimeSpan.Zero);
         var kind = Tags.Get(tag, "K");
-        var c = await CaseActivity.LoadAsync(context);
+        var step = await CaseActivity.StepAsync(context);
+        var c = step.Case;
         if (Finish(context, c, level, department)) return;
 
         if (!CaseActivity.IsWorkable(c))
@@ -72,7 +74,7 @@ public sealed class SlaTimer : Activity
         {
             // The breach timer and the poke listener are still pending; only the warning is due.
             if (c.DueAt is { } warnDue)
-                context.AddEffect(new RaiseWarning(c.Number, level, warnDue));
+                CaseActivity.Apply(context, step, new RaiseWarning(c.Number, level, warnDue));
             return;
         }
 
@@ -83,7 +85,7 @@ public sealed class SlaTimer : Activity
             if (due is null)
             {
                 var (fresh, limit) = DueFrom(context, context.Now);
-                context.AddEffect(new SetDueTime(c.Number, c.Level, fresh, limit));
+                CaseActivity.Apply(context, step, new SetDueTime(c.Number, c.Level, fresh, limit));
                 due = fresh;
                 start = context.Now;
             }

@@ -11,7 +11,6 @@ namespace CaseFlow.Core.Cases;
 /// </summary>
 public static class CaseStateMachine
 {
-    private static readonly CaseStatus[] Workable = [CaseStatus.Registered, CaseStatus.InProgress, CaseStatus.Reopened];
 
     public static void AddNote(Case c, DateTimeOffset now, string text, bool interimReply, DateTimeOffset? expectedResolution)
     {
@@ -19,7 +18,7 @@ public static class CaseStateMachine
             throw Refuse(c, "add a note to");
         if (interimReply)
         {
-            if (!Workable.Contains(c.Status))
+            if (!c.Status.IsWorkable())
                 throw Refuse(c, "send an interim reply on");
             if (expectedResolution is null)
                 throw CaseFlowException.Invalid("expected_resolution_time", "is required for an interim reply.");
@@ -322,7 +321,7 @@ public static class CaseStateMachine
 
     private static void RequireWorkable(Case c, string action)
     {
-        if (!Workable.Contains(c.Status))
+        if (!c.Status.IsWorkable())
             throw Refuse(c, action);
     }
 

@@ -20,4 +20,13 @@ public static class CaseStatusExtensions
     /// <summary>Closed in any way: nothing more happens to the case unless a review reopens it.</summary>
     public static bool IsTerminal(this CaseStatus status) =>
         status is CaseStatus.Closed or CaseStatus.SpecialClosed or CaseStatus.ForceClosed;
+
+    /// <summary>An officer can work it: registered, in progress or reopened (not resolved, not awaiting a proposal's decision).</summary>
+    public static bool IsWorkable(this CaseStatus status) =>
+        status is CaseStatus.Registered or CaseStatus.InProgress or CaseStatus.Reopened;
+
+    /// <summary>Closed for good: satisfied, force closed, or a special close that review will not reopen.</summary>
+    public static bool IsFinished(this Case c) =>
+        c.Status is CaseStatus.Closed or CaseStatus.ForceClosed
+        || (c.Status == CaseStatus.SpecialClosed && c.SpecialCloseReview is not SpecialCloseReview.Pending);
 }

@@ -24,7 +24,7 @@ public abstract record CaseEffect(string CaseNumber)
 
     protected static string Ist(DateTimeOffset t) => IndiaTime.ToIst(t).ToString("d MMM yyyy HH:mm 'IST'", CultureInfo.InvariantCulture);
 
-    protected static bool Workable(Case c) => c.Status is CaseStatus.Registered or CaseStatus.InProgress or CaseStatus.Reopened;
+    protected static bool Workable(Case c) => c.Status.IsWorkable();
 }
 
 /// <summary>The current level's limit started: the case shows its due time.</summary>

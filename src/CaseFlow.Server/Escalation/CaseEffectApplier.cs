@@ -1,32 +1,32 @@
-using CaseFlow.Core.Directory;
 using CaseFlow.Core.Escalation;
 using CaseFlow.Server.Persistence;
 using CaseFlow.Server.Persistence.Workflows;
-using Microsoft.EntityFrameworkCore;
+using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Server.Escalation;
 
 /// <summary>
-/// Applies the escalation workflow's case changes inside the workflow step's own transaction, so a
-/// breach escalates the case exactly once: either the step and the escalation both commit, or neither.
-/// A concurrent change to the same case fails the step on the case's version; the engine redoes it.
+/// Writes what a workflow step did to its case (<see cref="CaseStep"/>) in the step's own transaction, so a
+/// breach escalates the case exactly once: the step and the escalation both commit, or neither. The case row
+/// is written only if it is still at the version the step read; otherwise the step is refused and redone on
+/// the case as it now is.
 /// </summary>
-public sealed class CaseEffectApplier(IDirectoryProvider directory, TimeProvider time, CaseWriter writer) : IWorkflowEffectApplier
+public sealed class CaseEffectApplier : IWorkflowEffectApplier
 {
-    public async ValueTask ApplyAsync(CaseFlowDbContext db, IReadOnlyList<object> effects, CancellationToken ct)
+    public async Task<string?> ApplyAsync(WriteBatch batch, IReadOnlyList<IStepEffect> effects)
     {
-        var now = time.GetUtcNow();
         foreach (var effect in effects)
         {
-            if (effect is not CaseEffect caseEffect)
+            if (effect is not CaseStep step)
                 throw new InvalidOperationException($"The workflow produced an effect CaseFlow does not know: {effect.GetType().Name}.");
-            var c = await db.Cases.AsTracking().FirstOrDefaultAsync(x => x.Number == caseEffect.CaseNumber, ct)
-                    ?? throw new InvalidOperationException($"Case {caseEffect.CaseNumber} does not exist.");
-            foreach (var e in caseEffect.Apply(c, directory.Current, now))
-                db.CaseEvents.Add(e);
+            // A case of the batch's own requests is written with the batch; the hook added its events already.
+            if (step.OwnedByCaller || !step.Changed)
+                continue;
+            if (!await batch.CaseRows.UpdateAsync(step.Case, step.LoadedVersion, batch.Transaction))
+                return $"Case {step.Case.Number} changed since the step read it at version {step.LoadedVersion}.";
+            foreach (var e in step.Events)
+                await batch.CaseRows.InsertEventAsync(e, batch.Transaction);
         }
-        // Watchers wake on commits; the step commits right after this, and a wake-up a moment early only
-        // makes them look again.
-        writer.NotifyCommitted();
+        return null;
     }
 }

@@ -87,8 +87,17 @@ public sealed class WorkflowOptions
     /// <summary>How often the timer service looks for timers another server created.</summary>
     public TimeSpan TimerPoll { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often the dispatcher looks for case events another server committed.</summary>
-    public TimeSpan DispatchPoll { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How long a claimed timer stays reserved for the server that claimed it (renewed while it works).</summary>
+    public TimeSpan TimerLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Due timers claimed and run as one batch.</summary>
+    public int TimerBatchSize { get; set; } = 500;
+
+    /// <summary>This server's name in timer claims; by default the machine and gRPC port, so a restart frees its own claims at once.</summary>
+    public string? EngineId { get; set; }
+
+    /// <summary>How often open cases without a workflow instance are looked for (and given one).</summary>
+    public TimeSpan RepairInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>The longest duration a definition may hold (an SLA limit, a delay, a timer interval).</summary>
     public TimeSpan MaxDuration { get; set; } = TimeSpan.FromDays(366);
@@ -189,6 +198,8 @@ internal sealed class CaseFlowOptionsValidator : IValidateOptions<CaseFlowOption
             errors.Add("CaseFlow:Closure:MaxComplaintsPerPhonePerDay must be at least 1.");
         if (o.Workflows.MaxDuration <= TimeSpan.Zero || o.Workflows.MinTimerInterval <= TimeSpan.Zero || o.Workflows.MinTimerInterval > o.Workflows.MaxDuration)
             errors.Add("CaseFlow:Workflows:MaxDuration and MinTimerInterval must be positive, the interval no longer than the duration.");
+        if (o.Workflows.TimerLease < TimeSpan.FromSeconds(1) || o.Workflows.TimerBatchSize is < 1 or > 10_000 || o.Workflows.RepairInterval <= TimeSpan.Zero)
+            errors.Add("CaseFlow:Workflows:TimerLease must be at least a second, TimerBatchSize between 1 and 10000, RepairInterval positive.");
         if (o.Workflows.MaxActivitiesPerStep < 10 || o.Workflows.MaxStepDuration <= TimeSpan.Zero)
             errors.Add("CaseFlow:Workflows:MaxActivitiesPerStep must be at least 10 and MaxStepDuration positive.");
         if (o.Watch.HeartbeatInterval <= TimeSpan.Zero)

@@ -52,7 +52,8 @@ public static class ServerComposition
         });
 
         services.AddSingleton<CaseFlowDatabase>();
-        services.AddSingleton<CaseWriter>();
+        services.AddSingleton(sp => new CaseWriter(sp.GetRequiredService<CaseFlowDatabase>(),
+            sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Database.MaxWriteBatch, sp.GetRequiredService<ILogger<CaseWriter>>()));
         services.AddHostedService(sp => sp.GetRequiredService<CaseWriter>());
         services.AddSingleton<EfCaseStore>();
         services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<EfCaseStore>());
@@ -97,7 +98,8 @@ public static class ServerComposition
     {
         services.AddSingleton(_ => CoreComposition.CreateActivityRegistry());
         services.AddSingleton<IWorkflowEffectApplier, CaseEffectApplier>();
-        services.AddSingleton<EfWorkflowStore>(sp => new EfWorkflowStore(sp.GetRequiredService<CaseFlowDatabase>(), sp.GetRequiredService<IWorkflowEffectApplier>()));
+        services.AddSingleton(sp => new EfWorkflowStore(sp.GetRequiredService<CaseFlowDatabase>(), sp.GetRequiredService<CaseWriter>(),
+            sp.GetRequiredService<IWorkflowEffectApplier>()));
         services.AddSingleton<IWorkflowInstanceStore>(sp => sp.GetRequiredService<EfWorkflowStore>());
         services.AddSingleton<IBookmarkStore>(sp => sp.GetRequiredService<EfWorkflowStore>());
         services.AddSingleton<IStimulusStore>(sp => sp.GetRequiredService<EfWorkflowStore>());
@@ -108,20 +110,34 @@ public static class ServerComposition
             return new WorkflowDefinitionService(sp.GetRequiredService<IWorkflowDefinitionStore>(), sp.GetRequiredService<IBookmarkStore>(),
                 sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<TimeProvider>(), new ValidationLimits(w.MaxDuration, w.MinTimerInterval));
         });
+        services.AddSingleton<CaseStepSource>();
         services.AddSingleton(sp =>
         {
-            var w = sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Workflows;
+            var o = sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value;
+            var w = o.Workflows;
             return new WorkflowEngine(sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<WorkflowDefinitionService>(),
                 sp.GetRequiredService<IWorkflowInstanceStore>(), sp.GetRequiredService<IBookmarkStore>(), sp.GetRequiredService<IStimulusStore>(),
                 sp.GetRequiredService<TimeProvider>(), sp, new WorkflowEngineOptions
                 {
-                    StimulusLifetime = TimeSpan.FromDays(1), MaxActivitiesPerStep = w.MaxActivitiesPerStep, MaxStepDuration = w.MaxStepDuration,
-                });
+                    EngineId = w.EngineId ?? $"{Environment.MachineName}:{o.GrpcPort}",
+                    TimerLease = w.TimerLease,
+                    StimulusLifetime = TimeSpan.FromDays(1),
+                    MaxActivitiesPerStep = w.MaxActivitiesPerStep,
+                    MaxStepDuration = w.MaxStepDuration,
+                    TransientEvents = new HashSet<string>(StringComparer.Ordinal) { CaseWorkflowHook.ChangedEvent },
+                }, sp.GetRequiredService<CaseStepSource>());
         });
         services.AddSingleton(sp => new WorkflowTimerPump(sp.GetRequiredService<WorkflowEngine>(), sp.GetRequiredService<IBookmarkStore>(),
-            sp.GetRequiredService<TimeProvider>()) { PollInterval = sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Workflows.TimerPoll });
-        services.AddSingleton<CaseWorkflowDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<CaseWorkflowDispatcher>());
+            sp.GetRequiredService<TimeProvider>())
+        {
+            PollInterval = sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Workflows.TimerPoll,
+            BatchSize = sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Workflows.TimerBatchSize,
+        });
+        services.AddSingleton(sp => new CaseWorkflowHook(sp.GetRequiredService<WorkflowEngine>(), sp.GetRequiredService<IDirectoryProvider>(),
+            sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Workflows.DefaultDefinition, sp.GetRequiredService<ILogger<CaseWorkflowHook>>()));
+        services.AddSingleton(sp => new CaseWorkflowRepair(sp.GetRequiredService<CaseFlowDatabase>(), sp.GetRequiredService<CaseWriter>(),
+            sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Workflows.RepairInterval, sp.GetRequiredService<ILogger<CaseWorkflowRepair>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<CaseWorkflowRepair>());
         services.AddHostedService<WorkflowTimerService>();
     }
 
@@ -151,6 +167,10 @@ public static class ServerComposition
         await app.Services.GetRequiredService<DirectoryStore>().LoadAsync(CancellationToken.None);
         await app.Services.GetRequiredService<CalendarStore>().LoadAsync(CancellationToken.None);
         await SeedWorkflowsAsync(app);
+        // The writer sits below the workflow layer; the layer plugs into it here rather than the writer knowing it.
+        app.Services.GetRequiredService<CaseWriter>().UseHook(app.Services.GetRequiredService<CaseWorkflowHook>());
+        // Claims a previous run of this server left behind are freed now rather than after their lease.
+        await app.Services.GetRequiredService<WorkflowEngine>().ReleaseClaimsAsync();
 
         app.MapGrpcService<CaseGrpcService>();
         app.MapGrpcService<DirectoryGrpcService>();

@@ -24,7 +24,7 @@ public abstract class CaseFlowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<WorkflowInstanceRow> WorkflowInstances => Set<WorkflowInstanceRow>();
     public DbSet<WorkflowBookmarkRow> WorkflowBookmarks => Set<WorkflowBookmarkRow>();
     public DbSet<WorkflowStimulusRow> WorkflowStimuli => Set<WorkflowStimulusRow>();
-    public DbSet<WorkflowJournalEntryRow> WorkflowJournal => Set<WorkflowJournalEntryRow>();
+    public DbSet<WorkflowJournalStepRow> WorkflowJournal => Set<WorkflowJournalStepRow>();
     public DbSet<WorkflowIncidentRow> WorkflowIncidents => Set<WorkflowIncidentRow>();
     public DbSet<DispatchCursor> DispatchCursors => Set<DispatchCursor>();
     public DbSet<RankingSnapshotRow> RankingSnapshots => Set<RankingSnapshotRow>();

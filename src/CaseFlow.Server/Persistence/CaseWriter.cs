@@ -1,19 +1,22 @@
 using System.Data.Common;
 using System.Threading.Channels;
 using CaseFlow.Core.Cases;
-using Channel = System.Threading.Channels.Channel;
 using CaseFlow.Core.Errors;
-using CaseFlow.Server.Hosting;
+using CaseFlow.Server.Persistence.Workflows;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.Extensions.Options;
+using Channel = System.Threading.Channels.Channel;
 
 namespace CaseFlow.Server.Persistence;
 
 /// <summary>
 /// The single writer. Durable commits, not gRPC, set CaseFlow's pace (an fsync costs far more than a
-/// call), so requests queue here and each batch of them shares one transaction and one fsync; every
-/// caller awaits its own result, which is only handed out after the commit.
+/// call), so every change — a case registered or acted on, a batch of workflow steps — queues here, and each
+/// batch of them shares one transaction and one fsync; every caller awaits its own result, which is only
+/// handed out after the commit. Within a batch, workflow steps prepared elsewhere (due timers) are written
+/// first, then the requests in arrival order, then the <see cref="IWriteBatchHook"/> runs the workflow steps
+/// those requests cause (a new case's first step, a changed case's "look again"), so a case and its clock
+/// always commit together.
 /// </summary>
 public sealed class CaseWriter : BackgroundService
 {
@@ -22,24 +25,30 @@ public sealed class CaseWriter : BackgroundService
     private readonly CaseFlowDatabase _database;
     private readonly int _maxBatch;
     private readonly ILogger<CaseWriter> _log;
+    private IWriteBatchHook? _hook;
     private WriterSession? _session;
+    private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public CaseWriter(CaseFlowDatabase database, IOptions<CaseFlowOptions> options, ILogger<CaseWriter> log)
+    public CaseWriter(CaseFlowDatabase database, int maxBatch, ILogger<CaseWriter> log)
     {
         _database = database;
-        _maxBatch = options.Value.Database.MaxWriteBatch;
+        _maxBatch = maxBatch;
         _log = log;
     }
 
-    private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Set once at composition: the workflow layer sits above persistence and plugs in here.</summary>
+    public void UseHook(IWriteBatchHook hook) => _hook = hook;
 
     /// <summary>Completes at the next commit: watchers wait on this instead of polling the table.</summary>
     public Task NextCommit => Volatile.Read(ref _committed).Task;
 
+    /// <summary>Requests waiting for the writer (for health: a queue that only grows means the disk cannot keep up).</summary>
+    public int QueueDepth => _queue.Reader.Count;
+
     public void NotifyCommitted() =>
         Interlocked.Exchange(ref _committed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
-    public async Task<Case> SubmitAsync(WriteOp op, CancellationToken ct)
+    public async Task<T> SubmitAsync<T>(WriteOp<T> op, CancellationToken ct)
     {
         await _queue.Writer.WriteAsync(op, ct);
         return await op.Result.Task.WaitAsync(ct);
@@ -88,12 +97,12 @@ public sealed class CaseWriter : BackgroundService
             foreach (var op in ops)
             {
                 try { await RunAsync([op]); }
-                catch (Exception single) { op.Result.TrySetException(single); }
+                catch (Exception single) { op.Fail(single); }
             }
         }
         catch (Exception ex)
         {
-            ops[0].Result.TrySetException(ex);
+            ops[0].Fail(ex);
         }
     }
 
@@ -101,18 +110,24 @@ public sealed class CaseWriter : BackgroundService
     {
         var session = _session ??= await WriterSession.OpenAsync(_database);
         var db = session.Db;
-        var outcomes = new List<(WriteOp Op, Func<Case>? Result, Exception? Error)>(ops.Count);
+        // Steps prepared outside the batch go first: the requests after them see what they did, and the
+        // hook's own steps see both.
+        var ordered = ops.Where(o => o.WritesFirst).Concat(ops.Where(o => !o.WritesFirst)).ToList();
+        var failures = new Dictionary<WriteOp, Exception>();
+        WriteBatch batch;
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync();
-            var batch = new WriteBatch(db, session.Inserter, tx.GetDbTransaction());
-            foreach (var op in ops) op.DeclareLookups(batch);
+            batch = new WriteBatch(db, session, tx.GetDbTransaction());
+            foreach (var op in ordered) op.DeclareLookups(batch);
             await batch.LoadLookupsAsync();
-            foreach (var op in ops)
+            foreach (var op in ordered)
             {
-                try { outcomes.Add((op, await op.ApplyAsync(batch), null)); }
-                catch (CaseFlowException refused) { outcomes.Add((op, null, refused)); }
+                try { await op.ApplyAsync(batch); }
+                catch (CaseFlowException refused) { failures[op] = refused; }
             }
+            await batch.NumberNewCasesAsync();
+            if (_hook is not null) await _hook.OnBatchAsync(batch, CancellationToken.None);
             await batch.StoreNewCasesAsync();
             await db.SaveChangesAsync();
             await tx.CommitAsync();
@@ -126,11 +141,12 @@ public sealed class CaseWriter : BackgroundService
             throw;
         }
         NotifyCommitted();
-        foreach (var (op, result, error) in outcomes)
+        foreach (var op in ops)
         {
-            if (error is not null) op.Result.TrySetException(error);
-            else op.Result.TrySetResult(result!());
+            if (failures.TryGetValue(op, out var error)) op.Fail(error);
+            else op.Complete();
         }
+        batch.RunAfterCommit(_log);
     }
 
     private async Task CloseSessionAsync()
@@ -140,54 +156,66 @@ public sealed class CaseWriter : BackgroundService
         _session = null;
         await session.DisposeAsync();
     }
+}
 
-    /// <summary>
-    /// The writer's context and open connection, kept from batch to batch: prepared statements live only
-    /// as long as their connection, and preparing them per batch would cost a large share of a small batch.
-    /// </summary>
-    private sealed class WriterSession : IAsyncDisposable
+/// <summary>
+/// The writer's context, its open connection and the statements prepared on it, kept from batch to batch:
+/// prepared statements live only as long as their connection, and preparing them per batch would cost a
+/// large share of a small batch.
+/// </summary>
+internal sealed class WriterSession : IAsyncDisposable
+{
+    private WriterSession(CaseFlowDbContext db)
     {
-        private WriterSession(CaseFlowDbContext db, CaseInserter inserter)
-        {
-            Db = db;
-            Inserter = inserter;
-        }
+        Db = db;
+        Cases = new CaseInserter(db);
+        Workflows = new WorkflowRowWriter(db);
+    }
 
-        public CaseFlowDbContext Db { get; }
-        public CaseInserter Inserter { get; }
+    public CaseFlowDbContext Db { get; }
+    public CaseInserter Cases { get; }
+    public WorkflowRowWriter Workflows { get; }
 
-        public static async Task<WriterSession> OpenAsync(CaseFlowDatabase database)
+    public static async Task<WriterSession> OpenAsync(CaseFlowDatabase database)
+    {
+        var db = database.CreateContext();
+        try
         {
-            var db = database.CreateContext();
-            try
-            {
-                db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.TrackAll;
-                // Opened here, the connection stays open until the context is disposed, not per command.
-                await db.Database.OpenConnectionAsync();
-                return new WriterSession(db, new CaseInserter(db));
-            }
-            catch
-            {
-                await db.DisposeAsync();
-                throw;
-            }
+            db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.TrackAll;
+            // Opened here, the connection stays open until the context is disposed, not per command.
+            await db.Database.OpenConnectionAsync();
+            return new WriterSession(db);
         }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+    }
 
-        public async ValueTask DisposeAsync()
-        {
-            Inserter.Dispose();
-            await Db.DisposeAsync();
-        }
+    public async ValueTask DisposeAsync()
+    {
+        Cases.Dispose();
+        Workflows.Dispose();
+        await Db.DisposeAsync();
     }
 }
 
 /// <summary>
-/// One request's share of a batch. <see cref="ApplyAsync"/> returns how to read its result after the
-/// commit (a new case has its number only then).
+/// Runs inside every batch's transaction, after the batch's requests were applied and its new cases numbered,
+/// before anything is written: the workflow layer starts each new case's workflow and tells changed cases'
+/// workflows to look again, writing their steps into the same transaction.
 /// </summary>
+public interface IWriteBatchHook
+{
+    Task OnBatchAsync(WriteBatch batch, CancellationToken ct);
+}
+
+/// <summary>One request's share of a batch.</summary>
 public abstract class WriteOp
 {
-    public TaskCompletionSource<Case> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Workflow steps prepared outside the batch, written before the batch's requests.</summary>
+    public virtual bool WritesFirst => false;
 
     /// <summary>
     /// Tells the batch what <see cref="ApplyAsync"/> will look up, before any request is applied, so that
@@ -195,8 +223,30 @@ public abstract class WriteOp
     /// </summary>
     public virtual void DeclareLookups(WriteBatch batch) { }
 
-    public abstract Task<Func<Case>> ApplyAsync(WriteBatch batch);
+    /// <summary>Applies the request inside the batch's transaction; a <see cref="CaseFlowException"/> refuses it alone.</summary>
+    public abstract Task ApplyAsync(WriteBatch batch);
+
+    internal abstract void Complete();
+
+    internal abstract void Fail(Exception error);
 }
+
+/// <summary>A request whose result is read after the commit (a new case has its number only then).</summary>
+public abstract class WriteOp<T> : WriteOp
+{
+    private Func<T>? _result;
+
+    public TaskCompletionSource<T> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    protected void SetResult(Func<T> result) => _result = result;
+
+    internal override void Complete() => Result.TrySetResult(_result is null ? default! : _result());
+
+    internal override void Fail(Exception error) => Result.TrySetException(error);
+}
+
+/// <summary>A case registered in this batch: the hook gives it its first workflow step before it is written.</summary>
+public sealed record NewCaseEntry(Case Case, CaseEvent Registered);
 
 /// <summary>
 /// What the requests of one transaction share: the context, what was looked up for them, and the cases
@@ -205,7 +255,7 @@ public abstract class WriteOp
 public sealed class WriteBatch
 {
     private readonly CaseFlowDbContext _db;
-    private readonly CaseInserter _inserter;
+    private readonly WriterSession _session;
     private readonly DbTransaction _tx;
 
     private readonly HashSet<(string System, string RequestId)> _wantedRequests = [];
@@ -222,15 +272,32 @@ public sealed class WriteBatch
     private readonly List<(Case Case, string Prefix, CaseEvent Event, RequestRecord? Request)> _newCases = [];
     private readonly Dictionary<RequestRecord, Case> _pendingByRequest = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, List<Case>> _pendingByPhone = new(StringComparer.Ordinal);
+    private readonly List<Case> _changed = [];
+    private readonly List<CaseEvent> _newCaseEvents = [];
+    private readonly List<Func<Task>> _afterCommit = [];
+    private int _savepoints;
 
-    internal WriteBatch(CaseFlowDbContext db, CaseInserter inserter, DbTransaction tx)
+    internal WriteBatch(CaseFlowDbContext db, WriterSession session, DbTransaction tx)
     {
         _db = db;
-        _inserter = inserter;
+        _session = session;
         _tx = tx;
     }
 
     public CaseFlowDbContext Db => _db;
+
+    /// <summary>The batch's transaction, for statements written around EF.</summary>
+    public DbTransaction Transaction => _tx;
+
+    internal WorkflowRowWriter WorkflowRows => _session.Workflows;
+
+    internal CaseInserter CaseRows => _session.Cases;
+
+    /// <summary>Cases registered in this batch, numbered, not yet written.</summary>
+    public IReadOnlyList<NewCaseEntry> NewCases => _newCases.Select(n => new NewCaseEntry(n.Case, n.Event)).ToList();
+
+    /// <summary>Existing cases the batch's requests changed (tracked: their row is written with the batch).</summary>
+    public IReadOnlyList<Case> ChangedCases => _changed;
 
     public void WantRequest(RequestKey key) => _wantedRequests.Add((key.System, key.RequestId));
 
@@ -320,7 +387,38 @@ public sealed class WriteBatch
         fromPhone.Add(c);
     }
 
+    /// <summary>Marks an existing (tracked) case as changed by a request of this batch, for the hook.</summary>
+    public void MarkChanged(Case c)
+    {
+        if (!_changed.Contains(c)) _changed.Add(c);
+    }
+
     public void AddEvent(CaseEvent e) => _db.CaseEvents.Add(e);
+
+    /// <summary>An event of a case registered in this batch, written after the case and its Registered event.</summary>
+    public void AddNewCaseEvent(CaseEvent e) => _newCaseEvents.Add(e);
+
+    /// <summary>Runs once the batch has committed, off the writer's loop (it may itself submit writes).</summary>
+    public void AfterCommit(Func<Task> action) => _afterCommit.Add(action);
+
+    /// <summary>Runs <paramref name="write"/> under a savepoint: when it returns a reason, or throws, only its writes are undone.</summary>
+    public async Task<string?> UnderSavepointAsync(Func<Task<string?>> write)
+    {
+        var name = $"sp{++_savepoints}";
+        await _tx.SaveAsync(name);
+        try
+        {
+            var refused = await write();
+            if (refused is null) await _tx.ReleaseAsync(name);
+            else await _tx.RollbackAsync(name);
+            return refused;
+        }
+        catch
+        {
+            await _tx.RollbackAsync(name);
+            throw;
+        }
+    }
 
     /// <summary>Complaints from a phone number since a moment, counting those pending in this batch.</summary>
     public async Task<int> CountComplaintsAsync(string phone, DateTimeOffset since)
@@ -341,9 +439,9 @@ public sealed class WriteBatch
     /// <summary>
     /// Numbers are reserved inside the batch's transaction, so they are gap-free and, on PostgreSQL, the
     /// series row lock orders replicas without a separate round trip per case. The series row stays on EF
-    /// (one per prefix per batch, with its concurrency token); the rows per case go through the inserter.
+    /// (one per prefix per batch, with its concurrency token).
     /// </summary>
-    internal async Task StoreNewCasesAsync()
+    internal async Task NumberNewCasesAsync()
     {
         foreach (var group in _newCases.GroupBy(n => n.Prefix))
         {
@@ -365,9 +463,30 @@ public sealed class WriteBatch
                 if (request is not null) request.CaseNumber = c.Number;
             }
         }
+    }
+
+    /// <summary>The new cases as the hook left them (with their due times), then their later events.</summary>
+    internal async Task StoreNewCasesAsync()
+    {
         // In arrival order, so ids follow the queue.
         foreach (var (c, _, registered, request) in _newCases)
-            await _inserter.InsertAsync(c, registered, request, _tx);
+            await _session.Cases.InsertAsync(c, registered, request, _tx);
+        foreach (var e in _newCaseEvents)
+            await _session.Cases.InsertEventAsync(e, _tx);
+    }
+
+    internal void RunAfterCommit(ILogger log)
+    {
+        if (_afterCommit.Count == 0) return;
+        var actions = _afterCommit.ToList();
+        _ = Task.Run(async () =>
+        {
+            foreach (var action in actions)
+            {
+                try { await action(); }
+                catch (Exception e) { log.LogWarning(e, "An after-commit action failed; the batch itself is committed"); }
+            }
+        });
     }
 
     private static RequestRecord NewRecord(RequestKey key, string caseNumber, DateTimeOffset at) => new()

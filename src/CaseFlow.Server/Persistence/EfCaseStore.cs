@@ -82,30 +82,32 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
         return await db.CaseEvents.OrderByDescending(e => e.Id).Select(e => e.Id).FirstOrDefaultAsync(ct);
     }
 
-    public async Task<int> FlagHabitualAsync(string phone, string reason, string flaggedBy, DateTimeOffset now, CancellationToken ct)
+    public Task<int> FlagHabitualAsync(string phone, string reason, string flaggedBy, DateTimeOffset now, CancellationToken ct) =>
+        writer.SubmitAsync(new FlagHabitualOp(phone, reason, flaggedBy, now), ct);
+
+    /// <summary>Through the writer like every other change, so it shares its transactions and its ordering.</summary>
+    private sealed class FlagHabitualOp(string phone, string reason, string flaggedBy, DateTimeOffset now) : WriteOp<int>
     {
-        await using var db = database.CreateContext();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (!await db.HabitualComplainants.AnyAsync(h => h.Phone == phone, ct))
-            db.HabitualComplainants.Add(new HabitualComplainant { Phone = phone, Reason = reason, FlaggedBy = flaggedBy, At = now });
-        var cases = await db.Cases.AsTracking().Where(c => c.ComplainantPhone == phone && !c.Habitual).ToListAsync(ct);
-        foreach (var c in cases)
+        public override async Task ApplyAsync(WriteBatch batch)
         {
-            CaseStateMachine.MarkHabitual(c, now);
-            db.CaseEvents.Add(new CaseEvent
+            var db = batch.Db;
+            if (!await db.HabitualComplainants.AnyAsync(h => h.Phone == phone))
+                db.HabitualComplainants.Add(new HabitualComplainant { Phone = phone, Reason = reason, FlaggedBy = flaggedBy, At = now });
+            var cases = await db.Cases.AsTracking().Where(c => c.ComplainantPhone == phone && !c.Habitual).ToListAsync();
+            foreach (var c in cases)
             {
-                CaseNumber = c.Number, Department = c.Department, Type = CaseEventType.FlaggedHabitual, At = now,
-                ActorSystem = flaggedBy, Text = reason, CaseVersion = c.Version,
-            });
+                CaseStateMachine.MarkHabitual(c, now);
+                batch.AddEvent(new CaseEvent
+                {
+                    CaseNumber = c.Number, Department = c.Department, Type = CaseEventType.FlaggedHabitual, At = now,
+                    ActorSystem = flaggedBy, Text = reason, CaseVersion = c.Version,
+                });
+            }
+            SetResult(() => cases.Count);
         }
-        // A concurrent change to one of these cases fails this commit on its version (the caller may retry), never lost.
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        writer.NotifyCommitted();
-        return cases.Count;
     }
 
-    private sealed class CreateOp(Case draft, string prefix, RequestKey? key, CaseEvent registered, ComplaintCap cap) : WriteOp
+    private sealed class CreateOp(Case draft, string prefix, RequestKey? key, CaseEvent registered, ComplaintCap cap) : WriteOp<Case>
     {
         public override void DeclareLookups(WriteBatch batch)
         {
@@ -114,16 +116,21 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
             batch.WantHabitual(draft.ComplainantPhone);
         }
 
-        public override async Task<Func<Case>> ApplyAsync(WriteBatch batch)
+        public override async Task ApplyAsync(WriteBatch batch)
         {
             if (key is not null && await batch.FindRequestAsync(key) is { } seen)
             {
                 CheckSameRequest(seen, key);
                 var pending = batch.PendingCaseFor(seen);
-                if (pending is not null) return () => pending;
+                if (pending is not null)
+                {
+                    SetResult(() => pending);
+                    return;
+                }
                 var original = await batch.FindCaseAsync(seen.CaseNumber)
                                ?? throw new InvalidOperationException($"Request {key.RequestId} points at missing case {seen.CaseNumber}.");
-                return () => original;
+                SetResult(() => original);
+                return;
             }
             var sameDay = await batch.CountComplaintsAsync(draft.ComplainantPhone, cap.DayStart);
             if (sameDay >= cap.MaxPerDay)
@@ -132,29 +139,30 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
                     metadata: new Dictionary<string, string> { ["limit"] = cap.MaxPerDay.ToString() });
             draft.Habitual = await batch.IsHabitualAsync(draft.ComplainantPhone);
             batch.AddNewCase(draft, prefix, registered, key);
-            return () => draft;
+            SetResult(() => draft);
         }
     }
 
-    private sealed class UpdateOp(string number, RequestKey? key, Func<Case, IReadOnlyList<CaseEvent>> change) : WriteOp
+    private sealed class UpdateOp(string number, RequestKey? key, Func<Case, IReadOnlyList<CaseEvent>> change) : WriteOp<Case>
     {
         public override void DeclareLookups(WriteBatch batch)
         {
             if (key is not null) batch.WantRequest(key);
         }
 
-        public override async Task<Func<Case>> ApplyAsync(WriteBatch batch)
+        public override async Task ApplyAsync(WriteBatch batch)
         {
             var c = await batch.FindCaseAsync(number) ?? throw CaseFlowException.NotFound("Case", number);
+            SetResult(() => c);
             if (key is not null && await batch.FindRequestAsync(key) is { } seen)
             {
                 CheckSameRequest(seen, key);
-                return () => c;
+                return;
             }
             var events = change(c);
             foreach (var e in events) batch.AddEvent(e);
+            batch.MarkChanged(c);
             if (key is not null) batch.Remember(key, c.Number, events[0].At);
-            return () => c;
         }
     }
 

@@ -113,6 +113,7 @@ public sealed class WorkflowDefinitionService
             var published = target with { IsPublished = true, PublishedAt = now, UpdatedAt = now };
             changes.Add(published);
             await _store.SaveAsync(changes, cancellationToken);
+            _published.TryRemove(definitionId, out _);
             await _bookmarks.ReplaceTriggersAsync(definitionId, triggers, cancellationToken);
             return new PublishResult(true, published, validation);
         }
@@ -132,6 +133,7 @@ public sealed class WorkflowDefinitionService
             if (current is null)
                 return false;
             await _store.SaveAsync([current with { IsPublished = false, UpdatedAt = _time.GetUtcNow() }], cancellationToken);
+            _published.TryRemove(definitionId, out _);
             await _bookmarks.ReplaceTriggersAsync(definitionId, [], cancellationToken);
             return true;
         }
@@ -206,6 +208,7 @@ public sealed class WorkflowDefinitionService
                 if (issues.Count > 0 || Validate(definition, ValidationPurpose.Publish).HasErrors)
                     continue;
                 await _store.SaveAsync([broken with { IsPublished = false, UpdatedAt = now }, candidate with { IsPublished = true, UpdatedAt = now }], cancellationToken);
+                _published.TryRemove(broken.DefinitionId, out _);
                 await _bookmarks.ReplaceTriggersAsync(broken.DefinitionId, triggers, cancellationToken);
                 return candidate.Version;
             }
@@ -225,8 +228,24 @@ public sealed class WorkflowDefinitionService
     public ValueTask<StoredDefinition?> GetAsync(string definitionId, int version, CancellationToken cancellationToken = default) =>
         _store.GetAsync(definitionId, version, cancellationToken);
 
-    public ValueTask<StoredDefinition?> GetPublishedAsync(string definitionId, CancellationToken cancellationToken = default) =>
-        _store.GetPublishedAsync(definitionId, cancellationToken);
+    /// <summary>
+    /// The version in force. Every new case asks, so the answer is kept for <see cref="PublishedCacheLifetime"/>
+    /// and dropped at once when this service publishes or retracts; another server's publish is seen within the
+    /// lifetime.
+    /// </summary>
+    public async ValueTask<StoredDefinition?> GetPublishedAsync(string definitionId, CancellationToken cancellationToken = default)
+    {
+        var now = Environment.TickCount64;
+        if (_published.TryGetValue(definitionId, out var known) && now - known.At < (long)PublishedCacheLifetime.TotalMilliseconds)
+            return known.Definition;
+        var published = await _store.GetPublishedAsync(definitionId, cancellationToken);
+        _published[definitionId] = (now, published);
+        return published;
+    }
+
+    public TimeSpan PublishedCacheLifetime { get; init; } = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, (long At, StoredDefinition? Definition)> _published = new(StringComparer.Ordinal);
 
     /// <summary>The version as an Elsa file, with its version number and flags as the store knows them.</summary>
     public async Task<byte[]> ExportAsync(string definitionId, int? version = null, CancellationToken cancellationToken = default)

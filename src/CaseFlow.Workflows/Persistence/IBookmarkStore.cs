@@ -16,6 +16,12 @@ public interface IBookmarkStore
     /// </summary>
     ValueTask<IReadOnlyList<Bookmark>> ClaimDueTimersAsync(DateTimeOffset now, int max, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
 
+    /// <summary>Extends the lease of the rows among <paramref name="bookmarkIds"/> this owner still holds.</summary>
+    ValueTask RenewClaimsAsync(IReadOnlyList<string> bookmarkIds, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes every row this owner claimed claimable again at once; returns how many.</summary>
+    ValueTask<int> ReleaseClaimsAsync(string owner, CancellationToken cancellationToken = default);
+
     /// <summary>Drops a claim early (e.g. the instance is gone) so another engine need not wait for the lease.</summary>
     ValueTask DeleteAsync(IReadOnlyList<string> bookmarkIds, CancellationToken cancellationToken = default);
 

@@ -165,6 +165,28 @@ public sealed class InMemoryWorkflowStore : IWorkflowInstanceStore, IBookmarkSto
         }
     }
 
+    public ValueTask RenewClaimsAsync(IReadOnlyList<string> bookmarkIds, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+            foreach (var id in bookmarkIds)
+                if (_bookmarks.TryGetValue(id, out var row) && row.Owner == owner)
+                    row.LeaseUntil = leaseUntil;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<int> ReleaseClaimsAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        var released = 0;
+        lock (_lock)
+            foreach (var row in _bookmarks.Values.Where(r => r.Owner == owner))
+            {
+                row.Owner = null;
+                row.LeaseUntil = null;
+                released++;
+            }
+        return ValueTask.FromResult(released);
+    }
+
     public ValueTask DeleteAsync(IReadOnlyList<string> bookmarkIds, CancellationToken cancellationToken = default)
     {
         lock (_lock)

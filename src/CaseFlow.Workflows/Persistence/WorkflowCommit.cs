@@ -9,8 +9,8 @@ namespace CaseFlow.Workflows.Persistence;
 /// when a bookmark in <see cref="RemovedBookmarkIds"/> no longer exists (someone else consumed it), or
 /// when a stimulus in <see cref="ConsumedStimulusIds"/> no longer exists.
 /// </summary>
-/// <param name="DomainEffects">Opaque objects added by activities (<c>context.AddEffect</c>); a store that
-/// understands them applies them in the same transaction, the in-memory store hands them to a callback.</param>
+/// <param name="DomainEffects">Domain changes of the step (<c>context.AddEffect</c> and the step's effect features); a
+/// store that understands them applies them in the same transaction, the in-memory store hands them to a callback.</param>
 public sealed record WorkflowCommit(
     InstanceRecord Instance,
     long ExpectedVersion,
@@ -19,11 +19,15 @@ public sealed record WorkflowCommit(
     IReadOnlyList<JournalEntry> Journal,
     IReadOnlyList<Incident> Incidents,
     IReadOnlyList<string> ConsumedStimulusIds,
-    IReadOnlyList<object> DomainEffects);
+    IReadOnlyList<IStepEffect> DomainEffects);
 
-public sealed record CommitResult(bool Committed, string? ConflictReason)
+/// <param name="Failed">Not a lost race but an error writing this step (the others of a batch are unaffected):
+/// redoing it would fail the same way.</param>
+public sealed record CommitResult(bool Committed, string? ConflictReason, bool Failed = false)
 {
     public static CommitResult Success { get; } = new(true, null);
 
     public static CommitResult Conflict(string reason) => new(false, reason);
+
+    public static CommitResult Failure(string reason) => new(false, reason, Failed: true);
 }

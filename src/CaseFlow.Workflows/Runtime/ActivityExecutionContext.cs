@@ -132,16 +132,16 @@ public sealed class ActivityExecutionContext
     /// whatever it did directly would happen twice.</summary>
     public void AfterCommit(Func<ValueTask> action) => _run.AfterCommitActions.Add(action);
 
-    /// <summary>Adds an opaque domain effect to this step's commit, so the store can apply it in the same
-    /// transaction as the instance state (e.g. a case's new level alongside the escalation step).</summary>
-    public void AddEffect(object effect) => _run.DomainEffects.Add(effect);
+    /// <summary>Adds a domain effect to this step's commit, so the store applies it in the same transaction
+    /// as the instance state (e.g. a case's new level alongside the escalation step).</summary>
+    public void AddEffect(IStepEffect effect)
+    {
+        if (!_run.DomainEffects.Contains(effect))
+            _run.DomainEffects.Add(effect);
+    }
 
-    /// <summary>
-    /// The effects earlier activities added in this same step. They are not in the database until the step
-    /// commits, so an activity that reads domain state applies them to what it read to see what the step
-    /// will leave behind.
-    /// </summary>
-    public IReadOnlyList<object> PendingEffects => _run.DomainEffects;
+    /// <summary>The domain state the host gave this step (and that earlier activities of the step added).</summary>
+    public StepFeatures Features => _run.Features;
 
     private Bookmark Add(Bookmark bookmark)
     {

@@ -5,8 +5,19 @@ public sealed class WorkflowEngineOptions
     /// <summary>Identifies this engine in timer claims; unique per process.</summary>
     public string EngineId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
-    /// <summary>How long a claimed timer stays reserved; past it, another engine may fire it (after a crash).</summary>
-    public TimeSpan TimerLease { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long a claimed timer stays reserved; past it, another engine may fire it. Short, because a claimer
+    /// that crashed holds its timers for this long; an engine still working on a batch renews its claims
+    /// every third of it. An engine that restarts under the same <see cref="EngineId"/> releases its old
+    /// claims at once (<see cref="WorkflowEngine.ReleaseClaimsAsync"/>).
+    /// </summary>
+    public TimeSpan TimerLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Events that only matter to a bookmark waiting for them now: published with none waiting they are
+    /// dropped rather than stored (a "look again" poke to a case workflow, which re-reads the case anyway).
+    /// </summary>
+    public IReadOnlySet<string> TransientEvents { get; set; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
     /// The most activities one step may run without reaching a wait. A cycle with no wait in it would

@@ -67,7 +67,8 @@ internal sealed class WorkflowRun : IExpressionScope
     public List<JournalEntry> Journal { get; } = [];
     public List<Incident> Incidents { get; } = [];
     public List<(string EventName, string? CorrelationId, JsonNode? Payload)> PublishedEvents { get; } = [];
-    public List<object> DomainEffects { get; } = [];
+    public List<IStepEffect> DomainEffects { get; } = [];
+    public StepFeatures Features { get; init; } = new();
     public List<Func<ValueTask>> AfterCommitActions { get; } = [];
 
     public IReadOnlyList<VariableDefinition> VariableDefinitions => Definition.Variables;

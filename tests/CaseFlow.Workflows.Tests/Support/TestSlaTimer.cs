@@ -3,7 +3,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Tests.Support;
 
-public sealed record SlaWarning(string InstanceId, string? CorrelationId, DateTimeOffset At);
+public sealed record SlaWarning(string InstanceId, string? CorrelationId, DateTimeOffset At) : IStepEffect;
 
 /// <summary>Shaped like the domain project's SlaTimer: a computed due time from a service, a warning timer
 /// that leaves it waiting, and a breach that completes it.</summary>

@@ -5,13 +5,14 @@ using Microsoft.EntityFrameworkCore;
 namespace CaseFlow.Server.Persistence.Workflows;
 
 /// <summary>
-/// Instances, bookmarks, stimuli, journal and incidents in the CaseFlow database. Every step commit is one
-/// transaction whose checks are conditional statements (version-guarded update, counted deletes), so two
-/// engines over one database cannot both apply a step: the loser sees a count it did not expect and rolls back.
+/// Instances, bookmarks, stimuli, journal and incidents in the CaseFlow database. Step commits go through the
+/// single <see cref="CaseWriter"/>, a batch of steps as one request: each step under a savepoint, its checks
+/// row counts (a version-guarded instance update, counted deletes), so two engines over one database cannot
+/// both apply a step: the loser sees a count it did not expect and only its own writes are undone.
 /// </summary>
 /// <param name="effects">Applies <see cref="WorkflowCommit.DomainEffects"/> inside the commit; without one, a
 /// commit carrying effects is refused rather than committed without them.</param>
-public sealed class EfWorkflowStore(CaseFlowDatabase database, IWorkflowEffectApplier? effects = null)
+public sealed class EfWorkflowStore(CaseFlowDatabase database, CaseWriter writer, IWorkflowEffectApplier? effects = null)
     : IWorkflowInstanceStore, IBookmarkStore, IStimulusStore
 {
     // {0} now, {1} owner, {2} lease until, {3} max: FromSqlRaw placeholders, bound as provider parameters.
@@ -60,47 +61,45 @@ public sealed class EfWorkflowStore(CaseFlowDatabase database, IWorkflowEffectAp
         return result;
     }
 
-    public async ValueTask<CommitResult> CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken = default)
-    {
-        RequireApplierFor(commit);
-        await using var db = database.CreateContext();
-        // A rejected commit rolls back the whole transaction, so SaveChanges' own savepoint buys nothing.
-        db.Database.AutoSavepointsEnabled = false;
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await ApplyAsync(db, commit, cancellationToken);
-        if (result.Committed)
-            await tx.CommitAsync(cancellationToken);
-        else
-            await tx.RollbackAsync(cancellationToken);
-        return result;
-    }
+    public async ValueTask<CommitResult> CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken = default) =>
+        (await CommitBatchAsync([commit], cancellationToken))[0];
 
-    /// <summary>One transaction for the batch; each commit runs inside its own savepoint, so a rejected one
-    /// is undone alone and the others still commit.</summary>
+    /// <summary>One writer request for the batch, so it shares the writer's transaction (and fsync) with whatever
+    /// else is queued; each commit is accepted or refused on its own.</summary>
     public async ValueTask<IReadOnlyList<CommitResult>> CommitBatchAsync(IReadOnlyList<WorkflowCommit> commits, CancellationToken cancellationToken = default)
     {
         foreach (var commit in commits)
             RequireApplierFor(commit);
         if (commits.Count == 0)
             return [];
-        await using var db = database.CreateContext();
-        // The per-commit savepoints below already bound each rollback.
-        db.Database.AutoSavepointsEnabled = false;
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var results = new List<CommitResult>(commits.Count);
-        for (var i = 0; i < commits.Count; i++)
+        return await writer.SubmitAsync(new StepsOp(commits, effects), cancellationToken);
+    }
+
+    /// <summary>Writes prepared steps in the writer's transaction, ahead of the batch's other requests.</summary>
+    internal sealed class StepsOp(IReadOnlyList<WorkflowCommit> commits, IWorkflowEffectApplier? effects) : WriteOp<IReadOnlyList<CommitResult>>
+    {
+        public override bool WritesFirst => true;
+
+        public override async Task ApplyAsync(WriteBatch batch)
         {
-            var savepoint = $"commit{i}";
-            await tx.CreateSavepointAsync(savepoint, cancellationToken);
-            var result = await ApplyAsync(db, commits[i], cancellationToken);
-            if (result.Committed)
-                await tx.ReleaseSavepointAsync(savepoint, cancellationToken);
-            else
-                await tx.RollbackToSavepointAsync(savepoint, cancellationToken);
-            results.Add(result);
+            var results = new List<CommitResult>(commits.Count);
+            foreach (var commit in commits)
+            {
+                try
+                {
+                    var refused = await batch.UnderSavepointAsync(async () =>
+                        await batch.WorkflowRows.WriteAsync(commit, batch.Transaction)
+                        ?? (commit.DomainEffects.Count > 0 ? await effects!.ApplyAsync(batch, commit.DomainEffects) : null));
+                    results.Add(refused is null ? CommitResult.Success : CommitResult.Conflict(refused));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Only this step's writes were undone; the others of the batch go on.
+                    results.Add(CommitResult.Failure($"{e.GetType().Name}: {e.Message}"));
+                }
+            }
+            SetResult(() => results);
         }
-        await tx.CommitAsync(cancellationToken);
-        return results;
     }
 
     private void RequireApplierFor(WorkflowCommit commit)
@@ -110,96 +109,6 @@ public sealed class EfWorkflowStore(CaseFlowDatabase database, IWorkflowEffectAp
                 $"The step of instance {commit.Instance.Id} carries {commit.DomainEffects.Count} domain effect(s) " +
                 $"({string.Join(", ", commit.DomainEffects.Select(e => e.GetType().Name).Distinct())}) but no {nameof(IWorkflowEffectApplier)} is registered; " +
                 "committing the step without them would lose them.");
-    }
-
-    /// <summary>Applies one commit inside the caller's transaction. On a conflict the caller rolls back: the
-    /// statements already run here are undone with it, and the change tracker is left empty.</summary>
-    private async Task<CommitResult> ApplyAsync(CaseFlowDbContext db, WorkflowCommit commit, CancellationToken ct)
-    {
-        try
-        {
-            var conflict = await CheckAndWriteAsync(db, commit, ct);
-            if (conflict is not null)
-                return CommitResult.Conflict(conflict);
-            if (commit.DomainEffects.Count > 0)
-                await effects!.ApplyAsync(db, commit.DomainEffects, ct);
-            await db.SaveChangesAsync(ct);
-            return CommitResult.Success;
-        }
-        catch (DbUpdateConcurrencyException ex)
-        {
-            return CommitResult.Conflict($"A domain change of instance {commit.Instance.Id}'s step met a concurrent change: {ex.Message}");
-        }
-        catch (DbUpdateException) when (commit.ExpectedVersion == 0)
-        {
-            // SQLite's write lock makes the existence check exact; where writers run side by side (PostgreSQL)
-            // a start with the same caller-chosen id can slip in between and fail the insert instead.
-            if (await InstanceExistsAsync(commit.Instance.Id, ct))
-                return CommitResult.Conflict($"Instance {commit.Instance.Id} already exists (inserted concurrently).");
-            throw;
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-    }
-
-    /// <summary>On a context of its own: the failed one's transaction may be unusable until rolled back.</summary>
-    private async Task<bool> InstanceExistsAsync(string instanceId, CancellationToken ct)
-    {
-        await using var db = database.CreateContext();
-        return await db.WorkflowInstances.AnyAsync(i => i.Id == instanceId, ct);
-    }
-
-    /// <returns>The conflict, or null once every check has passed and the rows are written or tracked.</returns>
-    private static async Task<string?> CheckAndWriteAsync(CaseFlowDbContext db, WorkflowCommit commit, CancellationToken ct)
-    {
-        var r = commit.Instance;
-        if (commit.ExpectedVersion == 0)
-        {
-            if (await db.WorkflowInstances.AnyAsync(i => i.Id == r.Id, ct))
-                return $"Instance {r.Id} already exists.";
-            db.WorkflowInstances.Add(WorkflowInstanceRow.From(r));
-        }
-        else
-        {
-            var expected = commit.ExpectedVersion;
-            var updated = await db.WorkflowInstances
-                .Where(i => i.Id == r.Id && i.Version == expected)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(i => i.CorrelationId, r.CorrelationId)
-                    .SetProperty(i => i.Name, r.Name)
-                    .SetProperty(i => i.Status, r.Status)
-                    .SetProperty(i => i.State, r.State)
-                    .SetProperty(i => i.Version, r.Version)
-                    .SetProperty(i => i.UpdatedAt, r.UpdatedAt), ct);
-            if (updated == 0)
-            {
-                var actual = await db.WorkflowInstances.Where(i => i.Id == r.Id).Select(i => (long?)i.Version).FirstOrDefaultAsync(ct);
-                return $"Instance {r.Id} is at version {actual?.ToString() ?? "none"}, the commit expected {expected}.";
-            }
-        }
-
-        var removed = commit.RemovedBookmarkIds.Distinct(StringComparer.Ordinal).ToList();
-        if (removed.Count > 0)
-        {
-            var deleted = await db.WorkflowBookmarks.Where(b => removed.Contains(b.Id)).ExecuteDeleteAsync(ct);
-            if (deleted != removed.Count)
-                return $"{removed.Count - deleted} of bookmark(s) {string.Join(", ", removed)} were already consumed.";
-        }
-
-        var consumed = commit.ConsumedStimulusIds.Distinct(StringComparer.Ordinal).ToList();
-        if (consumed.Count > 0)
-        {
-            var deleted = await db.WorkflowStimuli.Where(s => consumed.Contains(s.Id)).ExecuteDeleteAsync(ct);
-            if (deleted != consumed.Count)
-                return $"{consumed.Count - deleted} of stimulus(es) {string.Join(", ", consumed)} were already consumed.";
-        }
-
-        db.WorkflowBookmarks.AddRange(commit.AddedBookmarks.Select(WorkflowBookmarkRow.From));
-        db.WorkflowJournal.AddRange(commit.Journal.Select(WorkflowJournalEntryRow.From));
-        db.WorkflowIncidents.AddRange(commit.Incidents.Select(WorkflowIncidentRow.From));
-        return null;
     }
 
     public async ValueTask<IReadOnlyList<InstanceRecord>> ListAsync(InstanceQuery query, CancellationToken cancellationToken = default)
@@ -222,7 +131,7 @@ public sealed class EfWorkflowStore(CaseFlowDatabase database, IWorkflowEffectAp
     {
         await using var db = database.CreateContext();
         var rows = await db.WorkflowJournal.Where(j => j.InstanceId == instanceId).OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
-        return rows.Select(j => j.ToRecord()).ToList();
+        return rows.SelectMany(j => j.ToRecords()).ToList();
     }
 
     public async ValueTask<IReadOnlyList<Incident>> GetIncidentsAsync(string instanceId, CancellationToken cancellationToken = default)
@@ -255,6 +164,23 @@ public sealed class EfWorkflowStore(CaseFlowDatabase database, IWorkflowEffectAp
         // RETURNING gives rows in no particular order; the engine expects earliest first.
         var rows = await claimed.AsNoTracking().ToListAsync(cancellationToken);
         return rows.OrderBy(b => b.DueAt).ThenBy(b => b.Id, StringComparer.Ordinal).Select(b => b.ToRecord()).ToList();
+    }
+
+    public async ValueTask RenewClaimsAsync(IReadOnlyList<string> bookmarkIds, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
+    {
+        if (bookmarkIds.Count == 0)
+            return;
+        await using var db = database.CreateContext();
+        var ids = bookmarkIds.ToList();
+        await db.WorkflowBookmarks.Where(b => ids.Contains(b.Id) && b.ClaimOwner == owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.LeaseUntil, leaseUntil), cancellationToken);
+    }
+
+    public async ValueTask<int> ReleaseClaimsAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        await using var db = database.CreateContext();
+        return await db.WorkflowBookmarks.Where(b => b.ClaimOwner == owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.ClaimOwner, (string?)null).SetProperty(b => b.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
     }
 
     public async ValueTask DeleteAsync(IReadOnlyList<string> bookmarkIds, CancellationToken cancellationToken = default)

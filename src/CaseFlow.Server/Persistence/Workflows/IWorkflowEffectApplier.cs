@@ -1,14 +1,15 @@
+using CaseFlow.Workflows.Runtime;
+
 namespace CaseFlow.Server.Persistence.Workflows;
 
 /// <summary>
-/// Applies the domain effects of one workflow step (<c>context.AddEffect</c>) on the store's context, inside the
-/// step's transaction and before its <c>SaveChanges</c>, so a step and its case changes commit or fail together.
-/// Throwing <see cref="Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException"/> (or making SaveChanges throw
-/// it, e.g. through a case's concurrency token) rejects the step as a conflict and the engine redoes it from
-/// fresh state; any other exception rolls the step back (in a <c>CommitBatchAsync</c>, the whole batch) and
-/// reaches the caller. Called once per step, also within a batch, with only that step's effects.
+/// Applies the domain effects of one workflow step inside the writer's transaction, after the step's workflow
+/// rows and under the same savepoint, so a step and its case changes commit or fail together. Returning a
+/// reason refuses the step as a conflict (the engine redoes it from fresh state); throwing undoes the step
+/// alone. It must write only through the batch's statements, never EF's change tracker, which a savepoint
+/// rollback would not undo.
 /// </summary>
 public interface IWorkflowEffectApplier
 {
-    ValueTask ApplyAsync(CaseFlowDbContext db, IReadOnlyList<object> effects, CancellationToken ct);
+    Task<string?> ApplyAsync(WriteBatch batch, IReadOnlyList<IStepEffect> effects);
 }

@@ -10,13 +10,14 @@ internal static class WorkflowTables
     public const string Instances = "WorkflowInstances";
     public const string Bookmarks = "WorkflowBookmarks";
     public const string Stimuli = "WorkflowStimuli";
-    public const string Journal = "WorkflowJournalEntries";
+    public const string Journal = "WorkflowJournal";
     public const string Incidents = "WorkflowIncidents";
 
     // Identical text in the index filter and in the claim query: SQLite uses a partial index only when the
     // query's WHERE visibly implies the index's WHERE, and PostgreSQL reads double-quoted names the same way.
     public const string TimedFilter = "\"Kind\" IN ('Timer', 'Trigger')";
     public const string EventFilter = "\"Kind\" = 'Event'";
+    public const string TriggerFilter = "\"Kind\" = 'Trigger'";
 
     public const int IdLength = 128;
     public const int NameLength = 256;
@@ -74,7 +75,8 @@ internal sealed class WorkflowBookmarkRowConfiguration : IEntityTypeConfiguratio
         b.HasIndex(x => x.DueAt).HasDatabaseName("IX_WorkflowBookmarks_Timed_DueAt").HasFilter(WorkflowTables.TimedFilter);
         b.HasIndex(x => new { x.EventName, x.CorrelationId }).HasDatabaseName("IX_WorkflowBookmarks_Event").HasFilter(WorkflowTables.EventFilter);
         b.HasIndex(x => x.InstanceId);
-        b.HasIndex(x => new { x.DefinitionId, x.Kind });
+        // Only triggers are looked up by definition (publish, retract): a few rows, so a few index entries.
+        b.HasIndex(x => x.DefinitionId).HasDatabaseName("IX_WorkflowBookmarks_Trigger").HasFilter(WorkflowTables.TriggerFilter);
     }
 }
 
@@ -92,19 +94,13 @@ internal sealed class WorkflowStimulusRowConfiguration : IEntityTypeConfiguratio
     }
 }
 
-internal sealed class WorkflowJournalEntryRowConfiguration : IEntityTypeConfiguration<WorkflowJournalEntryRow>
+internal sealed class WorkflowJournalStepRowConfiguration : IEntityTypeConfiguration<WorkflowJournalStepRow>
 {
-    public void Configure(EntityTypeBuilder<WorkflowJournalEntryRow> b)
+    public void Configure(EntityTypeBuilder<WorkflowJournalStepRow> b)
     {
         b.ToTable(WorkflowTables.Journal);
-        // The sequence is per instance and only advances through a version-checked commit, so the pair is
-        // the identity; a duplicate would mean a step was applied twice, and the database refuses it.
         b.HasKey(j => new { j.InstanceId, j.Sequence });
         b.Property(j => j.InstanceId).HasMaxLength(WorkflowTables.IdLength);
-        b.Property(j => j.Kind).HasConversion<string>().HasMaxLength(32);
-        b.Property(j => j.ActivityId).HasMaxLength(WorkflowTables.IdLength);
-        b.Property(j => j.ActivityType).HasMaxLength(WorkflowTables.NameLength);
-        b.Property(j => j.ActivityName).HasMaxLength(WorkflowTables.NameLength);
     }
 }
 

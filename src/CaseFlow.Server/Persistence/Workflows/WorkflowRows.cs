@@ -101,24 +101,63 @@ public sealed class WorkflowStimulusRow
     };
 }
 
-public sealed class WorkflowJournalEntryRow
+/// <summary>
+/// The journal of one step in one row: a step writes several entries (started, completed, suspended…) and a row
+/// each would make the journal the largest table and the most rows a step writes. Entries are a compact JSON
+/// array of arrays, <c>[sequence, UTC ticks, kind, activity id, activity type, activity name, detail]</c>.
+/// </summary>
+public sealed class WorkflowJournalStepRow
 {
     public string InstanceId { get; set; } = "";
+
+    /// <summary>The step's first entry's sequence; the instance's sequences only advance through version-checked
+    /// commits, so a step written twice would collide on the key.</summary>
     public long Sequence { get; set; }
-    public DateTimeOffset At { get; set; }
-    public JournalKind Kind { get; set; }
-    public string? ActivityId { get; set; }
-    public string? ActivityType { get; set; }
-    public string? ActivityName { get; set; }
-    public string? Detail { get; set; }
 
-    public JournalEntry ToRecord() => new(InstanceId, Sequence, At, Kind, ActivityId, ActivityType, ActivityName, Detail);
+    public string Entries { get; set; } = "";
 
-    public static WorkflowJournalEntryRow From(JournalEntry j) => new()
+    public static WorkflowJournalStepRow From(string instanceId, IReadOnlyList<JournalEntry> entries)
     {
-        InstanceId = j.InstanceId, Sequence = j.Sequence, At = j.At, Kind = j.Kind, ActivityId = j.ActivityId, ActivityType = j.ActivityType,
-        ActivityName = j.ActivityName, Detail = j.Detail,
-    };
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(entries.Count * 96);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var e in entries)
+            {
+                json.WriteStartArray();
+                json.WriteNumberValue(e.Sequence);
+                json.WriteNumberValue(e.At.UtcTicks);
+                json.WriteStringValue(e.Kind.ToString());
+                WriteText(json, e.ActivityId);
+                WriteText(json, e.ActivityType);
+                WriteText(json, e.ActivityName);
+                WriteText(json, e.Detail);
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+        }
+        return new WorkflowJournalStepRow { InstanceId = instanceId, Sequence = entries[0].Sequence, Entries = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan) };
+    }
+
+    public IEnumerable<JournalEntry> ToRecords()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(Entries);
+        var list = new List<JournalEntry>();
+        foreach (var e in doc.RootElement.EnumerateArray())
+        {
+            list.Add(new JournalEntry(InstanceId, e[0].GetInt64(), new DateTimeOffset(e[1].GetInt64(), TimeSpan.Zero),
+                Enum.Parse<JournalKind>(e[2].GetString()!), Text(e[3]), Text(e[4]), Text(e[5]), Text(e[6])));
+        }
+        return list;
+    }
+
+    private static void WriteText(System.Text.Json.Utf8JsonWriter json, string? value)
+    {
+        if (value is null) json.WriteNullValue();
+        else json.WriteStringValue(value);
+    }
+
+    private static string? Text(System.Text.Json.JsonElement e) => e.ValueKind == System.Text.Json.JsonValueKind.Null ? null : e.GetString();
 }
 
 public sealed class WorkflowIncidentRow

@@ -738,13 +738,15 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DefinitionId")
+                        .HasDatabaseName("IX_WorkflowBookmarks_Trigger")
+                        .HasFilter("\"Kind\" = 'Trigger'");
+
                     b.HasIndex("DueAt")
                         .HasDatabaseName("IX_WorkflowBookmarks_Timed_DueAt")
                         .HasFilter("\"Kind\" IN ('Timer', 'Trigger')");
 
                     b.HasIndex("InstanceId");
-
-                    b.HasIndex("DefinitionId", "Kind");
 
                     b.HasIndex("EventName", "CorrelationId")
                         .HasDatabaseName("IX_WorkflowBookmarks_Event")
@@ -891,7 +893,7 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
                     b.ToTable("WorkflowInstances", (string)null);
                 });
 
-            modelBuilder.Entity("CaseFlow.Server.Persistence.Workflows.WorkflowJournalEntryRow", b =>
+            modelBuilder.Entity("CaseFlow.Server.Persistence.Workflows.WorkflowJournalStepRow", b =>
                 {
                     b.Property<string>("InstanceId")
                         .HasMaxLength(128)
@@ -900,32 +902,13 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("ActivityId")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ActivityName")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ActivityType")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Detail")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
+                    b.Property<string>("Entries")
                         .IsRequired()
-                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.HasKey("InstanceId", "Sequence");
 
-                    b.ToTable("WorkflowJournalEntries", (string)null);
+                    b.ToTable("WorkflowJournal", (string)null);
                 });
 
             modelBuilder.Entity("CaseFlow.Server.Persistence.Workflows.WorkflowStimulusRow", b =>
