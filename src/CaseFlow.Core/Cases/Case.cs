@@ -76,6 +76,9 @@ public sealed class Case
     public string Etag => Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public string ResourceName => CaseNames.Format(Department, Number);
+
+    /// <summary>A field-by-field copy, so a writer can tell which columns a change touched.</summary>
+    public Case Snapshot() => (Case)MemberwiseClone();
 }
 
 public enum SpecialCloseReview { None, Pending, NotSampled, Upheld, Reversed }

@@ -21,9 +21,13 @@ public sealed class CaseStep : IStepEffect
         Case = c;
         LoadedVersion = c.Version;
         OwnedByCaller = ownedByCaller;
+        Loaded = ownedByCaller ? null : c.Snapshot();
     }
 
     public Case Case { get; }
+
+    /// <summary>The case as read, for a writer to write only what the step changed; null when the caller owns the row.</summary>
+    public Case? Loaded { get; }
 
     /// <summary>The case's version when the step read it: the commit's concurrency check.</summary>
     public int LoadedVersion { get; }

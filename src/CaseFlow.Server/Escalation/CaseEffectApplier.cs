@@ -22,7 +22,7 @@ public sealed class CaseEffectApplier : IWorkflowEffectApplier
             // A case of the batch's own requests is written with the batch; the hook added its events already.
             if (step.OwnedByCaller || !step.Changed)
                 continue;
-            if (!await batch.CaseRows.UpdateAsync(step.Case, step.LoadedVersion, batch.Transaction))
+            if (!await batch.CaseRows.UpdateAsync(step.Case, step.Loaded!, step.LoadedVersion, batch.Transaction))
                 return $"Case {step.Case.Number} changed since the step read it at version {step.LoadedVersion}.";
             foreach (var e in step.Events)
                 await batch.CaseRows.InsertEventAsync(e, batch.Transaction);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using CaseFlow.Core.Cases;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace CaseFlow.Server.Persistence;
 
@@ -14,7 +15,11 @@ internal sealed class CaseInserter : IDisposable
     private readonly PreparedInsert _cases;
     private readonly PreparedInsert _events;
     private readonly PreparedInsert _requests;
-    private readonly PreparedUpdate _caseUpdate;
+    private readonly CaseFlowDbContext _db;
+    private readonly IProperty[] _caseColumns;
+    // One UPDATE per set of changed columns: a workflow step changes the same few (due time, warning, level), so
+    // there are only a handful of sets, and none of them rewrites the case's indexes.
+    private readonly Dictionary<ulong, PreparedUpdate> _caseUpdates = [];
 
     /// <summary>Prepares on the context's connection, which must be open and stay open while this is used.</summary>
     public CaseInserter(CaseFlowDbContext db)
@@ -22,7 +27,12 @@ internal sealed class CaseInserter : IDisposable
         _cases = PreparedInsert.For<Case>(db);
         _events = PreparedInsert.For<CaseEvent>(db);
         _requests = PreparedInsert.For<RequestRecord>(db);
-        _caseUpdate = PreparedUpdate.For<Case>(db, nameof(Case.Version));
+        _db = db;
+        var entity = db.Model.FindEntityType(typeof(Case))!;
+        var key = entity.FindPrimaryKey()!.Properties;
+        _caseColumns = entity.GetProperties().Where(p => !key.Contains(p)).ToArray();
+        if (_caseColumns.Length > 64)
+            throw new InvalidOperationException("A case has more than 64 columns; the changed-column mask needs a wider type.");
     }
 
     /// <summary>Inserts the rows and sets the ids the database generated, as SaveChanges would have.</summary>
@@ -43,14 +53,34 @@ internal sealed class CaseInserter : IDisposable
 
     public async Task InsertEventAsync(CaseEvent e, DbTransaction tx) => e.Id = await _events.ExecuteAsync(e, tx);
 
-    /// <summary>Writes the whole case row if it is still at <paramref name="loadedVersion"/>; false when it moved on.</summary>
-    public async Task<bool> UpdateAsync(Case c, int loadedVersion, DbTransaction tx) => await _caseUpdate.ExecuteAsync(c, loadedVersion, tx) == 1;
+    /// <summary>
+    /// Writes the columns that differ from <paramref name="loaded"/> if the row is still at <paramref name="loadedVersion"/>;
+    /// false when it moved on. With nothing changed it still checks the version, so a stale step is refused either way.
+    /// </summary>
+    public async Task<bool> UpdateAsync(Case c, Case loaded, int loadedVersion, DbTransaction tx)
+    {
+        ulong mask = 0;
+        for (var i = 0; i < _caseColumns.Length; i++)
+        {
+            var getter = _caseColumns[i].GetGetter();
+            if (!Equals(getter.GetClrValue(c), getter.GetClrValue(loaded)))
+                mask |= 1UL << i;
+        }
+        // The version column is always written: it is the check, and keeps the statement valid when nothing else changed.
+        mask |= 1UL << Array.FindIndex(_caseColumns, p => p.Name == nameof(Case.Version));
+        if (!_caseUpdates.TryGetValue(mask, out var update))
+        {
+            var set = _caseColumns.Where((_, i) => (mask & (1UL << i)) != 0).ToList();
+            _caseUpdates[mask] = update = PreparedUpdate.For<Case>(_db, nameof(Case.Version), set);
+        }
+        return await update.ExecuteAsync(c, loadedVersion, tx) == 1;
+    }
 
     public void Dispose()
     {
         _cases.Dispose();
         _events.Dispose();
         _requests.Dispose();
-        _caseUpdate.Dispose();
+        foreach (var update in _caseUpdates.Values) update.Dispose();
     }
 }

@@ -17,6 +17,8 @@ namespace CaseFlow.Server.Persistence;
 internal abstract class PreparedStatement : IDisposable
 {
     private readonly (IClrPropertyGetter Get, ValueConverter? Converter, DbParameter Parameter)[] _columns;
+    private readonly object?[] _values;
+    private readonly RawSqliteStatement? _sqlite;
     protected readonly DbCommand Command;
 
     protected PreparedStatement(DbConnection connection, ISqlGenerationHelper sql, IEntityType entity, Func<StoreObjectIdentifier, IReadOnlyList<IProperty>, string> text,
@@ -42,28 +44,53 @@ internal abstract class PreparedStatement : IDisposable
             parameter.ParameterName = sql.GenerateParameterName($"p{p}");
             Command.Parameters.Add(parameter);
         }
-        Command.Prepare();
+        _values = new object?[_columns.Length + extraParameters];
+        // Microsoft.Data.Sqlite binds every parameter by name at every execution, a linear search of the
+        // statement's names: for a fifty-column row that was a third of the writer's time. On SQLite the
+        // statement is prepared and bound by position directly.
+        if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+            _sqlite = new RawSqliteStatement(sqlite, Command.CommandText);
+        else
+            Command.Prepare();
+    }
+
+    protected async Task<int> ExecuteNonQueryAsync(DbTransaction tx) =>
+        _sqlite is not null ? _sqlite.Execute(_values, readKey: false).Changes : await PrepareCommand(tx).ExecuteNonQueryAsync();
+
+    protected async Task<long> ExecuteScalarInt64Async(DbTransaction tx) =>
+        _sqlite is not null ? _sqlite.Execute(_values, readKey: true).Key : Convert.ToInt64(await PrepareCommand(tx).ExecuteScalarAsync());
+
+    private DbCommand PrepareCommand(DbTransaction tx)
+    {
+        Command.Transaction = tx;
+        for (var i = 0; i < _values.Length; i++)
+            Command.Parameters[i].Value = _values[i] ?? DBNull.Value;
+        return Command;
     }
 
     protected static string Column(ISqlGenerationHelper sql, IProperty p, StoreObjectIdentifier table) => sql.DelimitIdentifier(p.GetColumnName(table)!);
 
     protected static string Table(ISqlGenerationHelper sql, StoreObjectIdentifier table) => sql.DelimitIdentifier(table.Name, table.Schema);
 
-    protected void Bind(object entity, DbTransaction tx)
+    protected void Bind(object entity)
     {
-        Command.Transaction = tx;
-        foreach (var (get, converter, parameter) in _columns)
+        for (var i = 0; i < _columns.Length; i++)
         {
+            var (get, converter, _) = _columns[i];
             var value = get.GetClrValueUsingContainingEntity(entity);
             // An enum without a converter is stored as its number, as RelationalTypeMapping.CreateParameter does.
             if (converter is null && value is Enum e) value = Convert.ChangeType(e, e.GetTypeCode());
-            parameter.Value = (converter is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value;
+            _values[i] = converter is null ? value : converter.ConvertToProvider(value);
         }
     }
 
-    protected void BindExtra(int index, object? value) => Command.Parameters[_columns.Length + index].Value = value ?? DBNull.Value;
+    protected void BindExtra(int index, object? value) => _values[_columns.Length + index] = value;
 
-    public void Dispose() => Command.Dispose();
+    public void Dispose()
+    {
+        _sqlite?.Dispose();
+        Command.Dispose();
+    }
 
     public static IEntityType Entity<T>(DbContext db) => db.Model.FindEntityType(typeof(T))!;
 }
@@ -97,9 +124,9 @@ internal sealed class PreparedInsert : PreparedStatement
     /// <returns>The generated key, or the number of rows written when the key is the caller's.</returns>
     public async Task<long> ExecuteAsync(object row, DbTransaction tx)
     {
-        Bind(row, tx);
-        if (!_returnsKey) return await Command.ExecuteNonQueryAsync();
-        return Convert.ToInt64(await Command.ExecuteScalarAsync());
+        Bind(row);
+        if (!_returnsKey) return await ExecuteNonQueryAsync(tx);
+        return await ExecuteScalarInt64Async(tx);
     }
 }
 
@@ -119,20 +146,22 @@ internal sealed class PreparedUpdate : PreparedStatement
     {
     }
 
-    public static PreparedUpdate For<T>(DbContext db, string checkProperty)
+    /// <param name="set">The properties to write; all but the key by default. Writing fewer keeps the indexes on the
+    /// others untouched: SQLite rewrites an index whenever its columns are in the SET list, changed or not.</param>
+    public static PreparedUpdate For<T>(DbContext db, string checkProperty, IReadOnlyList<IProperty>? set = null)
     {
         var entity = Entity<T>(db);
         var keys = entity.FindPrimaryKey()!.Properties;
         var check = entity.FindProperty(checkProperty)!;
         return new PreparedUpdate(db.Database.GetDbConnection(), db.GetService<ISqlGenerationHelper>(), entity,
-            entity.GetProperties().Where(p => !keys.Contains(p)).ToList(), keys, check);
+            set ?? entity.GetProperties().Where(p => !keys.Contains(p)).ToList(), keys, check);
     }
 
     public async Task<int> ExecuteAsync(object row, object expected, DbTransaction tx)
     {
-        Bind(row, tx);
+        Bind(row);
         BindExtra(0, expected);
-        return await Command.ExecuteNonQueryAsync();
+        return await ExecuteNonQueryAsync(tx);
     }
 }
 
@@ -141,11 +170,15 @@ internal sealed class PreparedDelete : IDisposable
 {
     private readonly DbCommand _command;
     private readonly DbParameter _key;
+    private readonly RawSqliteStatement? _sqlite;
+    private readonly object?[] _values = new object?[1];
 
     private PreparedDelete(DbCommand command, DbParameter key)
     {
         _command = command;
         _key = key;
+        if (command.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+            _sqlite = new RawSqliteStatement(sqlite, command.CommandText);
     }
 
     public static PreparedDelete For<T>(DbContext db)
@@ -158,16 +191,100 @@ internal sealed class PreparedDelete : IDisposable
         command.CommandText = $"DELETE FROM {sql.DelimitIdentifier(table.Name, table.Schema)} WHERE {sql.DelimitIdentifier(key.GetColumnName(table)!)} = {sql.GenerateParameterNamePlaceholder("p0")}{sql.StatementTerminator}";
         var parameter = ((RelationalTypeMapping)key.GetTypeMapping()).CreateParameter(command, sql.GenerateParameterName("p0"), null, false);
         command.Parameters.Add(parameter);
-        command.Prepare();
+        if (command.Connection is not Microsoft.Data.Sqlite.SqliteConnection)
+            command.Prepare();
         return new PreparedDelete(command, parameter);
     }
 
     public async Task<bool> ExecuteAsync(object key, DbTransaction tx)
     {
+        if (_sqlite is not null)
+        {
+            _values[0] = key;
+            return _sqlite.Execute(_values, readKey: false).Changes > 0;
+        }
         _command.Transaction = tx;
         _key.Value = key;
         return await _command.ExecuteNonQueryAsync() > 0;
     }
 
-    public void Dispose() => _command.Dispose();
+    public void Dispose()
+    {
+        _sqlite?.Dispose();
+        _command.Dispose();
+    }
+}
+
+/// <summary>
+/// A statement prepared with SQLite's own API on a Microsoft.Data.Sqlite connection and bound by position. It runs
+/// inside whatever transaction the connection is in (SQLite transactions belong to the connection), and converts
+/// values the way Microsoft.Data.Sqlite would.
+/// </summary>
+internal sealed class RawSqliteStatement : IDisposable
+{
+    private readonly Microsoft.Data.Sqlite.SqliteConnection _connection;
+    private readonly SQLitePCL.sqlite3_stmt _statement;
+
+    public RawSqliteStatement(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+    {
+        _connection = connection;
+        var rc = SQLitePCL.raw.sqlite3_prepare_v2(connection.Handle, sql, out _statement);
+        Check(rc);
+    }
+
+    public (int Changes, long Key) Execute(object?[] values, bool readKey)
+    {
+        var db = _connection.Handle!;
+        SQLitePCL.raw.sqlite3_reset(_statement);
+        for (var i = 0; i < values.Length; i++)
+            Check(Bind(i + 1, values[i]));
+        var rc = SQLitePCL.raw.sqlite3_step(_statement);
+        long key = 0;
+        if (rc == SQLitePCL.raw.SQLITE_ROW)
+        {
+            if (readKey) key = SQLitePCL.raw.sqlite3_column_int64(_statement, 0);
+            while (rc == SQLitePCL.raw.SQLITE_ROW) rc = SQLitePCL.raw.sqlite3_step(_statement);
+        }
+        if (rc != SQLitePCL.raw.SQLITE_DONE)
+        {
+            var error = Error(rc);
+            SQLitePCL.raw.sqlite3_reset(_statement);
+            throw error;
+        }
+        var changes = SQLitePCL.raw.sqlite3_changes(db);
+        SQLitePCL.raw.sqlite3_reset(_statement);
+        return (changes, key);
+    }
+
+    private int Bind(int index, object? value) => value switch
+    {
+        null or DBNull => SQLitePCL.raw.sqlite3_bind_null(_statement, index),
+        string s => SQLitePCL.raw.sqlite3_bind_text(_statement, index, s),
+        long l => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, l),
+        int n => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, n),
+        short n => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, n),
+        byte n => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, n),
+        bool b => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, b ? 1 : 0),
+        double d => SQLitePCL.raw.sqlite3_bind_double(_statement, index, d),
+        float f => SQLitePCL.raw.sqlite3_bind_double(_statement, index, f),
+        byte[] bytes => SQLitePCL.raw.sqlite3_bind_blob(_statement, index, bytes),
+        // As Microsoft.Data.Sqlite writes them, so what EF reads back is the same.
+        TimeSpan t => SQLitePCL.raw.sqlite3_bind_text(_statement, index, t.ToString("c", System.Globalization.CultureInfo.InvariantCulture)),
+        decimal m => SQLitePCL.raw.sqlite3_bind_text(_statement, index, m.ToString("0.0###########################", System.Globalization.CultureInfo.InvariantCulture)),
+        _ => throw new NotSupportedException($"No SQLite binding for a {value.GetType().Name} parameter."),
+    };
+
+    private void Check(int rc)
+    {
+        if (rc != SQLitePCL.raw.SQLITE_OK) throw Error(rc);
+    }
+
+    private Microsoft.Data.Sqlite.SqliteException Error(int rc)
+    {
+        var db = _connection.Handle!;
+        return new Microsoft.Data.Sqlite.SqliteException($"SQLite Error {rc}: '{SQLitePCL.raw.sqlite3_errmsg(db).utf8_to_string()}'.", rc,
+            SQLitePCL.raw.sqlite3_extended_errcode(db));
+    }
+
+    public void Dispose() => _statement.Dispose();
 }

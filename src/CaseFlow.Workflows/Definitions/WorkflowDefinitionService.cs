@@ -270,10 +270,16 @@ public sealed class WorkflowDefinitionService
     public WorkflowDefinition Parse(StoredDefinition stored)
     {
         var key = (stored.DefinitionId, stored.Version);
+        var immutable = stored.PublishedAt is not null;
         if (_parsed.TryGetValue(key, out var cached) && cached.UpdatedAt == stored.UpdatedAt)
+        {
+            // A draft published within the same clock tick keeps its timestamp: remember that it is frozen now.
+            if (immutable && !cached.Immutable)
+                _parsed[key] = cached with { Immutable = true };
             return cached.Definition;
+        }
         var definition = WorkflowDefinition.Parse(stored.Json);
-        _parsed[key] = (stored.UpdatedAt, definition, stored.PublishedAt is not null);
+        _parsed[key] = (stored.UpdatedAt, definition, immutable);
         return definition;
     }
 

@@ -19,7 +19,11 @@ public sealed record WorkflowCommit(
     IReadOnlyList<JournalEntry> Journal,
     IReadOnlyList<Incident> Incidents,
     IReadOnlyList<string> ConsumedStimulusIds,
-    IReadOnlyList<IStepEffect> DomainEffects);
+    IReadOnlyList<IStepEffect> DomainEffects)
+{
+    /// <summary>The row the step was computed from, when it had one: a store may write only what changed.</summary>
+    public InstanceRecord? Previous { get; init; }
+}
 
 /// <param name="Failed">Not a lost race but an error writing this step (the others of a batch are unaffected):
 /// redoing it would fail the same way.</param>

@@ -29,7 +29,8 @@ public sealed class ActivityExecutionContext
     public int DefinitionVersion => _run.State.DefinitionVersion;
     public IServiceProvider Services => _run.Services;
     public TimeProvider TimeProvider => _run.Time;
-    public DateTimeOffset Now => _run.Time.GetUtcNow();
+    /// <summary>The step's moment (one per step, from the injected clock).</summary>
+    public DateTimeOffset Now => _run.Now;
     public CancellationToken CancellationToken => _run.CancellationToken;
 
     /// <summary>True when a trigger (timer, cron, start-at) started this instance through this activity.</summary>
@@ -149,5 +150,6 @@ public sealed class ActivityExecutionContext
         return bookmark;
     }
 
-    private static string NewId() => Guid.NewGuid().ToString("N");
+    // Time-ordered, so bookmark rows are appended to their index rather than scattered over it.
+    private static string NewId() => Guid.CreateVersion7().ToString("N");
 }

@@ -114,7 +114,7 @@ public sealed class WorkflowEngine
             foreach (var b in pending)
                 run.ScheduleResume(b, payload);
             return run.RunAsync();
-        }) { Features = features }, cancellationToken);
+        }) { Features = features, Previous = record }, cancellationToken);
     }
 
     /// <summary>
@@ -339,7 +339,7 @@ public sealed class WorkflowEngine
         {
             run.ScheduleResume(bookmark, payload);
             return run.RunAsync();
-        }) { Features = features, ConsumedStimuli = stimulus is null ? [] : [stimulus.Id] }, cancellationToken);
+        }) { Features = features, ConsumedStimuli = stimulus is null ? [] : [stimulus.Id], Previous = record }, cancellationToken);
         return (ResumeOutcome.Resumed, step);
     }
 
@@ -353,12 +353,15 @@ public sealed class WorkflowEngine
     private async Task<int> FireTimerBatchAsync(IReadOnlyList<Bookmark> timers, CancellationToken cancellationToken)
     {
         var fired = 0;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         var firstPerInstance = timers.GroupBy(t => t.InstanceId!, StringComparer.Ordinal).Select(g => g.First()).ToList();
         var later = timers.Except(firstPerInstance).ToList();
         var records = await _instances.GetManyAsync(firstPerInstance.Select(t => t.InstanceId!).ToList(), cancellationToken);
+        var tRecords = sw.Elapsed.TotalMilliseconds;
         var features = _features is null || records.Count == 0
             ? new Dictionary<string, StepFeatures>()
             : await _features.LoadAsync(records.Values.ToList(), cancellationToken);
+        var tFeatures = sw.Elapsed.TotalMilliseconds;
 
         var prepared = new List<(Bookmark Timer, PreparedStep Step)>();
         var orphans = new List<string>();
@@ -381,7 +384,10 @@ public sealed class WorkflowEngine
         if (orphans.Count > 0)
             await _bookmarks.DeleteAsync(orphans, cancellationToken);
 
+        var tPrepared = sw.Elapsed.TotalMilliseconds;
         var results = prepared.Count == 0 ? [] : await _instances.CommitBatchAsync(prepared.Select(p => p.Step.Commit).ToList(), cancellationToken);
+        if (Environment.GetEnvironmentVariable("CASEFLOW_PROFILE") == "1")
+            Console.WriteLine($"batch {timers.Count}: records {tRecords:F1} features {tFeatures - tRecords:F1} prepare {tPrepared - tFeatures:F1} commit {sw.Elapsed.TotalMilliseconds - tPrepared:F1} ms; later {later.Count} conflicts {results.Count(r => !r.Committed)}");
         var failed = new List<(Bookmark Timer, string Reason)>();
         for (var i = 0; i < prepared.Count; i++)
         {
@@ -509,7 +515,7 @@ public sealed class WorkflowEngine
         var state = plan.State;
         var record = new InstanceRecord(plan.InstanceId, state.DefinitionId, state.DefinitionVersion, state.CorrelationId, state.Name, state.Status,
             state.Serialize(), plan.ExpectedVersion + 1, plan.CreatedAt, _time.GetUtcNow());
-        var commit = new WorkflowCommit(record, plan.ExpectedVersion, added, removed, run.Journal, run.Incidents, consumed, effects);
+        var commit = new WorkflowCommit(record, plan.ExpectedVersion, added, removed, run.Journal, run.Incidents, consumed, effects) { Previous = plan.Previous };
         return new PreparedStep(commit, record, run, added);
     }
 
@@ -554,6 +560,7 @@ public sealed class WorkflowEngine
         public IReadOnlyList<string> ExtraRemoved { get; init; } = [];
         public IReadOnlyList<Bookmark> ExtraAdded { get; init; } = [];
         public IReadOnlyList<Bookmark> ExistingEventWaits { get; init; } = [];
+        public InstanceRecord? Previous { get; init; }
     }
 
     /// <summary>Keeps a batch's claims from lapsing while it is worked on; stops when disposed.</summary>

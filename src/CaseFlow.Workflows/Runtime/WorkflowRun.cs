@@ -43,6 +43,7 @@ internal sealed class WorkflowRun : IExpressionScope
         Evaluator = evaluator;
         Services = services;
         Time = time;
+        Now = time.GetUtcNow();
         CancellationToken = cancellationToken;
         _graph = FlowGraph.For(definition);
         foreach (var v in definition.Variables)
@@ -60,6 +61,9 @@ internal sealed class WorkflowRun : IExpressionScope
     public ExpressionEvaluator Evaluator { get; }
     public IServiceProvider Services { get; }
     public TimeProvider Time { get; }
+
+    /// <summary>The moment of the step: read once, so every activity, timer and journal entry of a step agrees on it.</summary>
+    public DateTimeOffset Now { get; }
     public CancellationToken CancellationToken { get; }
 
     public List<Bookmark> AddedBookmarks { get; } = [];
@@ -283,7 +287,7 @@ internal sealed class WorkflowRun : IExpressionScope
         State.FaultedBookmark = item.Resumed;
         State.FaultedPayload = item.Payload?.ToJsonString();
         var message = ex.Message;
-        Incidents.Add(new Incident(Guid.NewGuid().ToString("N"), InstanceId, node.Id, node.Type, node.Name, ex.GetType().FullName ?? ex.GetType().Name, message, ex.StackTrace, Time.GetUtcNow()));
+        Incidents.Add(new Incident(Guid.CreateVersion7().ToString("N"), InstanceId, node.Id, node.Type, node.Name, ex.GetType().FullName ?? ex.GetType().Name, message, ex.StackTrace, Now));
         Log(JournalKind.Faulted, node, message);
         Log(JournalKind.WorkflowFaulted, node, message);
         State.Status = WorkflowStatus.Faulted;
@@ -437,11 +441,11 @@ internal sealed class WorkflowRun : IExpressionScope
         }
         if (_journalDropped > 0 && kind is not (JournalKind.Started or JournalKind.Completed or JournalKind.Resumed or JournalKind.Suspended))
         {
-            Journal.Add(new JournalEntry(InstanceId, ++State.JournalSequence, Time.GetUtcNow(), JournalKind.Omitted, null, null, null,
+            Journal.Add(new JournalEntry(InstanceId, ++State.JournalSequence, Now, JournalKind.Omitted, null, null, null,
                 $"{_journalDropped:N0} routine entries of this step were not kept."));
             _journalDropped = 0;
         }
-        Journal.Add(new JournalEntry(InstanceId, ++State.JournalSequence, Time.GetUtcNow(), kind, node?.Id, node?.Type, node?.Name, detail));
+        Journal.Add(new JournalEntry(InstanceId, ++State.JournalSequence, Now, kind, node?.Id, node?.Type, node?.Name, detail));
     }
 
     private void LogActivity(JournalKind kind, string? activityId, string? detail)

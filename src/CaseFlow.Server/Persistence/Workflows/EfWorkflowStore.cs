@@ -83,13 +83,21 @@ public sealed class EfWorkflowStore(CaseFlowDatabase database, CaseWriter writer
         public override async Task ApplyAsync(WriteBatch batch)
         {
             var results = new List<CommitResult>(commits.Count);
+            var swRows = new System.Diagnostics.Stopwatch(); var swFx = new System.Diagnostics.Stopwatch(); var swAll = System.Diagnostics.Stopwatch.StartNew();
             foreach (var commit in commits)
             {
                 try
                 {
                     var refused = await batch.UnderSavepointAsync(async () =>
-                        await batch.WorkflowRows.WriteAsync(commit, batch.Transaction)
-                        ?? (commit.DomainEffects.Count > 0 ? await effects!.ApplyAsync(batch, commit.DomainEffects) : null));
+                    {
+                        swRows.Start();
+                        var r = await batch.WorkflowRows.WriteAsync(commit, batch.Transaction);
+                        swRows.Stop();
+                        swFx.Start();
+                        var f = r ?? (commit.DomainEffects.Count > 0 ? await effects!.ApplyAsync(batch, commit.DomainEffects) : null);
+                        swFx.Stop();
+                        return f;
+                    });
                     results.Add(refused is null ? CommitResult.Success : CommitResult.Conflict(refused));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -98,6 +106,8 @@ public sealed class EfWorkflowStore(CaseFlowDatabase database, CaseWriter writer
                     results.Add(CommitResult.Failure($"{e.GetType().Name}: {e.Message}"));
                 }
             }
+            if (Environment.GetEnvironmentVariable("CASEFLOW_PROFILE") == "1")
+                Console.WriteLine($"steps {commits.Count}: rows {swRows.Elapsed.TotalMilliseconds:F1} effects {swFx.Elapsed.TotalMilliseconds:F1} all {swAll.Elapsed.TotalMilliseconds:F1} ms");
             SetResult(() => results);
         }
     }

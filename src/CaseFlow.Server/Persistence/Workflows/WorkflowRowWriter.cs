@@ -15,6 +15,7 @@ internal sealed class WorkflowRowWriter : IDisposable
 {
     private readonly PreparedInsert _instanceInsert;
     private readonly PreparedUpdate _instanceUpdate;
+    private readonly PreparedUpdate _instanceStateUpdate;
     private readonly PreparedInsert _bookmarkInsert;
     private readonly PreparedDelete _bookmarkDelete;
     private readonly PreparedInsert _journalInsert;
@@ -25,6 +26,11 @@ internal sealed class WorkflowRowWriter : IDisposable
     {
         _instanceInsert = PreparedInsert.For<WorkflowInstanceRow>(db);
         _instanceUpdate = PreparedUpdate.For<WorkflowInstanceRow>(db, nameof(WorkflowInstanceRow.Version));
+        // Most steps change only the state: writing only those columns leaves the instance's indexes alone.
+        var instance = db.Model.FindEntityType(typeof(WorkflowInstanceRow))!;
+        _instanceStateUpdate = PreparedUpdate.For<WorkflowInstanceRow>(db, nameof(WorkflowInstanceRow.Version),
+            [instance.FindProperty(nameof(WorkflowInstanceRow.State))!, instance.FindProperty(nameof(WorkflowInstanceRow.Version))!,
+             instance.FindProperty(nameof(WorkflowInstanceRow.UpdatedAt))!]);
         _bookmarkInsert = PreparedInsert.For<WorkflowBookmarkRow>(db);
         _bookmarkDelete = PreparedDelete.For<WorkflowBookmarkRow>(db);
         _journalInsert = PreparedInsert.For<WorkflowJournalStepRow>(db);
@@ -48,7 +54,7 @@ internal sealed class WorkflowRowWriter : IDisposable
                 return $"Instance {r.Id} already exists.";
             }
         }
-        else if (await _instanceUpdate.ExecuteAsync(row, commit.ExpectedVersion, tx) == 0)
+        else if (await (StateOnly(commit) ? _instanceStateUpdate : _instanceUpdate).ExecuteAsync(row, commit.ExpectedVersion, tx) == 0)
         {
             return $"Instance {r.Id} is no longer at version {commit.ExpectedVersion}.";
         }
@@ -68,6 +74,9 @@ internal sealed class WorkflowRowWriter : IDisposable
         return null;
     }
 
+    private static bool StateOnly(WorkflowCommit commit) =>
+        commit.Previous is { } p && p.Status == commit.Instance.Status && p.Name == commit.Instance.Name && p.CorrelationId == commit.Instance.CorrelationId;
+
     private static bool IsUniqueViolation(DbException e) =>
         e is SqliteException { SqliteErrorCode: 19 } || e.SqlState == "23505";
 
@@ -75,6 +84,7 @@ internal sealed class WorkflowRowWriter : IDisposable
     {
         _instanceInsert.Dispose();
         _instanceUpdate.Dispose();
+        _instanceStateUpdate.Dispose();
         _bookmarkInsert.Dispose();
         _bookmarkDelete.Dispose();
         _journalInsert.Dispose();
