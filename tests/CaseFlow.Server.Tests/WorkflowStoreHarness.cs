@@ -258,6 +258,27 @@ internal sealed class NoteApplier : IWorkflowEffectApplier
         }
         return null;
     }
+
+    public IReadOnlyList<string?> Check(WriteBatch batch, IReadOnlyList<IReadOnlyList<IStepEffect>> steps)
+    {
+        Interlocked.Increment(ref _calls);
+        return steps.Select(effects => effects.Cast<NoteEffect>().FirstOrDefault(n => n.Mode == NoteMode.WriteThenConflict) is { } n
+            ? $"Simulated concurrent change after writing '{n.Text}'." : null).ToList();
+    }
+
+    public async Task WriteCheckedAsync(WriteBatch batch, IReadOnlyList<IReadOnlyList<IStepEffect>> steps)
+    {
+        foreach (var effect in steps.SelectMany(e => e).Cast<NoteEffect>())
+        {
+            await batch.CaseRows.InsertEventAsync(new CaseEvent
+            {
+                CaseNumber = "WF-TEST", Department = "test", Type = CaseEventType.NoteAdded, At = WorkflowStoreHarness.Epoch,
+                ActorSystem = "workflow", Text = effect.Text, CaseVersion = 1,
+            }, batch.Transaction);
+            if (effect.Mode == NoteMode.WriteThenFail)
+                throw new InvalidOperationException($"Simulated failure after writing '{effect.Text}'.");
+        }
+    }
 }
 
 /// <summary>Adds its <c>text</c> input as a <see cref="NoteEffect"/> to the step's commit.</summary>

@@ -107,7 +107,7 @@ public class WorkflowStoreTests
 
         var stale = await h.Store.CommitAsync(Commit(row with { Status = WorkflowStatus.Cancelled, Version = 8 }, expectedVersion: 7));
         Assert.That(stale.Committed, Is.False);
-        Assert.That(stale.ConflictReason, Does.Contain("no longer at version 7"));
+        Assert.That(stale.ConflictReason, Does.Contain("version 1").And.Contain("expected 7"));
         Assert.That(await h.Store.GetAsync(instance.Id), Is.EqualTo(row), "the row is untouched");
 
         var delivery = await h.Engine.PublishEventAsync("approved", "case-9");

@@ -30,16 +30,18 @@ public sealed class CaseWorkflowHook(WorkflowEngine engine, IDirectoryProvider d
 
     public async Task OnBatchAsync(WriteBatch batch, CancellationToken ct)
     {
+        var steps = new List<(PreparedStep Step, CaseStep Case, bool NewCase)>();
         foreach (var entry in batch.NewCases)
-            await StartAsync(batch, entry.Case, newCase: true, ct);
+            await StartAsync(steps, entry.Case, newCase: true, ct);
         if (batch.ChangedCases.Count > 0)
-            await PokeAsync(batch, batch.ChangedCases, ct);
+            await PokeAsync(batch, steps, batch.ChangedCases, ct);
+        await WriteAsync(batch, steps);
     }
 
     /// <summary>The definition a case's category names, else the default escalation.</summary>
     public string DefinitionFor(Case c) => directory.Current.CategoriesById.GetValueOrDefault(c.Category)?.Workflow ?? defaultDefinition;
 
-    private async Task StartAsync(WriteBatch batch, Case c, bool newCase, CancellationToken ct)
+    private async Task StartAsync(List<(PreparedStep, CaseStep, bool)> steps, Case c, bool newCase, CancellationToken ct)
     {
         var step = new CaseStep(c, ownedByCaller: true);
         PreparedStep prepared;
@@ -53,10 +55,10 @@ public sealed class CaseWorkflowHook(WorkflowEngine engine, IDirectoryProvider d
             log.LogError(e, "Case {Case}: its workflow could not be started with the case; the repair sweep will start it", c.Number);
             return;
         }
-        await WriteAsync(batch, prepared, step, newCase);
+        steps.Add((prepared, step, newCase));
     }
 
-    private async Task PokeAsync(WriteBatch batch, IReadOnlyList<Case> changed, CancellationToken ct)
+    private async Task PokeAsync(WriteBatch batch, List<(PreparedStep, CaseStep, bool)> steps, IReadOnlyList<Case> changed, CancellationToken ct)
     {
         var numbers = changed.Select(c => c.Number).ToList();
         // Read inside the transaction: they include what workflow steps earlier in this batch wrote.
@@ -76,7 +78,7 @@ public sealed class CaseWorkflowHook(WorkflowEngine engine, IDirectoryProvider d
             if (!instances.TryGetValue(c.Number, out var row))
             {
                 if (!c.IsFinished())
-                    await StartAsync(batch, c, newCase: false, ct);
+                    await StartAsync(steps, c, newCase: false, ct);
                 continue;
             }
             // A faulted instance is left for an administrator to retry; its activities re-read the case then.
@@ -94,24 +96,37 @@ public sealed class CaseWorkflowHook(WorkflowEngine engine, IDirectoryProvider d
                 continue;
             }
             if (prepared is not null)
-                await WriteAsync(batch, prepared, step, newCase: false);
+                steps.Add((prepared, step, false));
         }
     }
 
-    private async Task WriteAsync(WriteBatch batch, PreparedStep prepared, CaseStep step, bool newCase)
+    /// <summary>
+    /// The steps' workflow rows, written together; their case changes are already on the batch's own case objects,
+    /// and their events follow the cases' rows. Inside the writer's transaction nothing else writes these rows, so
+    /// the checks a step from outside would need cannot fail here.
+    /// </summary>
+    private async Task WriteAsync(WriteBatch batch, List<(PreparedStep Step, CaseStep Case, bool NewCase)> steps)
     {
-        var refused = await batch.UnderSavepointAsync(() => batch.WorkflowRows.WriteAsync(prepared.Commit, batch.Transaction));
-        if (refused is not null)
-        {
-            // Inside the writer's own transaction nothing else writes these rows, so this is a bug, not a race.
-            log.LogError("Case {Case}: its workflow step was refused inside the writer's transaction: {Reason}", step.Case.Number, refused);
+        if (steps.Count == 0)
             return;
-        }
-        foreach (var e in step.Events)
+        if (batch.Sets is { } sets)
         {
-            if (newCase) batch.AddNewCaseEvent(e);
-            else batch.AddEvent(e);
+            await batch.WorkflowRows.WriteCheckedAsync(steps.Select(s => s.Step.Commit).ToList(), sets, batch.Transaction);
         }
-        batch.AfterCommit(() => engine.CompleteAsync(prepared));
+        else
+        {
+            foreach (var (step, c, _) in steps)
+                if (await batch.UnderSavepointAsync(() => batch.WorkflowRows.WriteAsync(step.Commit, batch.Transaction)) is { } refused)
+                    throw new InvalidOperationException($"Case {c.Case.Number}: its workflow step was refused inside the writer's transaction: {refused}");
+        }
+        foreach (var (step, c, newCase) in steps)
+        {
+            foreach (var e in c.Events)
+            {
+                if (newCase) batch.AddNewCaseEvent(e);
+                else batch.AddEvent(e);
+            }
+            batch.AfterCommit(() => engine.CompleteAsync(step));
+        }
     }
 }

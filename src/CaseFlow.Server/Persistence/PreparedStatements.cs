@@ -72,9 +72,12 @@ internal abstract class PreparedStatement : IDisposable
 
     protected static string Table(ISqlGenerationHelper sql, StoreObjectIdentifier table) => sql.DelimitIdentifier(table.Name, table.Schema);
 
-    protected void Bind(object entity)
+    protected void Bind(object entity) => BindRow(entity, 0, _columns.Length);
+
+    /// <summary>Binds one row of a multi-row statement: its columns are <paramref name="row"/> × <paramref name="width"/> onwards.</summary>
+    protected void BindRow(object entity, int row, int width)
     {
-        for (var i = 0; i < _columns.Length; i++)
+        for (var i = row * width; i < (row + 1) * width; i++)
         {
             var (get, converter, _) = _columns[i];
             var value = get.GetClrValueUsingContainingEntity(entity);
@@ -86,7 +89,7 @@ internal abstract class PreparedStatement : IDisposable
 
     protected void BindExtra(int index, object? value) => _values[_columns.Length + index] = value;
 
-    public void Dispose()
+    public virtual void Dispose()
     {
         _sqlite?.Dispose();
         Command.Dispose();
@@ -127,6 +130,62 @@ internal sealed class PreparedInsert : PreparedStatement
         Bind(row);
         if (!_returnsKey) return await ExecuteNonQueryAsync(tx);
         return await ExecuteScalarInt64Async(tx);
+    }
+}
+
+/// <summary>
+/// INSERT of many rows at once, <see cref="RowsPerStatement"/> to a statement (and the rest one by one), for rows
+/// whose generated keys nobody reads back (journal entries, bookmarks, case events of a batch of steps).
+/// </summary>
+internal sealed class PreparedBulkInsert : PreparedStatement
+{
+    public const int RowsPerStatement = 32;
+    private readonly int _width;
+    private readonly PreparedBulkInsert? _single;
+
+    private PreparedBulkInsert(DbConnection connection, ISqlGenerationHelper sql, IEntityType entity, IReadOnlyList<IProperty> properties, int rows)
+        : base(connection, sql, entity, (table, bound) =>
+        {
+            var columns = string.Join(", ", properties.Select(p => Column(sql, p, table)));
+            var tuples = string.Join(", ", Enumerable.Range(0, rows).Select(r =>
+                "(" + string.Join(", ", properties.Select((_, c) => sql.GenerateParameterNamePlaceholder($"p{r * properties.Count + c}"))) + ")"));
+            return $"INSERT INTO {Table(sql, table)} ({columns}) VALUES {tuples}{sql.StatementTerminator}";
+        }, Enumerable.Range(0, rows).SelectMany(_ => properties).ToList())
+    {
+        _width = properties.Count;
+        if (rows > 1) _single = new PreparedBulkInsert(connection, sql, entity, properties, 1);
+    }
+
+    /// <param name="withKey">Write the key too, even one the database would generate: the caller reserved the values.</param>
+    public static PreparedBulkInsert For<T>(DbContext db, bool withKey = false)
+    {
+        var entity = Entity<T>(db);
+        var generatedKey = withKey ? null : entity.FindPrimaryKey()!.Properties.SingleOrDefault(p => p.ValueGenerated == ValueGenerated.OnAdd);
+        return new PreparedBulkInsert(db.Database.GetDbConnection(), db.GetService<ISqlGenerationHelper>(), entity,
+            entity.GetProperties().Where(p => p != generatedKey).ToList(), RowsPerStatement);
+    }
+
+    public async Task ExecuteAsync(IReadOnlyList<object> rows, DbTransaction tx)
+    {
+        var i = 0;
+        for (; _single is not null && i + RowsPerStatement <= rows.Count; i += RowsPerStatement)
+        {
+            for (var r = 0; r < RowsPerStatement; r++)
+                BindRow(rows[i + r], r, _width);
+            await ExecuteNonQueryAsync(tx);
+        }
+        for (; i < rows.Count; i++)
+        {
+            var one = _single ?? this;
+            one.BindRow(rows[i], 0, _width);
+            await one.ExecuteNonQueryAsync(tx);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _single?.Dispose();
+        base.Dispose();
     }
 }
 
@@ -251,9 +310,27 @@ internal sealed class RawSqliteStatement : IDisposable
             SQLitePCL.raw.sqlite3_reset(_statement);
             throw error;
         }
-        var changes = SQLitePCL.raw.sqlite3_changes(db);
+        // Reset before the next use, not here: a statement that ran to completion holds no lock or read position.
+        return (SQLitePCL.raw.sqlite3_changes(db), key);
+    }
+
+    /// <summary>Runs a query and reads each row's first column as text and (when asked) its second as an integer.</summary>
+    public List<(string Text, long Number)> Query(object?[] values, bool withNumber)
+    {
         SQLitePCL.raw.sqlite3_reset(_statement);
-        return (changes, key);
+        for (var i = 0; i < values.Length; i++)
+            Check(Bind(i + 1, values[i]));
+        var rows = new List<(string, long)>();
+        int rc;
+        while ((rc = SQLitePCL.raw.sqlite3_step(_statement)) == SQLitePCL.raw.SQLITE_ROW)
+            rows.Add((SQLitePCL.raw.sqlite3_column_text(_statement, 0).utf8_to_string(), withNumber ? SQLitePCL.raw.sqlite3_column_int64(_statement, 1) : 0));
+        if (rc != SQLitePCL.raw.SQLITE_DONE)
+        {
+            var error = Error(rc);
+            SQLitePCL.raw.sqlite3_reset(_statement);
+            throw error;
+        }
+        return rows;
     }
 
     private int Bind(int index, object? value) => value switch

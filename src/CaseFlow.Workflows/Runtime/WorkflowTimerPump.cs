@@ -20,9 +20,9 @@ public sealed class WorkflowTimerPump(WorkflowEngine engine, Persistence.IBookma
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var sleep = await RunOnceAsync(cancellationToken);
             try
             {
+                var sleep = await RunOnceAsync(cancellationToken);
                 await Task.Delay(sleep, time, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -12,4 +12,12 @@ namespace CaseFlow.Server.Persistence.Workflows;
 public interface IWorkflowEffectApplier
 {
     Task<string?> ApplyAsync(WriteBatch batch, IReadOnlyList<IStepEffect> effects);
+
+    /// <summary>
+    /// The set-wise form, for a batch of steps inside a transaction no one else writes into (SQLite's): first every
+    /// step's checks (per step: why it is refused, or null), then the writes of the steps the caller accepted.
+    /// </summary>
+    IReadOnlyList<string?> Check(WriteBatch batch, IReadOnlyList<IReadOnlyList<IStepEffect>> steps);
+
+    Task WriteCheckedAsync(WriteBatch batch, IReadOnlyList<IReadOnlyList<IStepEffect>> steps);
 }
