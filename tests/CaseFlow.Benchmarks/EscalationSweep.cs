@@ -76,7 +76,7 @@ internal static class EscalationSweep
             Scenario = "esc-setup",
             Note = $"CreateCase over gRPC: {count:N0} cases in {registeredAfter.TotalSeconds:F1} s = {count / registeredAfter.TotalSeconds:N0} cases/s; " +
                    $"workflows started and L1 armed: {armed:N0} after {armedAfter.TotalSeconds:F1} s = {armed / armedAfter.TotalSeconds:N0} workflows/s " +
-                   $"(dispatcher, one instance per case, from the first CreateCase){(dueOk ? "; every L1 due time = 2026-11-18 10:00 IST" : "; VERIFY FAILED: L1 due times differ")}; " +
+                   $"(each case's first workflow step commits with the case; counted from the first CreateCase){(dueOk ? "; every L1 due time = 2026-11-18 10:00 IST" : "; VERIFY FAILED: L1 due times differ")}; " +
                    $"load {load0} → {MachineFacts.LoadAverage()}",
         };
         if (register.Errors > 0 || armed != count)

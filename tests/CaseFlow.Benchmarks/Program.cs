@@ -120,6 +120,8 @@ await File.WriteAllTextAsync(outPath, JsonSerializer.Serialize(new { machine = f
 {
     WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    // Rows without latencies (an arming rate) carry NaN; written as "NaN" rather than failing the run.
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
 }));
 Console.WriteLine($"load average at the end: {MachineFacts.LoadAverage()} (other processes on these cores skew every row)");
 Console.WriteLine($"results written to {outPath}");

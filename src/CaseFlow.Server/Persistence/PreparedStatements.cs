@@ -333,6 +333,30 @@ internal sealed class RawSqliteStatement : IDisposable
         return rows;
     }
 
+    /// <summary>Runs a query and reads every column of every row as text (null for NULL).</summary>
+    public List<string?[]> QueryRows(object?[] values)
+    {
+        SQLitePCL.raw.sqlite3_reset(_statement);
+        for (var i = 0; i < values.Length; i++)
+            Check(Bind(i + 1, values[i]));
+        var rows = new List<string?[]>();
+        int rc;
+        while ((rc = SQLitePCL.raw.sqlite3_step(_statement)) == SQLitePCL.raw.SQLITE_ROW)
+        {
+            var row = new string?[SQLitePCL.raw.sqlite3_column_count(_statement)];
+            for (var c = 0; c < row.Length; c++)
+                row[c] = SQLitePCL.raw.sqlite3_column_type(_statement, c) == SQLitePCL.raw.SQLITE_NULL ? null : SQLitePCL.raw.sqlite3_column_text(_statement, c).utf8_to_string();
+            rows.Add(row);
+        }
+        if (rc != SQLitePCL.raw.SQLITE_DONE)
+        {
+            var error = Error(rc);
+            SQLitePCL.raw.sqlite3_reset(_statement);
+            throw error;
+        }
+        return rows;
+    }
+
     private int Bind(int index, object? value) => value switch
     {
         null or DBNull => SQLitePCL.raw.sqlite3_bind_null(_statement, index),

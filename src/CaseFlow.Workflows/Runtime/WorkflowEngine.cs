@@ -353,15 +353,12 @@ public sealed class WorkflowEngine
     private async Task<int> FireTimerBatchAsync(IReadOnlyList<Bookmark> timers, CancellationToken cancellationToken)
     {
         var fired = 0;
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         var firstPerInstance = timers.GroupBy(t => t.InstanceId!, StringComparer.Ordinal).Select(g => g.First()).ToList();
         var later = timers.Except(firstPerInstance).ToList();
         var records = await _instances.GetManyAsync(firstPerInstance.Select(t => t.InstanceId!).ToList(), cancellationToken);
-        var tRecords = sw.Elapsed.TotalMilliseconds;
         var features = _features is null || records.Count == 0
             ? new Dictionary<string, StepFeatures>()
             : await _features.LoadAsync(records.Values.ToList(), cancellationToken);
-        var tFeatures = sw.Elapsed.TotalMilliseconds;
 
         var prepared = new List<(Bookmark Timer, PreparedStep Step)>();
         var orphans = new List<string>();
@@ -384,10 +381,7 @@ public sealed class WorkflowEngine
         if (orphans.Count > 0)
             await _bookmarks.DeleteAsync(orphans, cancellationToken);
 
-        var tPrepared = sw.Elapsed.TotalMilliseconds;
         var results = prepared.Count == 0 ? [] : await _instances.CommitBatchAsync(prepared.Select(p => p.Step.Commit).ToList(), cancellationToken);
-        if (Environment.GetEnvironmentVariable("CASEFLOW_PROFILE") == "1")
-            Console.WriteLine($"batch {timers.Count}: records {tRecords:F1} features {tFeatures - tRecords:F1} prepare {tPrepared - tFeatures:F1} commit {sw.Elapsed.TotalMilliseconds - tPrepared:F1} ms; later {later.Count} conflicts {results.Count(r => !r.Committed)}");
         var failed = new List<(Bookmark Timer, string Reason)>();
         for (var i = 0; i < prepared.Count; i++)
         {

@@ -49,7 +49,8 @@ public sealed class WorkflowTimerPump(WorkflowEngine engine, Persistence.IBookma
         var now = time.GetUtcNow();
         var next = await bookmarks.NextDueAtAsync(cancellationToken);
         var sleep = next is { } due && due - now < PollInterval ? due - now : PollInterval;
-        // Rows still due here are leased by another engine: wait a poll rather than spin on them.
-        return sleep <= TimeSpan.Zero ? PollInterval : sleep;
+        // Rows still due here either fell due while this round ran (the clock moved on) or are leased by
+        // another engine: look again shortly rather than spin, or wait out a whole poll.
+        return sleep <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(Math.Min(100, PollInterval.TotalMilliseconds)) : sleep;
     }
 }
