@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Data.Sqlite;
 using CaseFlow.Api.V1;
 using Grpc.Net.Client;
 using static CaseFlow.Server.Tests.CaseFlowHost;
@@ -66,7 +67,98 @@ public sealed class DurabilityTests
         Assert.That(created, Has.Count.GreaterThanOrEqualTo(50));
     }
 
-    private static Process StartServerProcess(string dataDirectory, int grpcPort, int httpPort)
+    [Test]
+    public async Task Kill_minus_9_in_the_middle_of_an_escalation_sweep_loses_nothing_doubles_nothing_and_recovers_at_once()
+    {
+        const int count = 1500;
+        var dataDirectory = Directory.CreateTempSubdirectory("caseflow-kill-sweep-").FullName;
+        var (grpcPort, httpPort) = FreePorts();
+        var extra = new Dictionary<string, string?> { ["CaseFlow:Workflows:TimerLease"] = "00:00:05", ["CaseFlow:Workflows:TimerPoll"] = "00:00:00.500" };
+        var server = StartServerProcess(dataDirectory, grpcPort, httpPort, extra);
+        var database = Path.Combine(dataDirectory, "caseflow.db");
+        long escalatedAtKill;
+        try
+        {
+            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+            var cases = new CaseService.CaseServiceClient(channel);
+            await WaitUntilServingAsync(cases);
+            // L1 limit of a few seconds: the whole batch falls due at once, while the server runs on the real clock.
+            var workflows = new WorkflowService.WorkflowServiceClient(channel);
+            var admin = new Grpc.Core.CallOptions(new Grpc.Core.Metadata { { "x-api-key", AdminKey } });
+            var current = await workflows.GetWorkflowDefinitionAsync(new GetWorkflowDefinitionRequest { DefinitionId = "case-escalation" }, admin);
+            var json = System.Text.Json.Nodes.JsonNode.Parse(current.Json)!;
+            var l1 = json["root"]!["activities"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == "slaL1")!.AsObject();
+            l1["duration"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["typeName"] = "TimeSpan", ["expression"] = new System.Text.Json.Nodes.JsonObject { ["type"] = "Literal", ["value"] = "0.00:00:08" },
+            };
+            await workflows.SaveWorkflowDraftAsync(new SaveWorkflowDraftRequest { Json = json.ToJsonString() }, admin);
+            await workflows.PublishWorkflowDefinitionAsync(new PublishWorkflowDefinitionRequest { DefinitionId = "case-escalation" }, admin);
+
+            var portal = new Grpc.Core.CallOptions(new Grpc.Core.Metadata { { "x-api-key", PortalKey } });
+            var creates = Enumerable.Range(0, count).Select(_ => cases.CreateCaseAsync(Requests.NewCase(category: "power-supply"), portal).ResponseAsync).ToList();
+            var created = await Task.WhenAll(creates);
+            Assert.That(created.Select(c => c.DueTime), Has.All.Not.Null, "each case came back with its L1 due time");
+
+            // Kill as soon as the sweep has begun and before it is over.
+            while (true)
+            {
+                escalatedAtKill = Scalar(database, "SELECT COUNT(*) FROM CaseEvents WHERE Type = 'Escalated'");
+                if (escalatedAtKill > 0) break;
+                await Task.Delay(5);
+            }
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+            escalatedAtKill = Scalar(database, "SELECT COUNT(*) FROM CaseEvents WHERE Type = 'Escalated'");
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill(true);
+        }
+
+        // Same ports, so the same engine id: the restarted server frees the dead one's claims instead of waiting out their lease.
+        var restarted = StartServerProcess(dataDirectory, grpcPort, httpPort, extra);
+        try
+        {
+            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+            await WaitUntilServingAsync(new CaseService.CaseServiceClient(channel));
+            var watch = Stopwatch.StartNew();
+            while (Scalar(database, "SELECT COUNT(*) FROM Cases WHERE Level = 2") < count && watch.Elapsed < TimeSpan.FromSeconds(90))
+                await Task.Delay(100);
+            TestContext.Out.WriteLine($"escalated before the kill: {escalatedAtKill} of {count}; the rest within {watch.Elapsed.TotalSeconds:F1} s of the restart serving");
+            Assert.That(Scalar(database, "SELECT COUNT(*) FROM Cases WHERE Level = 2"), Is.EqualTo(count), "nothing lost");
+            Assert.That(Scalar(database, "SELECT COUNT(*) FROM (SELECT CaseNumber FROM CaseEvents WHERE Type = 'Escalated' GROUP BY CaseNumber HAVING COUNT(*) = 1)"),
+                Is.EqualTo(count), "each case escalated exactly once");
+            Assert.That(Scalar(database, "SELECT COUNT(*) FROM CaseEvents WHERE Type = 'LimitBreached'"), Is.EqualTo(count), "each breach recorded once");
+            Assert.That(Scalar(database, "SELECT COUNT(*) FROM WorkflowIncidents"), Is.EqualTo(0));
+        }
+        finally
+        {
+            restarted.Kill(true);
+            await restarted.WaitForExitAsync();
+        }
+    }
+
+    private static long Scalar(string database, string sql)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+                db.Open();
+                using var cmd = db.CreateCommand();
+                cmd.CommandText = sql;
+                return Convert.ToInt64(cmd.ExecuteScalar());
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException) when (attempt < 50)
+            {
+                Thread.Sleep(20);
+            }
+        }
+    }
+
+    private static Process StartServerProcess(string dataDirectory, int grpcPort, int httpPort, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var serverDll = Path.Combine(AppContext.BaseDirectory, "CaseFlow.Server.dll");
         var start = new ProcessStartInfo("dotnet", [serverDll])
@@ -75,7 +167,7 @@ public sealed class DurabilityTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var (key, value) in Settings(dataDirectory, grpcPort, httpPort))
+        foreach (var (key, value) in Settings(dataDirectory, grpcPort, httpPort).Concat(extra ?? new Dictionary<string, string?>()))
             start.Environment[key.Replace(":", "__")] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

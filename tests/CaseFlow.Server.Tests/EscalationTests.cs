@@ -56,6 +56,43 @@ public sealed class EscalationTests
     }
 
     [Test]
+    public async Task A_case_is_never_without_its_clock_the_answer_to_each_change_already_carries_the_new_due_time()
+    {
+        var (host, clock) = await StartAsync();
+        await using var _ = host;
+        var cases = new CaseService.CaseServiceClient(host.Channel);
+        var c = await cases.CreateCaseAsync(Requests.NewCase(category: "power-supply", district: "dehradun"), host.As(PortalKey));
+        Assert.That(c.DueTime?.ToDateTimeOffset(), Is.EqualTo(Ist(11, 18)), "CreateCase returns the L1 due time: the workflow's first step committed with the case");
+        Assert.That((await History(host, c.Name)), Is.EqualTo(new[] { "Registered", "DueTimeSet" }));
+
+        clock.SetUtcNow(Ist(11, 9));
+        var resolved = await cases.ResolveCaseAsync(new ResolveCaseRequest { Name = c.Name, Resolution = "Line repaired." }, host.As(EnergyKey));
+        Assert.That(resolved.Status, Is.EqualTo(CaseStatus.Resolved));
+        Assert.That(await History(host, c.Name), Does.Contain("FeedbackRequested"), "the workflow asked for feedback in the same commit");
+
+        var reopened = await cases.RecordFeedbackAsync(new RecordFeedbackRequest
+        {
+            Name = c.Name, Channel = FeedbackChannel.CallBack, Satisfied = false,
+        }, host.As(CallCentreKey));
+        Assert.That(reopened.Status, Is.EqualTo(CaseStatus.Reopened));
+        // From Monday the 9th: Govardhan (10th), Bhai Dooj (11th), the second Saturday (14th), Sunday and Igas (20th) are off,
+        // so the seven working days are the 12th, 13th, 16th-19th and Saturday the 21st.
+        Assert.That(reopened.DueTime?.ToDateTimeOffset(), Is.EqualTo(Ist(11, 21)), "a fresh 7-working-day limit from the 9th, in the answer itself");
+
+        var transfer = await cases.ProposeTransferAsync(new ProposeTransferRequest
+        {
+            Name = c.Name, ToDepartment = "drinking-water", Reason = "The pump is Jal Sansthan's.", Post = "departments/energy/posts/energy-dehradun-l1",
+        }, host.As(EnergyKey));
+        Assert.That(transfer.DueTime, Is.Null, "the clock stops while a transfer is pending");
+        var moved = await cases.ApproveTransferAsync(new DecideRequest
+        {
+            Name = c.Name, Post = "departments/drinking-water/posts/drinking-water-dehradun-l2",
+        }, host.As(WaterKey));
+        Assert.That(moved.Department, Is.EqualTo("drinking-water"));
+        Assert.That(moved.DueTime?.ToDateTimeOffset(), Is.EqualTo(Ist(11, 21)), "the receiving department's L1 limit starts with the approval");
+    }
+
+    [Test]
     public async Task A_case_climbs_L1_to_L4_at_its_working_day_due_times_with_a_warning_before_each_breach()
     {
         var (host, clock) = await StartAsync();

@@ -287,9 +287,13 @@ internal sealed class NoteApplier : IWorkflowEffectApplier
 [Outcomes(Done)]
 internal sealed class NoteActivity : CaseFlow.Workflows.Activities.Activity
 {
+    private static string ValueConverterText(System.Text.Json.Nodes.JsonNode? node) => CaseFlow.Workflows.Expressions.ValueConverter.ToText(node) ?? "";
+
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        context.AddEffect(new NoteEffect(context.EvaluateString("text") ?? ""));
+        // The text may come from the instance's input; one starting with "fail" makes the applier throw on it.
+        var text = context.EvaluateString("text") is { Length: > 0 } t ? t : ValueConverterText(context.GetWorkflowInput("text"));
+        context.AddEffect(new NoteEffect(text, text.StartsWith("fail", StringComparison.Ordinal) ? NoteMode.WriteThenFail : NoteMode.Write));
         context.Complete(Done);
         return ValueTask.CompletedTask;
     }

@@ -405,6 +405,34 @@ public class WorkflowStoreTests
     }
 
     [Test]
+    public async Task WorkflowStore_a_step_whose_write_throws_faults_alone_while_its_batch_commits()
+    {
+        var applier = new NoteApplier();
+        await using var h = await WorkflowStoreHarness.CreateAsync(applier, register: r => r.Register<NoteActivity>());
+        var definitionId = await h.PublishAsync(Definition("noted-later",
+            [Start(), Delay("Wait", "00:01:00"), Activity("Note", "Test.Note", ("text", "String", "")), End()],
+            ("Start1", "Wait"), ("Wait", "Note"), ("Note", "End1")));
+        var ids = new List<string>();
+        foreach (var text in new[] { "first", "fail here", "third" })
+            ids.Add((await h.Engine.StartAsync(definitionId, input: new Dictionary<string, object?> { ["text"] = text })).Id);
+
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        var fired = await h.Engine.FireAllDueTimersAsync(batchSize: 100);
+
+        Assert.That(fired, Is.EqualTo(2), "the batch's other steps committed");
+        Assert.That((await h.Store.GetAsync(ids[0]))!.Status, Is.EqualTo(WorkflowStatus.Finished));
+        Assert.That((await h.Store.GetAsync(ids[2]))!.Status, Is.EqualTo(WorkflowStatus.Finished));
+        Assert.That((await h.Store.GetAsync(ids[1]))!.Status, Is.EqualTo(WorkflowStatus.Faulted));
+        var incident = (await h.Store.GetIncidentsAsync(ids[1])).Single();
+        Assert.That(incident.Message, Does.Contain("Simulated failure"));
+        Assert.That(await h.CountCaseEventsAsync("first"), Is.EqualTo(1));
+        Assert.That(await h.CountCaseEventsAsync("third"), Is.EqualTo(1));
+        Assert.That(await h.CountCaseEventsAsync("fail here"), Is.EqualTo(0), "the failed step's writes were undone");
+        Assert.That(await h.Store.ListForInstanceAsync(ids[1]), Is.Empty, "its timer was consumed, so it does not fail again after every lease");
+        Assert.That(await h.Engine.FireAllDueTimersAsync(), Is.EqualTo(0));
+    }
+
+    [Test]
     public async Task WorkflowStore_one_engine_timer_throughput_over_sqlite()
     {
         const int count = 500;
