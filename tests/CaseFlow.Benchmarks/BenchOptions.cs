@@ -9,7 +9,7 @@ internal sealed record BenchOptions(string[] Scenarios, int Count, int Concurren
     bool Large, bool Profile, int? Cases = null)
 {
     private static readonly string[] All = ["unary-empty", "create-case", "create-in-process", "sqlite-row", "sqlite-batch", "escalation-sweep", "workflowcore-peer"];
-    private static readonly string[] Known = [.. All, "writer-variants", "ranking"];
+    private static readonly string[] Known = [.. All, "writer-variants", "ranking", "large"];
 
     public bool Runs(string scenario) => Scenarios.Contains(scenario);
 

@@ -229,9 +229,11 @@ internal sealed class EscalationServer : IAsyncDisposable
     public string DatabaseFile => Path.Combine(DataDirectory, "caseflow.db");
     public GrpcChannel Channel { get; }
 
-    public static async Task<EscalationServer> StartAsync(string synchronous, TimeProvider clock)
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<EscalationServer> StartAsync(string synchronous, TimeProvider clock, string? existingDataDirectory = null)
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("caseflow-bench-esc-").FullName;
+        var dataDirectory = existingDataDirectory ?? Directory.CreateTempSubdirectory("caseflow-bench-esc-").FullName;
         int grpcPort, httpPort;
         using (var a = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
         using (var b = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
@@ -269,12 +271,16 @@ internal sealed class EscalationServer : IAsyncDisposable
         return new EscalationServer(app, dataDirectory, grpcPort);
     }
 
+    /// <summary>Keep the data folder when disposed (to start a server on it again).</summary>
+    public bool KeepData { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+        if (!KeepData)
+            try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 }

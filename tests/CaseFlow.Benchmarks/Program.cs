@@ -14,6 +14,8 @@
 //                      first --sync mode, after the others
 //                      ranking (issue 5; see RankingBench.cs): ranking + recurring detection over 1,000,000
 //                      cases generated into a fresh SQLite file; not in "all" (generating the cases takes minutes)
+//                      large (issue 11): N open cases with their workflows and timers in one file (100,000; --large
+//                      1,000,000; --cases N), server restart time, RSS, and a sweep of the tenth that falls due
 //   --count N          timed operations per scenario (default 20000; --large: 200000)
 //   --cases N          cases in the escalation scenarios (default 1000; --large: 100000)
 //   --concurrency N    concurrent gRPC callers (default 32); unary-empty also runs at 1
@@ -103,6 +105,9 @@ foreach (var m in results)
 if (o.Runs("escalation-sweep") || o.Runs("workflowcore-peer")) await EscalationBench.RunAsync(o, Report);
 
 if (o.Runs("ranking")) await RankingBench.RunAsync(1_000_000, Report);
+
+// Issue 11's scale run: not in "all"; 100,000 cases by default, 1,000,000 with --large.
+if (o.Runs("large")) await LargeBench.RunAsync(o.Sync[0], o.Cases ?? (o.Large ? LargeBench.DefaultCount : LargeBench.DefaultCount / 10), Report);
 
 Console.WriteLine();
 Console.WriteLine($"| {"scenario",-20} | {"sync",-6} | {"count",8} | {"conc",4} | {"ops/s",9} | {"p50 ms",7} | {"p99 ms",7} | {"max ms",7} | {"× unary",7} |");
