@@ -109,16 +109,16 @@ public sealed class CaseServiceTests
 
         public Task<CasePage> ListAsync(CaseQuery query, CancellationToken ct) => Task.FromResult(new CasePage(Cases.Values.ToList(), null));
 
-        public Task<IReadOnlyList<CaseEvent>> EventsAfterAsync(EventQuery query, long afterId, int max, CancellationToken ct) =>
-            Task.FromResult<IReadOnlyList<CaseEvent>>([]);
+        public Task<IReadOnlyList<PositionedEvent>> EventsAfterAsync(EventQuery query, EventPosition after, int max, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyList<PositionedEvent>>([]);
 
-        public Task<CaseEvent?> FindEventAsync(long id, CancellationToken ct) => Task.FromResult<CaseEvent?>(null);
+        public Task<PositionedEvent?> FindEventAsync(long id, CancellationToken ct) => Task.FromResult<PositionedEvent?>(null);
 
-        public Task<long> LatestEventIdAsync(CancellationToken ct) => Task.FromResult(0L);
+        public Task<EventPosition> LatestEventPositionAsync(CancellationToken ct) => Task.FromResult(EventPosition.Start);
 
         public Task<int> FlagHabitualAsync(string phone, string reason, string flaggedBy, DateTimeOffset now, CancellationToken ct) => Task.FromResult(0);
 
-        public Task<IReadOnlyList<CaseEvent>> HistoryAsync(string number, CancellationToken ct) => Task.FromResult<IReadOnlyList<CaseEvent>>([]);
+        public Task<IReadOnlyList<PositionedEvent>> HistoryAsync(string number, CancellationToken ct) => Task.FromResult<IReadOnlyList<PositionedEvent>>([]);
 
         public Task<Case> UpdateAsync(string number, RequestKey? key, Func<Case, IReadOnlyList<CaseEvent>> change, CancellationToken ct)
         {

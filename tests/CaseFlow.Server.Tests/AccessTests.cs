@@ -1,3 +1,4 @@
+using CaseFlow.Server.Hosting;
 using CaseFlow.Api.V1;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -6,8 +7,8 @@ using static CaseFlow.Server.Tests.CaseFlowHost;
 namespace CaseFlow.Server.Tests;
 
 /// <summary>Who may see and do what: each calling system is limited to its departments and its rights.</summary>
-[TestFixture]
-public sealed class AccessTests
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class AccessTests(DatabaseProvider provider)
 {
     private CaseFlowHost _host = null!;
     private CaseService.CaseServiceClient _cases = null!;
@@ -17,7 +18,7 @@ public sealed class AccessTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _host = await CaseFlowHost.StartAsync();
+        _host = await CaseFlowHost.StartAsync(provider: provider);
         _cases = new CaseService.CaseServiceClient(_host.Channel);
         _waterCase = await _cases.CreateCaseAsync(Requests.NewCase(category: "water-supply", phone: "98970 12345"), _host.As(PortalKey));
         _energyCase = await _cases.CreateCaseAsync(Requests.NewCase(category: "electricity-billing", phone: "98970 12345"), _host.As(PortalKey));

@@ -1,3 +1,4 @@
+using CaseFlow.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using CaseFlow.Api.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -11,8 +12,8 @@ namespace CaseFlow.Server.Tests;
 /// Probed as a hostile or careless integrating system would: the other department, a post it may not act
 /// for, guessed case numbers, oversized input, impossible timestamps, guessed keys.
 /// </summary>
-[TestFixture]
-public sealed class AuthorizationTests
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class AuthorizationTests(DatabaseProvider provider)
 {
     private const string WaterL1 = "departments/drinking-water/posts/drinking-water-dehradun-l1";
     private const string WaterL2 = "departments/drinking-water/posts/drinking-water-dehradun-l2";
@@ -26,7 +27,7 @@ public sealed class AuthorizationTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _host = await CaseFlowHost.StartAsync();
+        _host = await CaseFlowHost.StartAsync(provider: provider);
         _cases = new CaseService.CaseServiceClient(_host.Channel);
     }
 
@@ -244,7 +245,7 @@ public sealed class AuthorizationTests
     public async Task A_forged_resume_token_from_before_the_window_is_refused()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
+        await using var host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(clock), provider: provider);
         var cases = new CaseService.CaseServiceClient(host.Channel);
         await cases.CreateCaseAsync(Requests.NewCase(category: "power-supply"), host.As(PortalKey));
         clock.Advance(TimeSpan.FromDays(8));

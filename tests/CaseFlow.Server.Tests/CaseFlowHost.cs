@@ -11,8 +11,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CaseFlow.Server.Tests;
 
 /// <summary>
-/// The real server: Kestrel on loopback ports, a SQLite file in a temp folder, the shipped seed data.
-/// Tests talk to it through a real GrpcChannel over HTTP/2. Restart() keeps the data directory.
+/// The real server: Kestrel on loopback ports, a SQLite file in a temp folder (or a fresh PostgreSQL database),
+/// the shipped seed data. Tests talk to it through a real GrpcChannel over HTTP/2. Restart() keeps the data
+/// directory and the database. Hosts given one <see cref="TestDatabase"/> are replicas of one deployment.
 /// </summary>
 public sealed class CaseFlowHost : IAsyncDisposable
 {
@@ -25,27 +26,42 @@ public sealed class CaseFlowHost : IAsyncDisposable
     public const string StateMisKey = "test-state-mis-key";
 
     private readonly Action<IServiceCollection>? _configureServices;
+    private readonly bool _ownsDatabase;
     private WebApplication? _app;
     private IReadOnlyDictionary<string, string?>? _extraSettings;
     private GrpcChannel? _channel;
 
-    private CaseFlowHost(string dataDirectory, Action<IServiceCollection>? configureServices)
+    private CaseFlowHost(string dataDirectory, Action<IServiceCollection>? configureServices, TestDatabase database, bool ownsDatabase)
     {
         DataDirectory = dataDirectory;
         _configureServices = configureServices;
+        Database = database;
+        _ownsDatabase = ownsDatabase;
     }
 
     public string DataDirectory { get; }
+    public TestDatabase Database { get; }
     public int GrpcPort { get; private set; }
     public int HttpPort { get; private set; }
     public IServiceProvider Services => _app!.Services;
     public GrpcChannel Channel => _channel!;
 
+    /// <param name="provider">The database to create for this host (and drop with it) when none is given.</param>
+    /// <param name="database">A database another host or the test owns: this host is one more replica on it.</param>
     public static async Task<CaseFlowHost> StartAsync(Action<IServiceCollection>? configureServices = null, string? dataDirectory = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Sqlite, TestDatabase? database = null)
     {
-        var host = new CaseFlowHost(dataDirectory ?? Directory.CreateTempSubdirectory("caseflow-test-").FullName, configureServices) { _extraSettings = settings };
-        await host.StartCoreAsync();
+        var host = new CaseFlowHost(dataDirectory ?? Directory.CreateTempSubdirectory("caseflow-test-").FullName, configureServices,
+            database ?? TestDatabase.Create(provider), ownsDatabase: database is null) { _extraSettings = settings };
+        try
+        {
+            await host.StartCoreAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
         return host;
     }
 
@@ -96,6 +112,7 @@ public sealed class CaseFlowHost : IAsyncDisposable
         // The content root is the data folder, so no appsettings.json is picked up: the test states all settings.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = DataDirectory, EnvironmentName = "Test" });
         builder.Configuration.AddInMemoryCollection(Settings(DataDirectory, GrpcPort, HttpPort));
+        builder.Configuration.AddInMemoryCollection(Database.Settings);
         if (_extraSettings is not null) builder.Configuration.AddInMemoryCollection(_extraSettings);
         builder.AddCaseFlowServer();
         _configureServices?.Invoke(builder.Services);
@@ -119,6 +136,7 @@ public sealed class CaseFlowHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        if (_ownsDatabase) await Database.DisposeAsync();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 

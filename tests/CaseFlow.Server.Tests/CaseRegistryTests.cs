@@ -1,3 +1,4 @@
+using CaseFlow.Server.Hosting;
 using System.Text;
 using CaseFlow.Api.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -6,8 +7,8 @@ using static CaseFlow.Server.Tests.CaseFlowHost;
 
 namespace CaseFlow.Server.Tests;
 
-[TestFixture]
-public sealed class CaseRegistryTests
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class CaseRegistryTests(DatabaseProvider provider)
 {
     private CaseFlowHost _host = null!;
     private CaseService.CaseServiceClient _cases = null!;
@@ -15,7 +16,7 @@ public sealed class CaseRegistryTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _host = await CaseFlowHost.StartAsync();
+        _host = await CaseFlowHost.StartAsync(provider: provider);
         _cases = new CaseService.CaseServiceClient(_host.Channel);
     }
 

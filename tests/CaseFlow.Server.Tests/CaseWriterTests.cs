@@ -14,14 +14,15 @@ namespace CaseFlow.Server.Tests;
 /// The single writer on its own (no host): requests are queued before the writer starts, so they are
 /// certain to share one batch and one transaction, which the gRPC tests can only hope for.
 /// </summary>
-[TestFixture]
-public sealed class CaseWriterTests
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class CaseWriterTests(DatabaseProvider provider)
 {
     private const string Prefix = "TW-2026";
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 10, 0, 0, TimeSpan.FromHours(5.5));
     private static readonly ComplaintCap Cap = new(MaxPerDay: 2, DayStart: new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.FromHours(5.5)));
 
     private string _dataDirectory = null!;
+    private TestDatabase _testDatabase = null!;
     private CaseFlowDatabase _database = null!;
     private readonly List<CaseWriter> _writers = [];
 
@@ -29,7 +30,8 @@ public sealed class CaseWriterTests
     public async Task CreateDatabase()
     {
         _dataDirectory = Directory.CreateTempSubdirectory("caseflow-writer-").FullName;
-        _database = new CaseFlowDatabase(Options.Create(new CaseFlowOptions { DataDirectory = _dataDirectory }));
+        _testDatabase = TestDatabase.Create(provider);
+        _database = new CaseFlowDatabase(_testDatabase.Options(_dataDirectory));
         await _database.MigrateAsync(CancellationToken.None);
     }
 
@@ -39,6 +41,7 @@ public sealed class CaseWriterTests
         foreach (var writer in _writers) await writer.StopAsync(CancellationToken.None);
         _writers.Clear();
         SqliteConnection.ClearAllPools();
+        if (_testDatabase is not null) await _testDatabase.DisposeAsync();
         try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { }
     }
 
@@ -171,8 +174,8 @@ public sealed class CaseWriterTests
         var byEf = await RowAsync("Cases", "Number", twin.Number);
         Assert.That(Without(byInserter, "Id", "Number"), Is.EqualTo(Without(byEf, "Id", "Number")));
         Assert.That(byInserter["Id"], Is.EqualTo(written.Id));
-        Assert.That(Without(await RowAsync("CaseEvents", "CaseNumber", written.Number), "Id", "CaseNumber"),
-            Is.EqualTo(Without(await RowAsync("CaseEvents", "CaseNumber", twin.Number), "Id", "CaseNumber")));
+        Assert.That(Without(await RowAsync("CaseEvents", "CaseNumber", written.Number), "Id", "CaseNumber", CaseEventOrder.Column),
+            Is.EqualTo(Without(await RowAsync("CaseEvents", "CaseNumber", twin.Number), "Id", "CaseNumber", CaseEventOrder.Column)));
         Assert.That(Without(await RowAsync("RequestRecords", "RequestId", "w"), "RequestId", "CaseNumber"),
             Is.EqualTo(Without(await RowAsync("RequestRecords", "RequestId", "ef"), "RequestId", "CaseNumber")));
 
@@ -201,11 +204,15 @@ public sealed class CaseWriterTests
 
     private async Task<Dictionary<string, object?>> RowAsync(string table, string column, string value)
     {
-        await using var connection = new SqliteConnection(_database.ConnectionString);
+        await using var db = _database.CreateContext();
+        var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"SELECT * FROM \"{table}\" WHERE \"{column}\" = $v";
-        cmd.Parameters.AddWithValue("$v", value);
+        cmd.CommandText = $"SELECT * FROM \"{table}\" WHERE \"{column}\" = @v";
+        var parameter = cmd.CreateParameter();
+        parameter.ParameterName = "@v";
+        parameter.Value = value;
+        cmd.Parameters.Add(parameter);
         await using var reader = await cmd.ExecuteReaderAsync();
         Assert.That(await reader.ReadAsync(), Is.True, $"{table} row {column} = {value}");
         return Enumerable.Range(0, reader.FieldCount).ToDictionary(reader.GetName, i => reader.IsDBNull(i) ? null : reader.GetValue(i));

@@ -1,3 +1,4 @@
+using CaseFlow.Server.Hosting;
 using System.Diagnostics;
 using System.Text;
 using CaseFlow.Api.V1;
@@ -16,8 +17,8 @@ using CoreStatus = CaseFlow.Core.Cases.CaseStatus;
 namespace CaseFlow.Server.Tests;
 
 /// <summary>The CircularService on the real server: SQL aggregation, templates, PDF, permissions.</summary>
-[TestFixture]
-public sealed class CircularServiceTests
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class CircularServiceTests(DatabaseProvider provider)
 {
     // Wednesday 25 November 2026, 12:00 IST: no Monday cron fires while these tests run.
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 6, 30, 0, TimeSpan.Zero);
@@ -27,7 +28,7 @@ public sealed class CircularServiceTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(new FakeTimeProvider(Now)));
+        _host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(new FakeTimeProvider(Now)), provider: provider);
         _client = new CircularService.CircularServiceClient(_host.Channel);
         await SeedCasesAsync();
     }

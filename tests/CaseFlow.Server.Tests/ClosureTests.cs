@@ -1,3 +1,4 @@
+using CaseFlow.Server.Hosting;
 using CaseFlow.Api.V1;
 using Grpc.Core;
 using static CaseFlow.Server.Tests.CaseFlowHost;
@@ -8,8 +9,8 @@ namespace CaseFlow.Server.Tests;
 /// The Chief Secretary's orders held for every caller: closed only with a satisfied complainant, special
 /// closes decided above the proposer and reviewed, transfers never closures.
 /// </summary>
-[TestFixture]
-public sealed class ClosureTests
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class ClosureTests(DatabaseProvider provider)
 {
     private const string EnergyL1 = "departments/energy/posts/energy-dehradun-l1";
     private const string EnergyL2 = "departments/energy/posts/energy-dehradun-l2";
@@ -23,7 +24,7 @@ public sealed class ClosureTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _host = await CaseFlowHost.StartAsync();
+        _host = await CaseFlowHost.StartAsync(provider: provider);
         _cases = new CaseService.CaseServiceClient(_host.Channel);
     }
 

@@ -5,7 +5,7 @@ namespace CaseFlow.Server.Tests;
 /// <summary>A bad setting stops the host at start with a message naming the setting.</summary>
 public sealed class ConfigurationTests
 {
-    [TestCase("CaseFlow:Database:Provider", "Postgres", "CaseFlow:Database:Provider")]
+    [TestCase("CaseFlow:Database:Provider", "Postgres", "CaseFlow:Database:ConnectionString")]
     [TestCase("CaseFlow:Closure:SpecialCloseReviewShare", "1.5", "CaseFlow:Closure:SpecialCloseReviewShare")]
     [TestCase("CaseFlow:ApiKeys:0:KeySha256", "not-a-hash", "CaseFlow:ApiKeys:0:KeySha256")]
     [TestCase("CaseFlow:ApiKeys:0:Permissions:0", "Everything", "CaseFlow:ApiKeys:0:Permissions")]

@@ -1,3 +1,4 @@
+using CaseFlow.Server.Hosting;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
@@ -13,8 +14,8 @@ namespace CaseFlow.Server.Tests;
 /// Hostile or mistaken definitions and templates on the real server: each is refused or contained, and a
 /// canary case keeps its due time and escalates on time through all of it.
 /// </summary>
-[TestFixture]
-public sealed class ContainmentTests
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class ContainmentTests(DatabaseProvider provider)
 {
     private static readonly DateTimeOffset Registered = new(2026, 11, 6, 4, 30, 0, TimeSpan.Zero);
 
@@ -56,7 +57,7 @@ public sealed class ContainmentTests
         await using var host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(clock), settings: new Dictionary<string, string?>
         {
             ["CaseFlow:Workflows:TimerPoll"] = "00:00:01",
-        });
+        }, provider: provider);
         var workflows = new WorkflowService.WorkflowServiceClient(host.Channel);
         var cases = new CaseService.CaseServiceClient(host.Channel);
         // Behind a decision the loop is only a warning, so it publishes: the runtime must contain it.
@@ -91,7 +92,7 @@ public sealed class ContainmentTests
     [Test]
     public async Task A_cron_written_as_a_script_returning_garbage_is_refused_and_the_data_directory_restarts()
     {
-        await using var host = await CaseFlowHost.StartAsync();
+        await using var host = await CaseFlowHost.StartAsync(provider: provider);
         var workflows = new WorkflowService.WorkflowServiceClient(host.Channel);
         var weekly = await workflows.GetWorkflowDefinitionAsync(new GetWorkflowDefinitionRequest { DefinitionId = "weekly-ranking" }, host.As(AdminKey));
         var json = JsonNode.Parse(weekly.Json)!.AsObject();
@@ -127,7 +128,7 @@ public sealed class ContainmentTests
             }
         });
 
-        await using var host = await CaseFlowHost.StartAsync();
+        await using var host = await CaseFlowHost.StartAsync(provider: provider);
         var circulars = new CircularService.CircularServiceClient(host.Channel);
         var hostile = $$"""
             <html><head><link rel="stylesheet" href="http://127.0.0.1:{{port}}/style.css"><script src="http://127.0.0.1:{{port}}/x.js"></script></head>
@@ -147,7 +148,7 @@ public sealed class ContainmentTests
     [Test]
     public async Task Slow_renders_wait_their_turn_without_holding_back_other_calls()
     {
-        await using var host = await CaseFlowHost.StartAsync();
+        await using var host = await CaseFlowHost.StartAsync(provider: provider);
         var circulars = new CircularService.CircularServiceClient(host.Channel);
         var cases = new CaseService.CaseServiceClient(host.Channel);
         // Several hundred thousand template iterations each, four at once: far more work than the render slots take at once.

@@ -1,3 +1,4 @@
+using CaseFlow.Server.Hosting;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -11,8 +12,8 @@ using static CaseFlow.Server.Tests.CaseFlowHost;
 namespace CaseFlow.Server.Tests;
 
 /// <summary>The designer's sign-in and API as an attacker on the same site, a guesser and a careless administrator meet them.</summary>
-[TestFixture]
-public sealed class DesignerSecurityTests
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class DesignerSecurityTests(DatabaseProvider provider)
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 6, 0, 0, TimeSpan.Zero);
     private FakeTimeProvider _clock = null!;
@@ -22,7 +23,7 @@ public sealed class DesignerSecurityTests
     public async Task Start()
     {
         _clock = new FakeTimeProvider(Now);
-        _host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(_clock));
+        _host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(_clock), provider: provider);
     }
 
     [OneTimeTearDown]

@@ -1,11 +1,12 @@
+using CaseFlow.Server.Hosting;
 using CaseFlow.Api.V1;
 using Grpc.Core;
 using static CaseFlow.Server.Tests.CaseFlowHost;
 
 namespace CaseFlow.Server.Tests;
 
-[TestFixture]
-public sealed class DirectoryTests
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class DirectoryTests(DatabaseProvider provider)
 {
     private CaseFlowHost _host = null!;
     private DirectoryService.DirectoryServiceClient _directory = null!;
@@ -13,7 +14,7 @@ public sealed class DirectoryTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _host = await CaseFlowHost.StartAsync();
+        _host = await CaseFlowHost.StartAsync(provider: provider);
         _directory = new DirectoryService.DirectoryServiceClient(_host.Channel);
     }
 

@@ -1,3 +1,4 @@
+using CaseFlow.Server.Hosting;
 using CaseFlow.Api.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -12,8 +13,8 @@ namespace CaseFlow.Server.Tests;
 /// Due times are hand-computed on the Uttarakhand calendar: Sundays, second Saturdays and the
 /// gazetted holidays of November 2026 (Diwali 8th, Govardhan 10th, Bhai Dooj 11th, Igas 20th, Guru Nanak 24th).
 /// </summary>
-[TestFixture]
-public sealed class EscalationTests
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class EscalationTests(DatabaseProvider provider)
 {
     // Friday 6 November 2026, 10:00 IST.
     private static readonly DateTimeOffset Registered = new(2026, 11, 6, 4, 30, 0, TimeSpan.Zero);
@@ -21,11 +22,12 @@ public sealed class EscalationTests
     private static DateTimeOffset Ist(int month, int day, int hour = 10, int minute = 0) =>
         new DateTimeOffset(2026, month, day, hour, minute, 0, TimeSpan.FromMinutes(330)).ToUniversalTime();
 
-    private static async Task<(CaseFlowHost Host, FakeTimeProvider Clock)> StartAsync(string? dataDirectory = null, FakeTimeProvider? clock = null)
+    /// <param name="sameDataAs">A host whose data folder and database this one shares: a restart, or a second replica.</param>
+    private async Task<(CaseFlowHost Host, FakeTimeProvider Clock)> StartAsync(CaseFlowHost? sameDataAs = null, FakeTimeProvider? clock = null)
     {
         clock ??= new FakeTimeProvider(Registered);
-        var host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(clock), dataDirectory,
-            new Dictionary<string, string?> { ["CaseFlow:Workflows:TimerPoll"] = "00:00:01", ["CaseFlow:Workflows:DispatchPoll"] = "00:00:00.200" });
+        var host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(clock), sameDataAs?.DataDirectory,
+            new Dictionary<string, string?> { ["CaseFlow:Workflows:TimerPoll"] = "00:00:01" }, provider, sameDataAs?.Database);
         return (host, clock);
     }
 
@@ -210,12 +212,12 @@ public sealed class EscalationTests
     {
         var clock = new FakeTimeProvider(Registered);
         var (host, _) = await StartAsync(clock: clock);
+        await using var _ = host;
         var c = await Register(host);
-        var data = host.DataDirectory;
         await host.StopAsync();
 
         clock.SetUtcNow(Ist(11, 19));
-        var (restarted, _) = await StartAsync(data, clock);
+        var (restarted, _) = await StartAsync(host, clock);
         await using var __ = restarted;
         var l2 = await WaitFor(restarted, c.Name, x => x.Level == Level.L2, "the overdue escalation");
         await Task.Delay(500);
@@ -229,7 +231,7 @@ public sealed class EscalationTests
         var clock = new FakeTimeProvider(Registered);
         var (a, _) = await StartAsync(clock: clock);
         await using var __ = a;
-        var (b, _) = await StartAsync(a.DataDirectory, clock);
+        var (b, _) = await StartAsync(a, clock);
         await using var ___ = b;
         var cases = new List<Api.V1.Case>();
         for (var i = 0; i < 20; i++)

@@ -1,11 +1,12 @@
+using CaseFlow.Server.Hosting;
 using CaseFlow.Api.V1;
 using Grpc.Core;
 using static CaseFlow.Server.Tests.CaseFlowHost;
 
 namespace CaseFlow.Server.Tests;
 
-[TestFixture]
-public sealed class ValidationTests
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class ValidationTests(DatabaseProvider provider)
 {
     private CaseFlowHost _host = null!;
     private CaseService.CaseServiceClient _cases = null!;
@@ -13,7 +14,7 @@ public sealed class ValidationTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _host = await CaseFlowHost.StartAsync();
+        _host = await CaseFlowHost.StartAsync(provider: provider);
         _cases = new CaseService.CaseServiceClient(_host.Channel);
     }
 

@@ -1,3 +1,4 @@
+using CaseFlow.Server.Hosting;
 using CaseFlow.Api.V1;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,8 +8,8 @@ using static CaseFlow.Server.Tests.CaseFlowHost;
 namespace CaseFlow.Server.Tests;
 
 /// <summary>WatchCaseEvents: resumable, exactly once, filtered, with heartbeats.</summary>
-[TestFixture]
-public sealed class WatchTests
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class WatchTests(DatabaseProvider provider)
 {
     private CaseFlowHost _host = null!;
     private CaseService.CaseServiceClient _cases = null!;
@@ -16,7 +17,7 @@ public sealed class WatchTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _host = await CaseFlowHost.StartAsync(settings: new Dictionary<string, string?> { ["CaseFlow:Watch:HeartbeatInterval"] = "00:00:00.300" });
+        _host = await CaseFlowHost.StartAsync(settings: new Dictionary<string, string?> { ["CaseFlow:Watch:HeartbeatInterval"] = "00:00:00.300" }, provider: provider);
         _cases = new CaseService.CaseServiceClient(_host.Channel);
     }
 
@@ -105,7 +106,7 @@ public sealed class WatchTests
     public async Task A_token_older_than_the_resume_window_is_refused_with_failed_precondition()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
+        await using var host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(clock), provider: provider);
         var cases = new CaseService.CaseServiceClient(host.Channel);
         var c = await cases.CreateCaseAsync(Requests.NewCase(category: "power-supply"), host.As(PortalKey));
         var history = await cases.GetCaseHistoryAsync(new GetCaseHistoryRequest { Name = c.Name }, host.As(EnergyKey));

@@ -1,3 +1,4 @@
+using CaseFlow.Server.Hosting;
 using CaseFlow.Api.V1;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -6,8 +7,8 @@ using static CaseFlow.Server.Tests.CaseFlowHost;
 namespace CaseFlow.Server.Tests;
 
 /// <summary>workflows/weekly-ranking.json on the real server: the Monday cron, the archive, and mail through a real SMTP server.</summary>
-[TestFixture]
-public sealed class WeeklyRankingWorkflowTests
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public sealed class WeeklyRankingWorkflowTests(DatabaseProvider provider)
 {
     private static DateTimeOffset Ist(int month, int day, int hour, int minute = 0) =>
         new DateTimeOffset(2026, month, day, hour, minute, 0, TimeSpan.FromMinutes(330)).ToUniversalTime();
@@ -23,7 +24,7 @@ public sealed class WeeklyRankingWorkflowTests
             ["CaseFlow:Workflows:TimerPoll"] = "00:00:00.200",
             ["CaseFlow:Smtp:Host"] = "127.0.0.1",
             ["CaseFlow:Smtp:Port"] = smtp.Port.ToString(),
-        });
+        }, provider: provider);
         var cases = new CaseService.CaseServiceClient(host.Channel);
         await cases.CreateCaseAsync(Requests.NewCase(category: "power-supply", district: "dehradun"), host.As(PortalKey));
         await cases.CreateCaseAsync(Requests.NewCase(category: "water-supply", district: "haridwar"), host.As(PortalKey));

@@ -16,25 +16,24 @@ using Microsoft.Extensions.Time.Testing;
 namespace CaseFlow.Server.Tests;
 
 /// <summary>
-/// The real workflow engine over the EF stores on a temporary SQLite file, with a fake clock. Several engines
-/// made with <see cref="NewEngine"/> share the file, as several server processes would share one database.
+/// The real workflow engine over the EF stores on a temporary database (a SQLite file or a fresh PostgreSQL
+/// database), with a fake clock. Several engines made with <see cref="NewEngine"/> share it, as several server
+/// processes would share one database.
 /// </summary>
 internal sealed class WorkflowStoreHarness : IAsyncDisposable
 {
     public static readonly DateTimeOffset Epoch = new(2026, 1, 5, 9, 30, 0, TimeSpan.Zero);
 
     private readonly bool _ownsDirectory;
+    private readonly TestDatabase _database;
     private readonly SinkServices _services = new();
 
-    private WorkflowStoreHarness(string dataDirectory, bool ownsDirectory, IWorkflowEffectApplier? applier, Action<ActivityRegistry>? register)
+    private WorkflowStoreHarness(TestDatabase database, string dataDirectory, bool owns, IWorkflowEffectApplier? applier, Action<ActivityRegistry>? register)
     {
         DataDirectory = dataDirectory;
-        _ownsDirectory = ownsDirectory;
-        Database = new CaseFlowDatabase(Options.Create(new CaseFlowOptions
-        {
-            DataDirectory = dataDirectory,
-            SeedDirectory = Path.Combine(AppContext.BaseDirectory, "seed"),
-        }));
+        _ownsDirectory = owns;
+        _database = database;
+        Database = new CaseFlowDatabase(database.Options(dataDirectory, Path.Combine(AppContext.BaseDirectory, "seed")));
         // Step commits go through the single writer, as in the server.
         Writer = new CaseWriter(Database, 256, Microsoft.Extensions.Logging.Abstractions.NullLogger<CaseWriter>.Instance);
         Store = new EfWorkflowStore(Database, Writer, applier);
@@ -56,11 +55,13 @@ internal sealed class WorkflowStoreHarness : IAsyncDisposable
     public WorkflowEngine Engine { get; }
     public LineSink Sink => _services.Sink;
 
-    /// <param name="dataDirectory">An existing harness's directory to reopen its database; a new temp folder otherwise.</param>
-    public static async Task<WorkflowStoreHarness> CreateAsync(IWorkflowEffectApplier? applier = null, string? dataDirectory = null,
+    /// <param name="reopen">An existing harness whose database to reopen; a new database otherwise.</param>
+    public static async Task<WorkflowStoreHarness> CreateAsync(DatabaseProvider provider, IWorkflowEffectApplier? applier = null, WorkflowStoreHarness? reopen = null,
         Action<ActivityRegistry>? register = null)
     {
-        var h = new WorkflowStoreHarness(dataDirectory ?? Directory.CreateTempSubdirectory("caseflow-wfstore-").FullName, dataDirectory is null, applier, register);
+        var h = reopen is null
+            ? new WorkflowStoreHarness(TestDatabase.Create(provider), Directory.CreateTempSubdirectory("caseflow-wfstore-").FullName, true, applier, register)
+            : new WorkflowStoreHarness(reopen._database, reopen.DataDirectory, false, applier, register);
         await h.Database.MigrateAsync(CancellationToken.None);
         await h.Writer.StartAsync(CancellationToken.None);
         return h;
@@ -104,6 +105,7 @@ internal sealed class WorkflowStoreHarness : IAsyncDisposable
         await Task.Yield();
         if (_ownsDirectory)
         {
+            await _database.DisposeAsync();
             try
             {
                 Directory.Delete(DataDirectory, recursive: true);

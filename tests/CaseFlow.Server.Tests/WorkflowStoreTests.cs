@@ -1,3 +1,4 @@
+using CaseFlow.Server.Hosting;
 using System.Diagnostics;
 using CaseFlow.Server.Persistence.Workflows;
 using CaseFlow.Workflows.Persistence;
@@ -7,8 +8,9 @@ using static CaseFlow.Server.Tests.WorkflowJson;
 
 namespace CaseFlow.Server.Tests;
 
-/// <summary>The EF workflow stores on a real SQLite file, driven by the real engine.</summary>
-public class WorkflowStoreTests
+/// <summary>The EF workflow stores on a real database (SQLite file and PostgreSQL), driven by the real engine.</summary>
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Providers))]
+public class WorkflowStoreTests(DatabaseProvider provider)
 {
     private static readonly System.Text.Json.Nodes.JsonObject Approval =
         Definition("approval", [Start(), Event("Wait", "approved"), End()], ("Start1", "Wait"), ("Wait", "End1"));
@@ -19,7 +21,7 @@ public class WorkflowStoreTests
     [Test]
     public async Task WorkflowStore_workflow3_suspends_on_its_delays_and_finishes_when_they_fire()
     {
-        await using var h = await WorkflowStoreHarness.CreateAsync();
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider);
         var instance = await h.Engine.StartAsync(await h.PublishSampleAsync("workflow3.json"));
 
         Assert.That(instance.Status, Is.EqualTo(WorkflowStatus.Suspended));
@@ -49,7 +51,7 @@ public class WorkflowStoreTests
     [Test]
     public async Task WorkflowStore_event_waits_are_found_by_name_and_correlation_and_an_early_event_waits_as_a_stimulus()
     {
-        await using var h = await WorkflowStoreHarness.CreateAsync();
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider);
         var definitionId = await h.PublishAsync(Approval);
 
         var waiting = await h.Engine.StartAsync(definitionId, "case-1");
@@ -83,7 +85,7 @@ public class WorkflowStoreTests
     [Test]
     public async Task WorkflowStore_expired_stimuli_are_purged()
     {
-        await using var h = await WorkflowStoreHarness.CreateAsync();
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider);
         await h.Store.AddAsync(new Stimulus("s-old", "ping", "c", null, WorkflowStoreHarness.Epoch, WorkflowStoreHarness.Epoch.AddMinutes(1)));
         await h.Store.AddAsync(new Stimulus("s-kept", "ping", "c", null, WorkflowStoreHarness.Epoch.AddSeconds(1)));
         await h.Store.AddAsync(new Stimulus("s-new", "ping", "c", null, WorkflowStoreHarness.Epoch.AddSeconds(2), WorkflowStoreHarness.Epoch.AddHours(1)));
@@ -96,7 +98,7 @@ public class WorkflowStoreTests
     [Test]
     public async Task WorkflowStore_a_stale_commit_is_rejected_on_the_expected_version()
     {
-        await using var h = await WorkflowStoreHarness.CreateAsync();
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider);
         var instance = await h.Engine.StartAsync(await h.PublishAsync(Approval), "case-9");
         var row = (await h.Store.GetAsync(instance.Id))!;
         Assert.That(row.Version, Is.EqualTo(1));
@@ -118,7 +120,7 @@ public class WorkflowStoreTests
     [Test]
     public async Task WorkflowStore_a_commit_removing_an_already_removed_bookmark_is_rejected_with_nothing_applied()
     {
-        await using var h = await WorkflowStoreHarness.CreateAsync();
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider);
         var now = WorkflowStoreHarness.Epoch;
         var v1 = new InstanceRecord("i-1", "def", 1, "c-1", "n", WorkflowStatus.Suspended, "{}", 1, now, now);
         var wait = EventBookmark("b-wait", "i-1");
@@ -154,7 +156,7 @@ public class WorkflowStoreTests
     [Test]
     public async Task WorkflowStore_a_batch_commits_each_step_on_its_own()
     {
-        await using var h = await WorkflowStoreHarness.CreateAsync();
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider);
         var now = WorkflowStoreHarness.Epoch;
         var a = new InstanceRecord("i-a", "def", 1, null, null, WorkflowStatus.Suspended, "{}", 1, now, now);
         var b = a with { Id = "i-b" };
@@ -187,10 +189,10 @@ public class WorkflowStoreTests
         await AssertTwoEnginesResumeEachInstanceOnceAsync(lease: TimeSpan.FromSeconds(-1));
     }
 
-    private static async Task AssertTwoEnginesResumeEachInstanceOnceAsync(TimeSpan? lease)
+    private async Task AssertTwoEnginesResumeEachInstanceOnceAsync(TimeSpan? lease)
     {
         const int count = 80;
-        await using var h = await WorkflowStoreHarness.CreateAsync();
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider);
         var definitionId = await h.PublishAsync(Tick());
         var ids = new List<string>();
         for (var i = 0; i < count; i++)
@@ -234,7 +236,7 @@ public class WorkflowStoreTests
     [Test]
     public async Task WorkflowStore_a_claimed_timer_whose_lease_expired_is_claimable_by_another_engine()
     {
-        await using var h = await WorkflowStoreHarness.CreateAsync();
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider);
         var instance = await h.Engine.StartAsync(await h.PublishAsync(Tick()));
         h.Time.Advance(TimeSpan.FromMinutes(1));
         var now = h.Time.GetUtcNow();
@@ -258,7 +260,7 @@ public class WorkflowStoreTests
     [Test]
     public async Task WorkflowStore_claims_take_the_earliest_due_first_and_at_most_max()
     {
-        await using var h = await WorkflowStoreHarness.CreateAsync();
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider);
         var now = WorkflowStoreHarness.Epoch;
         var timers = Enumerable.Range(0, 5)
             .Select(i => new Bookmark($"t-{i}", BookmarkKind.Timer, "i-t", "def", 1, "Wait", null, null, now.AddSeconds(10 - i), null, now))
@@ -275,30 +277,9 @@ public class WorkflowStoreTests
     }
 
     [Test]
-    public async Task WorkflowStore_the_claim_uses_the_partial_due_time_index()
-    {
-        await using var h = await WorkflowStoreHarness.CreateAsync();
-        await using var connection = new SqliteConnection(h.Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + string.Format(EfWorkflowStore.SqliteClaimSql, "@now", "@owner", "@lease", "@max");
-        command.Parameters.AddWithValue("@now", 1L);
-        command.Parameters.AddWithValue("@owner", "x");
-        command.Parameters.AddWithValue("@lease", 2L);
-        command.Parameters.AddWithValue("@max", 10);
-        var plan = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-            while (await reader.ReadAsync())
-                plan.Add(reader.GetString(3));
-        TestContext.Out.WriteLine(string.Join(Environment.NewLine, plan));
-        Assert.That(plan, Has.Some.Contains("IX_WorkflowBookmarks_Timed_DueAt"));
-        Assert.That(plan, Has.None.Contains("TEMP B-TREE"), "the index gives the order");
-    }
-
-    [Test]
     public async Task WorkflowStore_definition_versions_publish_and_retract_and_survive_reopening()
     {
-        await using var h = await WorkflowStoreHarness.CreateAsync();
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider);
         var definitionId = await h.PublishAsync(Approval);
         h.Time.Advance(TimeSpan.FromMinutes(1));
         await h.Definitions.SaveDraftAsync(CaseFlow.Workflows.Model.WorkflowDefinition.FromJsonObject(Approval));
@@ -319,7 +300,7 @@ public class WorkflowStoreTests
 
         // Every pooled connection of the first database closes, so what follows reads the file afresh.
         SqliteConnection.ClearAllPools();
-        await using var reopened = await WorkflowStoreHarness.CreateAsync(dataDirectory: h.DataDirectory);
+        await using var reopened = await WorkflowStoreHarness.CreateAsync(provider, reopen: h);
         var stored = await reopened.Definitions.ListVersionsAsync(definitionId);
         Assert.That(stored.Select(v => (v.Version, v.IsLatest, v.IsPublished)), Is.EqualTo(new[] { (1, false, false), (2, true, false) }));
         Assert.That(stored.Select(v => v.PublishedAt), Has.All.Not.Null, "a retracted version stays marked as once published");
@@ -339,7 +320,7 @@ public class WorkflowStoreTests
     [Test]
     public async Task WorkflowStore_effects_without_an_applier_throw_and_nothing_is_committed()
     {
-        await using var h = await WorkflowStoreHarness.CreateAsync(register: r => r.Register<NoteActivity>());
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider, register: r => r.Register<NoteActivity>());
         var definitionId = await h.PublishAsync(Definition("noted", [Start(), Activity("Note", "Test.Note", ("text", "String", "lost?")), End()],
             ("Start1", "Note"), ("Note", "End1")));
 
@@ -358,7 +339,7 @@ public class WorkflowStoreTests
     public async Task WorkflowStore_domain_effects_commit_in_the_steps_transaction_and_roll_back_with_it()
     {
         var applier = new NoteApplier();
-        await using var h = await WorkflowStoreHarness.CreateAsync(applier, register: r => r.Register<NoteActivity>());
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider, applier, register: r => r.Register<NoteActivity>());
         var definitionId = await h.PublishAsync(Definition("noted", [Start(), Activity("Note", "Test.Note", ("text", "String", "from the engine")), End()],
             ("Start1", "Note"), ("Note", "End1")));
 
@@ -408,7 +389,7 @@ public class WorkflowStoreTests
     public async Task WorkflowStore_a_step_whose_write_throws_faults_alone_while_its_batch_commits()
     {
         var applier = new NoteApplier();
-        await using var h = await WorkflowStoreHarness.CreateAsync(applier, register: r => r.Register<NoteActivity>());
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider, applier, register: r => r.Register<NoteActivity>());
         var definitionId = await h.PublishAsync(Definition("noted-later",
             [Start(), Delay("Wait", "00:01:00"), Activity("Note", "Test.Note", ("text", "String", "")), End()],
             ("Start1", "Wait"), ("Wait", "Note"), ("Note", "End1")));
@@ -436,7 +417,7 @@ public class WorkflowStoreTests
     public async Task WorkflowStore_one_engine_timer_throughput_over_sqlite()
     {
         const int count = 500;
-        await using var h = await WorkflowStoreHarness.CreateAsync();
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider);
         var definitionId = await h.PublishAsync(Definition("tick-quiet", [Start(), Delay("Wait", "00:01:00"), End()], ("Start1", "Wait"), ("Wait", "End1")));
         var started = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
@@ -463,4 +444,30 @@ public class WorkflowStoreTests
 
     private static JournalEntry Entry(string instanceId, long sequence) =>
         new(instanceId, sequence, WorkflowStoreHarness.Epoch, JournalKind.Resumed, "Wait", "Elsa.Event", null, null);
+}
+
+/// <summary>SQLite's plan for the timer claim: the due-time index gives the rows and their order.</summary>
+[TestFixture]
+public sealed class SqliteClaimPlanTests
+{
+    [Test]
+    public async Task WorkflowStore_the_claim_uses_the_partial_due_time_index()
+    {
+        await using var h = await WorkflowStoreHarness.CreateAsync(DatabaseProvider.Sqlite);
+        await using var connection = new SqliteConnection(h.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + string.Format(EfWorkflowStore.SqliteClaimSql, "@now", "@owner", "@lease", "@max");
+        command.Parameters.AddWithValue("@now", 1L);
+        command.Parameters.AddWithValue("@owner", "x");
+        command.Parameters.AddWithValue("@lease", 2L);
+        command.Parameters.AddWithValue("@max", 10);
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                plan.Add(reader.GetString(3));
+        TestContext.Out.WriteLine(string.Join(Environment.NewLine, plan));
+        Assert.That(plan, Has.Some.Contains("IX_WorkflowBookmarks_Timed_DueAt"));
+        Assert.That(plan, Has.None.Contains("TEMP B-TREE"), "the index gives the order");
+    }
 }

@@ -260,7 +260,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
         return new EventQuery(department == CaseNames.AnyDepartment ? null : department, caller.Departments, parsed.Count == 0 ? null : parsed);
     }
 
-    public async Task<IReadOnlyList<CaseEvent>> GetHistoryAsync(Caller caller, string name, CancellationToken ct)
+    public async Task<IReadOnlyList<PositionedEvent>> GetHistoryAsync(Caller caller, string name, CancellationToken ct)
     {
         caller.Require(Permissions.ReadCases);
         var c = await FindVisibleAsync(caller, name, ct);

@@ -29,22 +29,44 @@ public interface ICaseStore
     /// </summary>
     Task<Case> UpdateAsync(string number, RequestKey? key, Func<Case, IReadOnlyList<CaseEvent>> change, CancellationToken ct);
 
-    /// <summary>Events after an event id, oldest first, for watchers; filters as in <see cref="EventQuery"/>.</summary>
-    Task<IReadOnlyList<CaseEvent>> EventsAfterAsync(EventQuery query, long afterId, int max, CancellationToken ct);
+    /// <summary>
+    /// Committed events after a position, in commit order, for watchers; filters as in <see cref="EventQuery"/>.
+    /// Only events no later commit can precede are returned, so a reader that moves its position to the last one
+    /// it was given never skips an event that commits afterwards.
+    /// </summary>
+    Task<IReadOnlyList<PositionedEvent>> EventsAfterAsync(EventQuery query, EventPosition after, int max, CancellationToken ct);
 
-    Task<CaseEvent?> FindEventAsync(long id, CancellationToken ct);
+    Task<PositionedEvent?> FindEventAsync(long id, CancellationToken ct);
 
-    /// <summary>The id of the newest event, 0 when there is none: "from now on" for a new watcher.</summary>
-    Task<long> LatestEventIdAsync(CancellationToken ct);
+    /// <summary>The position after every event committed so far (<see cref="EventPosition.Start"/> when there is none): "from now on" for a new watcher.</summary>
+    Task<EventPosition> LatestEventPositionAsync(CancellationToken ct);
 
     /// <summary>Records the phone as habitual and marks every case from it; returns how many cases were marked.</summary>
     Task<int> FlagHabitualAsync(string phone, string reason, string flaggedBy, DateTimeOffset now, CancellationToken ct);
 
-    /// <summary>The case's events in the order they happened.</summary>
-    Task<IReadOnlyList<CaseEvent>> HistoryAsync(string number, CancellationToken ct);
+    /// <summary>
+    /// The case's events in the order they happened, each with the position a watcher resumes from to receive what
+    /// follows it. Where an event is not yet final in the commit order (an older transaction is still running),
+    /// its position is the one just before that transaction: resuming there may repeat the event, never skips one.
+    /// </summary>
+    Task<IReadOnlyList<PositionedEvent>> HistoryAsync(string number, CancellationToken ct);
 }
 
 /// <summary>The abuse-control cap: at most this many complaints from one phone number since the day started (IST).</summary>
 public sealed record ComplaintCap(int MaxPerDay, DateTimeOffset DayStart);
+
+/// <summary>
+/// An event's place in the order events became final. Where one writer commits, ids already are that order and
+/// <see cref="Commit"/> is 0; where several replicas commit side by side, an id is drawn before its transaction
+/// commits, so events are ordered by the transaction that wrote them first (<see cref="Commit"/>), then by id.
+/// </summary>
+public readonly record struct EventPosition(long Commit, long Id) : IComparable<EventPosition>
+{
+    public static readonly EventPosition Start = new(0, 0);
+
+    public int CompareTo(EventPosition other) => Commit != other.Commit ? Commit.CompareTo(other.Commit) : Id.CompareTo(other.Id);
+}
+
+public sealed record PositionedEvent(CaseEvent Event, EventPosition Position);
 
 public sealed record EventQuery(string? Department, IReadOnlySet<string>? AllowedDepartments, IReadOnlySet<CaseEventType>? Types);

@@ -11,6 +11,8 @@ public enum ErrorKind
     FailedPrecondition,
     Aborted,
     ResourceExhausted,
+    /// <summary>Nothing wrong with the request: the service cannot serve it now (its database is unreachable); retry.</summary>
+    Unavailable,
 }
 
 public sealed record FieldViolation(string Field, string Description);

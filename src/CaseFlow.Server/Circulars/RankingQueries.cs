@@ -6,39 +6,40 @@ using Microsoft.EntityFrameworkCore;
 namespace CaseFlow.Server.Circulars;
 
 /// <summary>
-/// The ranking's and recurring detection's reads, aggregated inside SQLite so that a million cases come
+/// The ranking's and recurring detection's reads, aggregated inside the database so that a million cases come
 /// back as a few hundred rows and no case entity is ever loaded. The CASE expressions mirror
 /// <see cref="RankingCounts.Of"/> one for one (RankingQueryTests compares both on the same cases).
-/// Times are UTC ticks, as the SQLite context stores them.
+/// Times are UTC ticks, as both contexts store them; the SQL is written to read the same on SQLite and PostgreSQL
+/// (quoted identifiers, TRUE/FALSE for booleans, aliased subqueries).
 /// </summary>
 public sealed class RankingQueries(CaseFlowDatabase database)
 {
     private const string Terminal = "('Closed','SpecialClosed','ForceClosed')";
 
     private const string CountsSql = $"""
-        SELECT Department, District,
+        SELECT "Department", "District",
           SUM(CASE WHEN d = 1 OR o = 1 THEN 1 ELSE 0 END),
           SUM(d),
-          SUM(CASE WHEN d = 1 AND Status = 'Closed' AND Satisfied = 1 THEN 1 ELSE 0 END),
-          SUM(CASE WHEN d = 1 AND Status = 'ForceClosed' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN d = 1 AND Status = 'SpecialClosed' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN d = 1 AND (ReopenCount > 0 OR Status = 'ForceClosed') THEN 1 ELSE 0 END),
-          SUM(CASE WHEN d = 1 THEN (CASE WHEN EXISTS (SELECT 1 FROM CaseEvents e WHERE e.CaseNumber = x.Number AND e.Type = 'LimitBreached') THEN 0 ELSE 1 END) ELSE 0 END),
-          SUM(CASE WHEN d = 1 THEN (COALESCE(ResolvedAt, ClosedAt) - CreatedAt) / 864000000000.0 ELSE 0 END),
+          SUM(CASE WHEN d = 1 AND "Status" = 'Closed' AND "Satisfied" = TRUE THEN 1 ELSE 0 END),
+          SUM(CASE WHEN d = 1 AND "Status" = 'ForceClosed' THEN 1 ELSE 0 END),
+          SUM(CASE WHEN d = 1 AND "Status" = 'SpecialClosed' THEN 1 ELSE 0 END),
+          SUM(CASE WHEN d = 1 AND ("ReopenCount" > 0 OR "Status" = 'ForceClosed') THEN 1 ELSE 0 END),
+          SUM(CASE WHEN d = 1 THEN (CASE WHEN EXISTS (SELECT 1 FROM "CaseEvents" e WHERE e."CaseNumber" = x."Number" AND e."Type" = 'LimitBreached') THEN 0 ELSE 1 END) ELSE 0 END),
+          SUM(CASE WHEN d = 1 THEN (COALESCE("ResolvedAt", "ClosedAt") - "CreatedAt") / 864000000000.0 ELSE 0 END),
           SUM(o),
-          SUM(CASE WHEN o = 1 AND CreatedAt < @pendingBefore THEN 1 ELSE 0 END),
-          SUM(CASE WHEN o = 1 AND LastActionAt < @idleBefore THEN 1 ELSE 0 END),
-          SUM(CASE WHEN (d = 1 OR o = 1) AND ReopenCount > 0 THEN 1 ELSE 0 END),
-          SUM(CASE WHEN Status = 'SpecialClosed' AND SpecialCloseReview = 'Pending' THEN 1 ELSE 0 END)
+          SUM(CASE WHEN o = 1 AND "CreatedAt" < @pendingBefore THEN 1 ELSE 0 END),
+          SUM(CASE WHEN o = 1 AND "LastActionAt" < @idleBefore THEN 1 ELSE 0 END),
+          SUM(CASE WHEN (d = 1 OR o = 1) AND "ReopenCount" > 0 THEN 1 ELSE 0 END),
+          SUM(CASE WHEN "Status" = 'SpecialClosed' AND "SpecialCloseReview" = 'Pending' THEN 1 ELSE 0 END)
         FROM (
-          SELECT Number, Department, District, Status, Satisfied, ReopenCount, SpecialCloseReview, CreatedAt, LastActionAt, ResolvedAt, ClosedAt,
-            CASE WHEN (Status IN {Terminal} AND ClosedAt >= @from AND ClosedAt < @to)
-                   OR (Status = 'Resolved' AND FeedbackUnanswered = 1 AND ResolvedAt >= @from AND ResolvedAt < @to) THEN 1 ELSE 0 END AS d,
-            CASE WHEN Status NOT IN {Terminal} AND Status <> 'Resolved' THEN 1 ELSE 0 END AS o
-          FROM Cases
-          WHERE Habitual = 0 AND CreatedAt < @to
+          SELECT "Number", "Department", "District", "Status", "Satisfied", "ReopenCount", "SpecialCloseReview", "CreatedAt", "LastActionAt", "ResolvedAt", "ClosedAt",
+            CASE WHEN ("Status" IN {Terminal} AND "ClosedAt" >= @from AND "ClosedAt" < @to)
+                   OR ("Status" = 'Resolved' AND "FeedbackUnanswered" = TRUE AND "ResolvedAt" >= @from AND "ResolvedAt" < @to) THEN 1 ELSE 0 END AS d,
+            CASE WHEN "Status" NOT IN {Terminal} AND "Status" <> 'Resolved' THEN 1 ELSE 0 END AS o
+          FROM "Cases"
+          WHERE "Habitual" = FALSE AND "CreatedAt" < @to
         ) x
-        GROUP BY Department, District
+        GROUP BY "Department", "District"
         """;
 
     public async Task<List<(string Department, string District, RankingCounts Counts)>> CountsAsync(RankingPeriod period, int pendingDays, int notAttendedDays, CancellationToken ct)
@@ -56,11 +57,12 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            long L(int i) => r.IsDBNull(i) ? 0 : r.GetInt64(i);
+            // Sums come back as bigint or numeric depending on the provider.
+            long L(int i) => r.IsDBNull(i) ? 0 : Convert.ToInt64(r.GetValue(i));
             var counts = new RankingCounts
             {
                 Active = L(2), Disposed = L(3), SatisfiedClosed = L(4), ForceClosed = L(5), SpecialClosed = L(6), PoorQuality = L(7),
-                DisposedWithinLimit = L(8), DisposalDays = r.IsDBNull(9) ? 0 : r.GetDouble(9), Open = L(10), PendingBeyondDays = L(11),
+                DisposedWithinLimit = L(8), DisposalDays = r.IsDBNull(9) ? 0 : Convert.ToDouble(r.GetValue(9)), Open = L(10), PendingBeyondDays = L(11),
                 NotAttended = L(12), Reopened = L(13), SpecialCloseUnderReview = L(14),
             };
             // Groups whose cases were all closed before the period contribute nothing, as in the in-memory path.
@@ -80,10 +82,10 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         await using var cmd = connection.CreateCommand();
         // Weeks are counted from the first Monday 00:00 IST in whole 7-day steps: ISO weeks without date functions.
         cmd.CommandText = """
-            SELECT Category, District, (CreatedAt - @start) / @week AS w, COUNT(*)
-            FROM Cases
-            WHERE CreatedAt >= @start AND CreatedAt < @end AND Habitual = 0
-            GROUP BY Category, District, w
+            SELECT "Category", "District", ("CreatedAt" - @start) / @week AS w, COUNT(*)
+            FROM "Cases"
+            WHERE "CreatedAt" >= @start AND "CreatedAt" < @end AND "Habitual" = FALSE
+            GROUP BY "Category", "District", w
             """;
         Add(cmd, "@start", start.UtcTicks);
         Add(cmd, "@end", end.UtcTicks);
@@ -91,7 +93,7 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         var counts = new List<WeeklyCount>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            counts.Add(new WeeklyCount(r.GetString(0), r.GetString(1), IsoWeek.Of(start.AddDays(7 * r.GetInt64(2))), r.GetInt32(3)));
+            counts.Add(new WeeklyCount(r.GetString(0), r.GetString(1), IsoWeek.Of(start.AddDays(7 * Convert.ToInt64(r.GetValue(2)))), Convert.ToInt32(r.GetValue(3))));
         return counts;
     }
 
@@ -107,13 +109,13 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         await db.Database.OpenConnectionAsync(ct);
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = """
-            SELECT Category, District, Number, Department FROM (
-              SELECT Category, District, Number, Department,
-                ROW_NUMBER() OVER (PARTITION BY Category, District ORDER BY Number) AS n
-              FROM Cases
-              WHERE CreatedAt >= @start AND CreatedAt < @end AND Habitual = 0
-            ) WHERE n <= @count
-            ORDER BY Category, District, Number
+            SELECT "Category", "District", "Number", "Department" FROM (
+              SELECT "Category", "District", "Number", "Department",
+                ROW_NUMBER() OVER (PARTITION BY "Category", "District" ORDER BY "Number") AS n
+              FROM "Cases"
+              WHERE "CreatedAt" >= @start AND "CreatedAt" < @end AND "Habitual" = FALSE
+            ) s WHERE n <= @count
+            ORDER BY "Category", "District", "Number"
             """;
         Add(cmd, "@start", week.Monday.UtcTicks);
         Add(cmd, "@end", week.Monday.AddDays(7).UtcTicks);

@@ -40,10 +40,31 @@ public sealed class CaseFlowOptions
 
     public DesignerOptions Designer { get; set; } = new();
 
+    public HealthOptions Health { get; set; } = new();
+
+    /// <summary>This process among the replicas sharing the database: its timer claims and its health row carry it.</summary>
+    public string ResolvedEngineId => Workflows.EngineId ?? $"{Environment.MachineName}:{GrpcPort}";
+
     public string ResolvedSeedDirectory => SeedDirectory ?? Path.Combine(AppContext.BaseDirectory, "seed");
 }
 
 public enum DatabaseProvider { Sqlite, Postgres }
+
+/// <summary>What the health report checks and where it draws the line between serving and not serving.</summary>
+public sealed class HealthOptions
+{
+    /// <summary>How often the probe writes through the writer (real time).</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A probe not committed within this is a failed probe.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The oldest due timer may be this far behind the clock before the replica reports NOT_SERVING.</summary>
+    public TimeSpan MaxTimerLag { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Requests waiting for the writer before the replica reports NOT_SERVING (the disk cannot keep up).</summary>
+    public int MaxWriterQueue { get; set; } = 20_000;
+}
 
 public enum SqliteSynchronous { Normal, Full }
 
@@ -161,10 +182,8 @@ internal sealed class CaseFlowOptionsValidator : IValidateOptions<CaseFlowOption
         if (o.HttpPort is < 0 or > 65535) errors.Add($"CaseFlow:HttpPort {o.HttpPort} is not a port number.");
         if (o.GrpcPort != 0 && o.GrpcPort == o.HttpPort)
             errors.Add("CaseFlow:GrpcPort and CaseFlow:HttpPort must differ: gRPC needs an HTTP/2-only port.");
-        // The stores carry PostgreSQL SQL (SKIP LOCKED timer claims) but the host has no PostgreSQL context and
-        // migrations yet: refuse rather than silently run on SQLite.
-        if (o.Database.Provider == DatabaseProvider.Postgres)
-            errors.Add("CaseFlow:Database:Provider Postgres is not available in this build yet; use Sqlite.");
+        if (o.Database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(o.Database.ConnectionString))
+            errors.Add("CaseFlow:Database:ConnectionString must be set for the Postgres provider (e.g. Host=db;Database=caseflow;Username=caseflow;Password=...).");
         if (o.Database.MaxWriteBatch is < 1 or > 10_000)
             errors.Add($"CaseFlow:Database:MaxWriteBatch {o.Database.MaxWriteBatch} must be between 1 and 10000.");
         if (!File.Exists(Path.Combine(o.ResolvedSeedDirectory, "directory.json")))

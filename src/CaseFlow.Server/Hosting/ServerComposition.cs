@@ -86,7 +86,14 @@ public static class ServerComposition
         });
         services.AddGrpcReflection();
         services.AddCaseFlowDesigner();
-        services.AddGrpcHealthChecks().AddCheck("database", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        services.AddSingleton<HealthMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
+        // The same checks answer grpc.health.v1 and /healthz; each reads the monitor's last probe (probing
+        // again when that is stale), so a flood of health calls costs the database nothing.
+        services.AddGrpcHealthChecks()
+            .AddCheck<HealthMonitor.DatabaseCheck>("database")
+            .AddCheck<HealthMonitor.WriterCheck>("writer")
+            .AddCheck<HealthMonitor.TimersCheck>("timers");
         return builder;
     }
 
@@ -119,7 +126,7 @@ public static class ServerComposition
                 sp.GetRequiredService<IWorkflowInstanceStore>(), sp.GetRequiredService<IBookmarkStore>(), sp.GetRequiredService<IStimulusStore>(),
                 sp.GetRequiredService<TimeProvider>(), sp, new WorkflowEngineOptions
                 {
-                    EngineId = w.EngineId ?? $"{Environment.MachineName}:{o.GrpcPort}",
+                    EngineId = o.ResolvedEngineId,
                     TimerLease = w.TimerLease,
                     StimulusLifetime = TimeSpan.FromDays(1),
                     MaxActivitiesPerStep = w.MaxActivitiesPerStep,
@@ -178,7 +185,7 @@ public static class ServerComposition
         app.MapGrpcService<CircularGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = HealthMonitor.WriteJsonAsync });
         app.MapCaseFlowDesigner();
         return app;
     }

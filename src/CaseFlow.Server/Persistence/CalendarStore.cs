@@ -33,7 +33,7 @@ public sealed class CalendarStore(CaseFlowDatabase database, IOptions<CaseFlowOp
         {
             var calendar = WorkingCalendar.Parse(await File.ReadAllTextAsync(file, ct));
             if (loaded.ContainsKey(calendar.Id)) continue;
-            db.CalendarVersions.Add(new CalendarVersion { CalendarId = calendar.Id, CreatedAt = time.GetUtcNow(), CreatedBy = "seed:" + file, Json = calendar.Serialize() });
+            db.CalendarVersions.Add(new CalendarVersion { CalendarId = calendar.Id, CreatedAt = time.GetUtcNow(), CreatedBy = "seed:" + Path.GetFileName(file), Json = calendar.Serialize() });
             loaded[calendar.Id] = calendar;
             log.LogInformation("Seeded calendar {Calendar} from {File} ({Holidays} holidays)", calendar.Id, file, calendar.Holidays.Count);
         }

@@ -26,7 +26,7 @@ public abstract class CaseFlowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<WorkflowStimulusRow> WorkflowStimuli => Set<WorkflowStimulusRow>();
     public DbSet<WorkflowJournalStepRow> WorkflowJournal => Set<WorkflowJournalStepRow>();
     public DbSet<WorkflowIncidentRow> WorkflowIncidents => Set<WorkflowIncidentRow>();
-    public DbSet<DispatchCursor> DispatchCursors => Set<DispatchCursor>();
+    public DbSet<ReplicaRow> Replicas => Set<ReplicaRow>();
     public DbSet<RankingSnapshotRow> RankingSnapshots => Set<RankingSnapshotRow>();
     public DbSet<RecurringSnapshotRow> RecurringSnapshots => Set<RecurringSnapshotRow>();
     public DbSet<CircularRow> Circulars => Set<CircularRow>();

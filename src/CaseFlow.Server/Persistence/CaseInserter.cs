@@ -62,8 +62,8 @@ internal sealed class CaseInserter : IDisposable
     {
         try
         {
-            var nextCase = await NextIdAsync("Cases", tx);
-            foreach (var c in cases) c.Id = nextCase++;
+            var caseIds = await ReserveIdsAsync("Cases", cases.Count, tx);
+            for (var i = 0; i < cases.Count; i++) cases[i].Id = caseIds[i];
             await _casesBulk.ExecuteAsync(cases, tx);
             await InsertEventsAsync(events, tx);
             await _requestsBulk.ExecuteAsync(requests, tx);
@@ -81,22 +81,33 @@ internal sealed class CaseInserter : IDisposable
     public async Task InsertEventsAsync(IReadOnlyList<CaseEvent> events, DbTransaction tx)
     {
         if (events.Count == 0) return;
-        var next = await NextIdAsync("CaseEvents", tx);
-        foreach (var e in events) e.Id = next++;
+        var ids = await ReserveIdsAsync("CaseEvents", events.Count, tx);
+        for (var i = 0; i < events.Count; i++) events[i].Id = ids[i];
         await _eventsBulk.ExecuteAsync(events, tx);
     }
 
     /// <summary>
-    /// The next id of an auto-numbered table. Only the writer inserts into these tables and it holds the write
-    /// lock for the whole batch, so the ids after the current largest are free until it commits; numbering here
-    /// lets rows be inserted several to a statement and still be returned with their ids, in arrival order.
+    /// Ids for rows of an auto-numbered table, reserved before they are inserted several to a statement, in arrival
+    /// order. On SQLite only the writer inserts and it holds the write lock for the batch, so the ids after the
+    /// current largest are free until it commits. On PostgreSQL they come from the column's sequence, which
+    /// replicas share.
     /// </summary>
-    private async Task<long> NextIdAsync(string table, DbTransaction tx)
+    private static async Task<long[]> ReserveIdsAsync(string table, int count, DbTransaction tx)
     {
         using var cmd = tx.Connection!.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = $"SELECT COALESCE(MAX(\"Id\"), 0) + 1 FROM \"{table}\"";
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+        var ids = new long[count];
+        if (tx.Connection is Microsoft.Data.Sqlite.SqliteConnection)
+        {
+            cmd.CommandText = $"SELECT COALESCE(MAX(\"Id\"), 0) + 1 FROM \"{table}\"";
+            var first = Convert.ToInt64(await cmd.ExecuteScalarAsync());
+            for (var i = 0; i < count; i++) ids[i] = first + i;
+            return ids;
+        }
+        cmd.CommandText = $"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'Id')) FROM generate_series(1, {count})";
+        await using var reader = await cmd.ExecuteReaderAsync();
+        for (var i = 0; await reader.ReadAsync(); i++) ids[i] = reader.GetInt64(0);
+        return ids;
     }
 
     /// <summary>

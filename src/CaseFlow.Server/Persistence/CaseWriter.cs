@@ -28,6 +28,7 @@ public sealed class CaseWriter : BackgroundService
     private IWriteBatchHook? _hook;
     private WriterSession? _session;
     private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile string? _unavailable;
 
     public CaseWriter(CaseFlowDatabase database, int maxBatch, ILogger<CaseWriter> log)
     {
@@ -45,11 +46,20 @@ public sealed class CaseWriter : BackgroundService
     /// <summary>Requests waiting for the writer (for health: a queue that only grows means the disk cannot keep up).</summary>
     public int QueueDepth => _queue.Reader.Count;
 
+    /// <summary>
+    /// Why the database cannot be written, from the last batch that failed for that reason; null once a batch
+    /// commits again. While it is set, requests are refused at once (UNAVAILABLE) rather than queued behind
+    /// commits that cannot happen; only the health probe still goes through, to notice the recovery.
+    /// </summary>
+    public string? Unavailable => _unavailable;
+
     public void NotifyCommitted() =>
         Interlocked.Exchange(ref _committed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     public async Task<T> SubmitAsync<T>(WriteOp<T> op, CancellationToken ct)
     {
+        if (_unavailable is { } why && op is not ProbeOp)
+            throw DatabaseFailures.Refusal(why);
         await _queue.Writer.WriteAsync(op, ct);
         return await op.Result.Task.WaitAsync(ct);
     }
@@ -83,11 +93,33 @@ public sealed class CaseWriter : BackgroundService
         await base.StopAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Writes the replica's row through the writer like any request: it proves the database takes commits (not
+    /// just that it answers), and it is the one request let through while the database is marked unavailable.
+    /// </summary>
+    public Task ProbeAsync(string replica, DateTimeOffset startedAt, DateTimeOffset now, CancellationToken ct) =>
+        SubmitAsync(new ProbeOp(replica, startedAt, now), ct);
+
     private async Task CommitAsync(List<WriteOp> ops)
     {
         try
         {
             await RunAsync(ops);
+            if (_unavailable is not null)
+            {
+                _unavailable = null;
+                _log.LogWarning("The database takes commits again");
+            }
+        }
+        catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+        {
+            // Not this batch's fault, and retrying its requests one by one would wait out a connection timeout
+            // each: fail them all now, and refuse new ones until a commit succeeds.
+            var why = DatabaseFailures.Describe(ex);
+            if (_unavailable is null) _log.LogError(ex, "The database cannot be written; refusing writes until it can");
+            _unavailable = why;
+            var refusal = DatabaseFailures.Refusal(why);
+            foreach (var op in ops) op.Fail(refusal);
         }
         catch (Exception ex) when (ops.Count > 1)
         {
@@ -403,6 +435,11 @@ public sealed class WriteBatch
             foreach (var r in found) _requests[(r.System, r.RequestId)] = r;
             foreach (var k in _wantedRequests) _requests.TryAdd(k, null);
         }
+        // Replicas count a phone's complaints side by side on PostgreSQL: a transaction lock per phone (taken in
+        // one order, so two batches cannot deadlock) makes the count and the insert one step, as SQLite's write lock does.
+        if (_db.Database.IsNpgsql())
+            foreach (var phone in _wantedCounts.Select(w => w.Phone).Distinct().Order(StringComparer.Ordinal))
+                await _db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext({0}))", phone);
         // The day start differs between requests only across midnight, so this is one query in practice.
         foreach (var group in _wantedCounts.GroupBy(w => w.Since))
         {
@@ -584,14 +621,17 @@ public sealed class WriteBatch
         foreach (var group in _newCases.GroupBy(n => n.Prefix))
         {
             var count = group.Count();
-            var series = await _db.CaseNumberSeries.FirstOrDefaultAsync(s => s.Prefix == group.Key);
-            if (series is null)
-            {
-                series = new CaseNumberSeries { Prefix = group.Key, Last = 0 };
-                _db.CaseNumberSeries.Add(series);
-            }
-            var next = series.Last;
-            series.Last += count;
+            // One statement that creates or advances the series and returns its new end. The row stays locked until
+            // the batch commits, so replicas on one PostgreSQL database take turns per prefix, and a batch that rolls
+            // back gives its numbers back: numbers are unique, increasing and without gaps.
+            var last = await _db.Database.SqlQueryRaw<long>(
+                    """
+                    INSERT INTO "CaseNumberSeries" ("Prefix", "Last") VALUES ({0}, {1})
+                    ON CONFLICT ("Prefix") DO UPDATE SET "Last" = "CaseNumberSeries"."Last" + {1}
+                    RETURNING "Last" AS "Value"
+                    """, group.Key, (long)count)
+                .ToListAsync();
+            var next = last.Single() - count;
             foreach (var (c, prefix, registered, request) in group)
             {
                 c.Number = $"{prefix}-{++next:D6}";
@@ -631,4 +671,18 @@ public sealed class WriteBatch
         System = key.System, RequestId = key.RequestId, Method = key.Method, Fingerprint = key.Fingerprint,
         CaseNumber = caseNumber, At = at,
     };
+}
+
+/// <summary>The health probe's write: upserts this replica's row (one statement both providers read alike).</summary>
+internal sealed class ProbeOp(string replica, DateTimeOffset startedAt, DateTimeOffset now) : WriteOp<bool>
+{
+    public override async Task ApplyAsync(WriteBatch batch)
+    {
+        await batch.Db.Database.ExecuteSqlRawAsync(
+            """
+            INSERT INTO "Replicas" ("Id", "StartedAt", "SeenAt") VALUES ({0}, {1}, {2})
+            ON CONFLICT ("Id") DO UPDATE SET "StartedAt" = excluded."StartedAt", "SeenAt" = excluded."SeenAt"
+            """, replica, startedAt.UtcTicks, now.UtcTicks);
+        SetResult(() => true);
+    }
 }

@@ -28,7 +28,7 @@ public sealed class DirectoryStore(CaseFlowDatabase database, IOptions<CaseFlowO
             _current = DirectorySeed.Load(path);
             db.DirectoryVersions.Add(new DirectoryVersion
             {
-                CreatedAt = time.GetUtcNow(), CreatedBy = "seed:" + path, Json = DirectorySeed.Serialize(_current),
+                CreatedAt = time.GetUtcNow(), CreatedBy = "seed:" + Path.GetFileName(path), Json = DirectorySeed.Serialize(_current),
             });
             await db.SaveChangesAsync(ct);
             log.LogInformation("Seeded the directory from {Path}", path);

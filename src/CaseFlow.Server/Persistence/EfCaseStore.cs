@@ -13,10 +13,17 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
     public Task<Case> UpdateAsync(string number, RequestKey? key, Func<Case, IReadOnlyList<CaseEvent>> change, CancellationToken ct) =>
         writer.SubmitAsync(new UpdateOp(number, key, change), ct);
 
-    public async Task<IReadOnlyList<CaseEvent>> HistoryAsync(string number, CancellationToken ct)
+    public async Task<IReadOnlyList<PositionedEvent>> HistoryAsync(string number, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        return await db.CaseEvents.Where(e => e.CaseNumber == number).OrderBy(e => e.Id).ToListAsync(ct);
+        // A case's events are ordered by id on both providers: a change to a case waits for the previous one to
+        // commit (the version-guarded row update), so its events draw later ids.
+        var events = db.CaseEvents.Where(e => e.CaseNumber == number).OrderBy(e => e.Id);
+        if (!database.IsPostgres)
+            return (await events.ToListAsync(ct)).Select(e => new PositionedEvent(e, new EventPosition(0, e.Id))).ToList();
+        var horizon = await CommitHorizonAsync(db, ct);
+        var rows = await events.Select(e => new { Event = e, Tx = EF.Property<long>(e, CaseEventOrder.Column) }).ToListAsync(ct);
+        return rows.Select(r => new PositionedEvent(r.Event, r.Tx < horizon ? new EventPosition(r.Tx, r.Event.Id) : new EventPosition(horizon, 0))).ToList();
     }
 
     public async Task<Case?> FindAsync(string number, CancellationToken ct)
@@ -52,10 +59,10 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
         return new CasePage(page, more ? page[^1].Id : null);
     }
 
-    public async Task<IReadOnlyList<CaseEvent>> EventsAfterAsync(EventQuery q, long afterId, int max, CancellationToken ct)
+    public async Task<IReadOnlyList<PositionedEvent>> EventsAfterAsync(EventQuery q, EventPosition after, int max, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        var events = db.CaseEvents.Where(e => e.Id > afterId);
+        IQueryable<CaseEvent> events = db.CaseEvents;
         if (q.Department is not null) events = events.Where(e => e.Department == q.Department);
         if (q.AllowedDepartments is not null)
         {
@@ -67,20 +74,54 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
             var types = q.Types.ToArray();
             events = events.Where(e => types.Contains(e.Type));
         }
-        return await events.OrderBy(e => e.Id).Take(max).ToListAsync(ct);
+        if (!database.IsPostgres)
+        {
+            // One writer: ids are handed out in commit order.
+            var rows = await events.Where(e => e.Id > after.Id).OrderBy(e => e.Id).Take(max).ToListAsync(ct);
+            return rows.Select(e => new PositionedEvent(e, new EventPosition(0, e.Id))).ToList();
+        }
+        // Replicas draw ids from one sequence and commit in any order, so id 11 can become visible after id 12
+        // was read. Every transaction older than the oldest one still running has ended (committed or rolled
+        // back), so events written by those are final and nothing can join them: read up to that horizon only,
+        // in (transaction, id) order. The horizon is read first; it only ever moves forward.
+        var horizon = await CommitHorizonAsync(db, ct);
+        var tx = after.Commit;
+        var id = after.Id;
+        var found = await events
+            .Where(e => EF.Property<long>(e, CaseEventOrder.Column) < horizon
+                        && (EF.Property<long>(e, CaseEventOrder.Column) > tx || (EF.Property<long>(e, CaseEventOrder.Column) == tx && e.Id > id)))
+            .OrderBy(e => EF.Property<long>(e, CaseEventOrder.Column)).ThenBy(e => e.Id).Take(max)
+            .Select(e => new { Event = e, Tx = EF.Property<long>(e, CaseEventOrder.Column) })
+            .ToListAsync(ct);
+        return found.Select(f => new PositionedEvent(f.Event, new EventPosition(f.Tx, f.Event.Id))).ToList();
     }
 
-    public async Task<CaseEvent?> FindEventAsync(long id, CancellationToken ct)
+    public async Task<PositionedEvent?> FindEventAsync(long id, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        return await db.CaseEvents.FirstOrDefaultAsync(e => e.Id == id, ct);
+        if (!database.IsPostgres)
+            return await db.CaseEvents.Where(e => e.Id == id).Select(e => new PositionedEvent(e, new EventPosition(0, e.Id))).FirstOrDefaultAsync(ct);
+        var found = await db.CaseEvents.Where(e => e.Id == id).Select(e => new { Event = e, Tx = EF.Property<long>(e, CaseEventOrder.Column) }).FirstOrDefaultAsync(ct);
+        return found is null ? null : new PositionedEvent(found.Event, new EventPosition(found.Tx, found.Event.Id));
     }
 
-    public async Task<long> LatestEventIdAsync(CancellationToken ct)
+    public async Task<EventPosition> LatestEventPositionAsync(CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        return await db.CaseEvents.OrderByDescending(e => e.Id).Select(e => e.Id).FirstOrDefaultAsync(ct);
+        if (!database.IsPostgres)
+            return new EventPosition(0, await db.CaseEvents.OrderByDescending(e => e.Id).Select(e => e.Id).FirstOrDefaultAsync(ct));
+        // The last final event; events of transactions still running come after it, so a watcher starting here
+        // receives them once they commit.
+        var horizon = await CommitHorizonAsync(db, ct);
+        var last = await db.CaseEvents.Where(e => EF.Property<long>(e, CaseEventOrder.Column) < horizon)
+            .OrderByDescending(e => EF.Property<long>(e, CaseEventOrder.Column)).ThenByDescending(e => e.Id)
+            .Select(e => new { Tx = EF.Property<long>(e, CaseEventOrder.Column), e.Id }).FirstOrDefaultAsync(ct);
+        return last is null ? EventPosition.Start : new EventPosition(last.Tx, last.Id);
     }
+
+    /// <summary>The oldest transaction still running on PostgreSQL: every event written by an older one is final.</summary>
+    private static async Task<long> CommitHorizonAsync(CaseFlowDbContext db, CancellationToken ct) =>
+        (await db.Database.SqlQueryRaw<long>("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS \"Value\"").ToListAsync(ct)).Single();
 
     public Task<int> FlagHabitualAsync(string phone, string reason, string flaggedBy, DateTimeOffset now, CancellationToken ct) =>
         writer.SubmitAsync(new FlagHabitualOp(phone, reason, flaggedBy, now), ct);

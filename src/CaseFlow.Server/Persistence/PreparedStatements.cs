@@ -22,29 +22,22 @@ internal abstract class PreparedStatement : IDisposable
     protected readonly DbCommand Command;
 
     protected PreparedStatement(DbConnection connection, ISqlGenerationHelper sql, IEntityType entity, Func<StoreObjectIdentifier, IReadOnlyList<IProperty>, string> text,
-        IReadOnlyList<IProperty> bound, int extraParameters = 0)
+        IReadOnlyList<IProperty> bound, IReadOnlyList<IProperty>? extra = null)
     {
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        if (entity.GetProperties().FirstOrDefault(p => p.IsShadowProperty()) is { } shadow)
+        if (entity.GetProperties().FirstOrDefault(p => p.IsShadowProperty() && !DatabaseDefault(p)) is { } shadow)
             throw new InvalidOperationException($"{entity.DisplayName()}.{shadow.Name} is a shadow property; prepared statements write only properties of the class.");
         Command = connection.CreateCommand();
         Command.CommandText = text(table, bound);
         _columns = bound.Select((p, i) =>
         {
             var mapping = (RelationalTypeMapping)p.GetTypeMapping();
-            // The mapping gives the parameter the provider type EF would give it; values are set per row.
-            var parameter = mapping.CreateParameter(Command, sql.GenerateParameterName($"p{i}"), null, p.IsNullable);
-            Command.Parameters.Add(parameter);
-            return (p.GetGetter(), mapping.Converter, parameter);
+            return (p.GetGetter(), mapping.Converter, AddParameter(sql, mapping, i, p.IsNullable));
         }).ToArray();
-        for (var i = 0; i < extraParameters; i++)
-        {
-            var p = bound.Count + i;
-            var parameter = Command.CreateParameter();
-            parameter.ParameterName = sql.GenerateParameterName($"p{p}");
-            Command.Parameters.Add(parameter);
-        }
-        _values = new object?[_columns.Length + extraParameters];
+        extra ??= [];
+        for (var i = 0; i < extra.Count; i++)
+            AddParameter(sql, (RelationalTypeMapping)extra[i].GetTypeMapping(), bound.Count + i, extra[i].IsNullable);
+        _values = new object?[_columns.Length + extra.Count];
         // Microsoft.Data.Sqlite binds every parameter by name at every execution, a linear search of the
         // statement's names: for a fifty-column row that was a third of the writer's time. On SQLite the
         // statement is prepared and bound by position directly.
@@ -52,6 +45,21 @@ internal abstract class PreparedStatement : IDisposable
             _sqlite = new RawSqliteStatement(sqlite, Command.CommandText);
         else
             Command.Prepare();
+    }
+
+    /// <summary>A parameter of the provider type EF would give the column; values are set per execution.</summary>
+    private DbParameter AddParameter(ISqlGenerationHelper sql, RelationalTypeMapping mapping, int index, bool nullable) =>
+        AddTyped(Command, mapping, sql.GenerateParameterName($"p{index}"), nullable);
+
+    internal static DbParameter AddTyped(DbCommand command, RelationalTypeMapping mapping, string name, bool nullable)
+    {
+        var parameter = mapping.CreateParameter(command, name, null, nullable);
+        // Npgsql prepares a statement with its parameters' types, and leaves a type unset where EF relies on
+        // inferring it from the value; there is no value yet, so name the column's type.
+        if (parameter is Npgsql.NpgsqlParameter { NpgsqlDbType: NpgsqlTypes.NpgsqlDbType.Unknown, DataTypeName: null } np)
+            np.DataTypeName = mapping.StoreTypeNameBase;
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 
     protected async Task<int> ExecuteNonQueryAsync(DbTransaction tx) =>
@@ -96,6 +104,9 @@ internal abstract class PreparedStatement : IDisposable
     }
 
     public static IEntityType Entity<T>(DbContext db) => db.Model.FindEntityType(typeof(T))!;
+
+    /// <summary>A column the database fills in itself (a default, not a key): left out of inserts.</summary>
+    public static bool DatabaseDefault(IProperty p) => p.ValueGenerated == ValueGenerated.OnAdd && !p.IsPrimaryKey();
 }
 
 /// <summary>INSERT … RETURNING the generated key, which SQLite (3.35+) and PostgreSQL both accept.</summary>
@@ -121,7 +132,7 @@ internal sealed class PreparedInsert : PreparedStatement
         // A key the database generates is left out of the INSERT and read back, like SaveChanges does.
         var generatedKey = entity.FindPrimaryKey()!.Properties.SingleOrDefault(p => p.ValueGenerated == ValueGenerated.OnAdd);
         return new PreparedInsert(db.Database.GetDbConnection(), db.GetService<ISqlGenerationHelper>(), entity, generatedKey,
-            entity.GetProperties().Where(p => p != generatedKey).ToList());
+            entity.GetProperties().Where(p => p != generatedKey && !DatabaseDefault(p)).ToList());
     }
 
     /// <returns>The generated key, or the number of rows written when the key is the caller's.</returns>
@@ -162,7 +173,7 @@ internal sealed class PreparedBulkInsert : PreparedStatement
         var entity = Entity<T>(db);
         var generatedKey = withKey ? null : entity.FindPrimaryKey()!.Properties.SingleOrDefault(p => p.ValueGenerated == ValueGenerated.OnAdd);
         return new PreparedBulkInsert(db.Database.GetDbConnection(), db.GetService<ISqlGenerationHelper>(), entity,
-            entity.GetProperties().Where(p => p != generatedKey).ToList(), RowsPerStatement);
+            entity.GetProperties().Where(p => p != generatedKey && !DatabaseDefault(p)).ToList(), RowsPerStatement);
     }
 
     public async Task ExecuteAsync(IReadOnlyList<object> rows, DbTransaction tx)
@@ -201,7 +212,7 @@ internal sealed class PreparedUpdate : PreparedStatement
             var assignments = string.Join(", ", set.Select((p, i) => $"{Column(sql, p, table)} = {sql.GenerateParameterNamePlaceholder($"p{i}")}"));
             var where = string.Join(" AND ", keys.Select((p, i) => $"{Column(sql, p, table)} = {sql.GenerateParameterNamePlaceholder($"p{set.Count + i}")}"));
             return $"UPDATE {Table(sql, table)} SET {assignments} WHERE {where} AND {Column(sql, check, table)} = {sql.GenerateParameterNamePlaceholder($"p{set.Count + keys.Count}")}{sql.StatementTerminator}";
-        }, [.. set, .. keys], extraParameters: 1)
+        }, [.. set, .. keys], extra: [check])
     {
     }
 
@@ -248,8 +259,7 @@ internal sealed class PreparedDelete : IDisposable
         var key = entity.FindPrimaryKey()!.Properties.Single();
         var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = $"DELETE FROM {sql.DelimitIdentifier(table.Name, table.Schema)} WHERE {sql.DelimitIdentifier(key.GetColumnName(table)!)} = {sql.GenerateParameterNamePlaceholder("p0")}{sql.StatementTerminator}";
-        var parameter = ((RelationalTypeMapping)key.GetTypeMapping()).CreateParameter(command, sql.GenerateParameterName("p0"), null, false);
-        command.Parameters.Add(parameter);
+        var parameter = PreparedStatement.AddTyped(command, (RelationalTypeMapping)key.GetTypeMapping(), sql.GenerateParameterName("p0"), false);
         if (command.Connection is not Microsoft.Data.Sqlite.SqliteConnection)
             command.Prepare();
         return new PreparedDelete(command, parameter);

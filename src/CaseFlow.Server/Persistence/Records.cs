@@ -67,9 +67,13 @@ public sealed class CalendarVersion
     public string Json { get; set; } = "";
 }
 
-/// <summary>How far a background consumer of the case events (the workflow dispatcher) has got.</summary>
-public sealed class DispatchCursor
+/// <summary>
+/// A server process sharing the database, as its health probe last wrote it: the probe is a real write through
+/// the writer, so a replica that can still commit keeps its row fresh.
+/// </summary>
+public sealed class ReplicaRow
 {
-    public string Name { get; set; } = "";
-    public long LastEventId { get; set; }
+    public string Id { get; set; } = "";
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset SeenAt { get; set; }
 }

@@ -34,7 +34,7 @@ public sealed class CaseEventFeed(ICaseStore store, CaseWriter writer, IOptions<
             foreach (var e in events)
             {
                 await write(new WatchCaseEventsResponse { Event = ToProto(e) });
-                last = e.Id;
+                last = e.Position;
             }
             if (events.Count > 0)
             {
@@ -62,32 +62,35 @@ public sealed class CaseEventFeed(ICaseStore store, CaseWriter writer, IOptions<
         }
     }
 
-    private async Task<long> StartPositionAsync(string token, TimeSpan window, CancellationToken ct)
+    private async Task<EventPosition> StartPositionAsync(string token, TimeSpan window, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(token))
-            return await LatestIdAsync(ct);
-        var id = ParseToken(token);
-        // Position 0 ("before the first event") is what a heartbeat on an empty history carries; it is
-        // honoured only while the whole history is inside the window, like any other position.
-        var e = id == 0
-            ? (await store.EventsAfterAsync(new EventQuery(null, null, null), 0, 1, ct)).FirstOrDefault()
-            : await store.FindEventAsync(id, ct)
-              ?? throw new CaseFlowException(ErrorKind.FailedPrecondition, "RESUME_TOKEN_UNKNOWN",
-                  "The resume token does not name an event this server recorded; read the cases afresh (ListCases) and watch from now.");
-        if (e is not null && e.At < time.GetUtcNow() - window)
+            return await store.LatestEventPositionAsync(ct);
+        var position = ParseToken(token);
+        // A position before any event (the start, which a heartbeat on an empty history carries, or the point
+        // before a transaction that a history gives for an event not yet final) is honoured while what it would
+        // replay is inside the window, like any other position.
+        var e = position.Id == 0
+            ? (await store.EventsAfterAsync(new EventQuery(null, null, null), position, 1, ct)).FirstOrDefault()
+            : await store.FindEventAsync(position.Id, ct) is { } found && found.Position == position
+                ? found
+                : throw new CaseFlowException(ErrorKind.FailedPrecondition, "RESUME_TOKEN_UNKNOWN",
+                    "The resume token does not name an event this server recorded; read the cases afresh (ListCases) and watch from now.");
+        if (e is not null && e.Event.At < time.GetUtcNow() - window)
             throw new CaseFlowException(ErrorKind.FailedPrecondition, "RESUME_TOKEN_EXPIRED",
-                $"The resume token reaches back to {e.At:u}, beyond the {window.TotalDays:0.#}-day resume window; read the cases afresh (ListCases) and watch from now.");
-        return id;
+                $"The resume token reaches back to {e.Event.At:u}, beyond the {window.TotalDays:0.#}-day resume window; read the cases afresh (ListCases) and watch from now.");
+        return position;
     }
 
-    private async Task<long> LatestIdAsync(CancellationToken ct)
+    public static ApiCaseEvent ToProto(PositionedEvent positioned)
     {
-        return await store.LatestEventIdAsync(ct);
+        var proto = ToProto(positioned.Event);
+        proto.ResumeToken = Token(positioned.Position);
+        return proto;
     }
 
-    public static ApiCaseEvent ToProto(DomainCaseEvent e) => new()
+    private static ApiCaseEvent ToProto(DomainCaseEvent e) => new()
     {
-        ResumeToken = Token(e.Id),
         Case = CaseNames.Format(e.Department, e.CaseNumber),
         Department = e.Department,
         Type = e.Type.ToString(),
@@ -98,16 +101,20 @@ public sealed class CaseEventFeed(ICaseStore store, CaseWriter writer, IOptions<
         Etag = e.CaseVersion.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static string Token(long id) =>
-        Base64Url($"e1:{id}");
+    // e1:{id} where ids are the commit order (SQLite); e2:{transaction}:{id} where replicas commit side by side.
+    private static string Token(EventPosition p) =>
+        Base64Url(p.Commit == 0 ? $"e1:{p.Id}" : $"e2:{p.Commit}:{p.Id}");
 
-    private static long ParseToken(string token)
+    private static EventPosition ParseToken(string token)
     {
         try
         {
-            var text = FromBase64Url(token);
-            if (text.StartsWith("e1:", StringComparison.Ordinal) && long.TryParse(text[3..], CultureInfo.InvariantCulture, out var id) && id >= 0)
-                return id;
+            var parts = FromBase64Url(token).Split(':');
+            static bool Number(string s, out long n) => long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out n);
+            if (parts is ["e1", var a] && Number(a, out var id))
+                return new EventPosition(0, id);
+            if (parts is ["e2", var t, var b] && Number(t, out var tx) && tx > 0 && Number(b, out var id2))
+                return new EventPosition(tx, id2);
         }
         catch (FormatException) { }
         throw CaseFlowException.Invalid("resume_token", "is not a resume token this server issued.");

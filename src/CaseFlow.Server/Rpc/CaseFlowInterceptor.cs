@@ -1,3 +1,4 @@
+using CaseFlow.Server.Persistence;
 using CaseFlow.Core.Access;
 using CaseFlow.Core.Errors;
 using CaseFlow.Server.Security;
@@ -80,6 +81,9 @@ public sealed class CaseFlowInterceptor(ApiKeyAuthenticator authenticator, ILogg
                 return ToRpc(refused);
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
+            case var _ when DatabaseFailures.IsUnavailable(ex):
+                log.LogWarning("{Method} failed: the database is unavailable ({Reason})", context.Method, DatabaseFailures.Describe(ex));
+                return ToRpc(DatabaseFailures.Refusal(DatabaseFailures.Describe(ex)));
             default:
                 log.LogError(ex, "Unhandled error in {Method}", context.Method);
                 return new Status { Code = (int)Code.Internal, Message = "An internal error occurred; it has been logged." }.ToRpcException();
@@ -126,6 +130,7 @@ public sealed class CaseFlowInterceptor(ApiKeyAuthenticator authenticator, ILogg
         ErrorKind.FailedPrecondition => Code.FailedPrecondition,
         ErrorKind.Aborted => Code.Aborted,
         ErrorKind.ResourceExhausted => Code.ResourceExhausted,
+        ErrorKind.Unavailable => Code.Unavailable,
         _ => Code.Unknown,
     };
 }

@@ -64,7 +64,7 @@ public sealed partial class CaseGrpcService
         var caller = CaseFlowInterceptor.CallerOf(context);
         var events = await cases.GetHistoryAsync(caller, request.Name, context.CancellationToken);
         var response = new GetCaseHistoryResponse();
-        response.Events.AddRange(events.Select(CaseEventFeed.ToProto));
+        response.Events.AddRange(events.Select(e => CaseEventFeed.ToProto(e)));
         return response;
     }
 

@@ -135,12 +135,12 @@ internal sealed class CalendarVersionConfiguration : IEntityTypeConfiguration<Ca
     }
 }
 
-internal sealed class DispatchCursorConfiguration : IEntityTypeConfiguration<DispatchCursor>
+internal sealed class ReplicaConfiguration : IEntityTypeConfiguration<ReplicaRow>
 {
-    public void Configure(EntityTypeBuilder<DispatchCursor> b)
+    public void Configure(EntityTypeBuilder<ReplicaRow> b)
     {
-        b.ToTable("DispatchCursors");
-        b.HasKey(d => d.Name);
-        b.Property(d => d.Name).HasMaxLength(64);
+        b.ToTable("Replicas");
+        b.HasKey(r => r.Id);
+        b.Property(r => r.Id).HasMaxLength(200);
     }
 }

@@ -197,11 +197,8 @@ public sealed class EfWorkflowStore(CaseFlowDatabase database, CaseWriter writer
         if (max <= 0)
             return [];
         await using var db = database.CreateContext();
-        var claimed = db.Database.IsNpgsql()
-            ? db.WorkflowBookmarks.FromSqlRaw(PostgresClaimSql, now.ToUniversalTime(), owner, leaseUntil.ToUniversalTime(), max)
-            : db.Database.IsSqlite()
-                ? db.WorkflowBookmarks.FromSqlRaw(SqliteClaimSql, now.UtcTicks, owner, leaseUntil.UtcTicks, max)
-                : throw new NotSupportedException($"No timer claim statement for provider {db.Database.ProviderName}.");
+        // Both contexts store instants as UTC ticks, so the claim binds ticks on either.
+        var claimed = db.WorkflowBookmarks.FromSqlRaw(db.Database.IsNpgsql() ? PostgresClaimSql : SqliteClaimSql, now.UtcTicks, owner, leaseUntil.UtcTicks, max);
         // RETURNING gives rows in no particular order; the engine expects earliest first.
         var rows = await claimed.AsNoTracking().ToListAsync(cancellationToken);
         return rows.OrderBy(b => b.DueAt).ThenBy(b => b.Id, StringComparer.Ordinal).Select(b => b.ToRecord()).ToList();

@@ -60,7 +60,17 @@ internal sealed class WorkflowRowWriter : IDisposable
         }
         else if (await (StateOnly(commit) ? _instanceStateUpdate : _instanceUpdate).ExecuteAsync(row, commit.ExpectedVersion, tx) == 0)
         {
-            return $"Instance {r.Id} is no longer at version {commit.ExpectedVersion}, the version the step expected {commit.ExpectedVersion}.";
+            // Rare (another engine stepped first): say where the instance stands, as the set-wise check does.
+            await using var read = tx.Connection!.CreateCommand();
+            read.Transaction = tx;
+            read.CommandText = $"SELECT \"Version\" FROM \"{WorkflowTables.Instances}\" WHERE \"Id\" = @id";
+            var id = read.CreateParameter();
+            id.ParameterName = "@id";
+            id.Value = r.Id;
+            read.Parameters.Add(id);
+            return await read.ExecuteScalarAsync() is { } version and not DBNull
+                ? $"Instance {r.Id} is at version {version}, the step expected {commit.ExpectedVersion}."
+                : $"Instance {r.Id} does not exist.";
         }
 
         foreach (var id in commit.RemovedBookmarkIds.Distinct(StringComparer.Ordinal))

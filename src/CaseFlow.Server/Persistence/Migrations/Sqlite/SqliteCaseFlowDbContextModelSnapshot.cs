@@ -507,20 +507,6 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
                     b.ToTable("DirectoryVersions", (string)null);
                 });
 
-            modelBuilder.Entity("CaseFlow.Server.Persistence.DispatchCursor", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("LastEventId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Name");
-
-                    b.ToTable("DispatchCursors", (string)null);
-                });
-
             modelBuilder.Entity("CaseFlow.Server.Persistence.HabitualComplainant", b =>
                 {
                     b.Property<string>("Phone")
@@ -601,6 +587,23 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
                     b.HasIndex("Department", "Id");
 
                     b.ToTable("PostChanges", (string)null);
+                });
+
+            modelBuilder.Entity("CaseFlow.Server.Persistence.ReplicaRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Replicas", (string)null);
                 });
 
             modelBuilder.Entity("CaseFlow.Server.Persistence.RequestRecord", b =>
