@@ -126,15 +126,35 @@ public sealed class CaseWriter : BackgroundService
             // One request's database error (a unique key raced by another replica, say) must not fail the
             // others: run each alone so only the guilty one sees the error.
             _log.LogWarning(ex, "A batch of {Count} writes failed; retrying them one at a time", ops.Count);
-            foreach (var op in ops)
-            {
-                try { await RunAsync([op]); }
-                catch (Exception single) { op.Fail(single); }
-            }
+            foreach (var op in ops) await RunAloneAsync(op);
+        }
+        catch (Exception ex) when (DatabaseFailures.IsRacedUniqueKey(ex))
+        {
+            await RunAloneAsync(ops[0]);
         }
         catch (Exception ex)
         {
             ops[0].Fail(ex);
+        }
+    }
+
+    private async Task RunAloneAsync(WriteOp op)
+    {
+        // Alone, a request that lost a unique key to another replica gets one more go: its lookups now see the
+        // winner's row (the same request id answers with the first case). Any other error is its own.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await RunAsync([op]);
+                return;
+            }
+            catch (Exception ex) when (attempt == 0 && DatabaseFailures.IsRacedUniqueKey(ex)) { }
+            catch (Exception ex)
+            {
+                op.Fail(ex);
+                return;
+            }
         }
     }
 

@@ -17,6 +17,21 @@ public static class DatabaseFailures
 
     public static bool IsUnavailable(Exception e) => Cause(e) is not null;
 
+    /// <summary>
+    /// A unique key another writer took between this batch's lookups and its commit (two replicas given the same
+    /// request id at once, say). The other writer has committed by the time the error is raised, so running the
+    /// request again finds its row and answers as a retry would.
+    /// </summary>
+    public static bool IsRacedUniqueKey(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException pg) return pg.SqlState == PostgresErrorCodes.UniqueViolation;
+            if (e is SqliteException sqlite) return sqlite.SqliteExtendedErrorCode is 2067 /* CONSTRAINT_UNIQUE */ or 1555 /* CONSTRAINT_PRIMARYKEY */;
+        }
+        return false;
+    }
+
     /// <summary>What is wrong, in a sentence for logs and the health report.</summary>
     public static string Describe(Exception e) => Cause(e) is { } cause ? $"{cause.GetType().Name}: {cause.Message}" : e.Message;
 
