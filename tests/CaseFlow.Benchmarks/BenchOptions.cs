@@ -6,7 +6,9 @@ namespace CaseFlow.Benchmarks;
 
 /// <summary>The command line; see the comment at the top of Program.cs.</summary>
 internal sealed record BenchOptions(string[] Scenarios, int Count, int Concurrency, string[] Sync, int? MaxBatch, int Warmup, string Out,
-    bool Large, bool Profile, int? Cases = null)
+    bool Large, bool Profile, int? Cases = null,
+    // A server address (perhaps with a password): used, never written into the results file.
+    [property: System.Text.Json.Serialization.JsonIgnore] string? Postgres = null)
 {
     private static readonly string[] All = ["unary-empty", "create-case", "create-in-process", "sqlite-row", "sqlite-batch", "escalation-sweep", "workflowcore-peer"];
     private static readonly string[] Known = [.. All, "writer-variants", "ranking", "large"];
@@ -19,6 +21,7 @@ internal sealed record BenchOptions(string[] Scenarios, int Count, int Concurren
         int? count = null, maxBatch = null, warmup = null, cases = null;
         var concurrency = 32;
         bool large = false, profile = false;
+        var postgres = Environment.GetEnvironmentVariable("CASEFLOW_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable("CASEFLOW_TEST_POSTGRES");
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -35,6 +38,8 @@ internal sealed record BenchOptions(string[] Scenarios, int Count, int Concurren
                 case "--out": output = Value(); break;
                 case "--large": large = true; break;
                 case "--profile": profile = true; break;
+                case "--postgres": postgres = Value(); break;
+                case "--no-postgres": postgres = null; break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'. See the comment at the top of Program.cs.");
             }
         }
@@ -49,7 +54,7 @@ internal sealed record BenchOptions(string[] Scenarios, int Count, int Concurren
                 _ => throw new ArgumentException($"--sync takes full and/or normal, not '{m}'."),
             }).Distinct().ToArray();
         var n = count ?? (large ? 200_000 : 20_000);
-        return new BenchOptions(scenarios, n, concurrency, modes, maxBatch, warmup ?? Math.Clamp(n / 10, 1, 2_000), output, large, profile, cases);
+        return new BenchOptions(scenarios, n, concurrency, modes, maxBatch, warmup ?? Math.Clamp(n / 10, 1, 2_000), output, large, profile, cases, string.IsNullOrWhiteSpace(postgres) ? null : postgres);
     }
 }
 

@@ -37,6 +37,21 @@ internal static class EscalationBench
             report(caseflow.Warnings);
             report(caseflow.Sweep);
         }
+        // Issue 12: the same sweep with one and two replicas on PostgreSQL (a fresh database each).
+        var onPostgres = new List<(int Replicas, EscalationSweep.Result Result)>();
+        if (o.Runs("escalation-sweep") && o.Postgres is { } pg)
+            foreach (var replicas in new[] { 1, 2 })
+            {
+                Console.WriteLine($"CaseFlow escalation sweep, {replicas} replica(s) on PostgreSQL");
+                var result = await EscalationSweep.RunAsync(BenchStore.Postgres(pg, replicas), replicas, count, o.Concurrency);
+                onPostgres.Add((replicas, result));
+                report(result.Setup);
+                report(Armed("esc-armed", $"pg×{replicas}", count, o.Concurrency, result.ArmedPerSecond,
+                    $"workflows armed per s on PostgreSQL, {replicas} replica(s)"));
+                report(result.Warnings);
+                report(result.Sweep);
+            }
+        else if (o.Runs("escalation-sweep")) Console.WriteLine("PostgreSQL sweep skipped: no --postgres and no CASEFLOW_TEST_POSTGRES");
         if (o.Runs("workflowcore-peer"))
         {
             Console.WriteLine("WorkflowCore 3.22 peer (in-memory persistence, real time)");
@@ -60,6 +75,12 @@ internal static class EscalationBench
         Row("L1 armed per s", caseflow?.ArmedPerSecond, peer?.ArmedPerSecond);
         Row("warnings per s", caseflow?.Warnings.OpsPerSecond, peer?.Warnings.OpsPerSecond);
         Row("escalations per s (sweep)", caseflow?.Sweep.OpsPerSecond, peer?.Sweep.OpsPerSecond);
+        foreach (var (replicas, r) in onPostgres)
+        {
+            Row($"pg×{replicas} registered per s", r.Setup.OpsPerSecond, peer?.Setup.OpsPerSecond);
+            Row($"pg×{replicas} L1 armed per s", r.ArmedPerSecond, peer?.ArmedPerSecond);
+            Row($"pg×{replicas} escalations per s", r.Sweep.OpsPerSecond, peer?.Sweep.OpsPerSecond);
+        }
         Console.WriteLine($"  load average now {MachineFacts.LoadAverage()}. CaseFlow commits every step (instance, bookmarks, journal, case row and " +
                           $"case events) to SQLite in a transaction per batch of due timers (synchronous={sync}); WorkflowCore's in-memory " +
                           "provider writes nothing anywhere and loses everything on a restart. Registered/started: CaseFlow's is CreateCase " +

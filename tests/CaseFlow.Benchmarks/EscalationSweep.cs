@@ -4,6 +4,7 @@ using CaseFlow.Server.Hosting;
 using CaseFlow.Server.Security;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,33 +49,53 @@ internal static class EscalationSweep
 
     public sealed record Result(Measurement Setup, double ArmedPerSecond, Measurement Warnings, Measurement Sweep, bool Verified);
 
-    public static async Task<Result> RunAsync(string sync, int count, int concurrency)
-    {
-        var clock = new FakeTimeProvider(Registered);
-        await using var server = await EscalationServer.StartAsync(sync, clock);
-        await using var db = new SqliteConnection($"Data Source={server.DatabaseFile};Mode=ReadOnly;Pooling=False");
-        await db.OpenAsync();
+    public static Task<Result> RunAsync(string sync, int count, int concurrency) => RunAsync(BenchStore.Sqlite(sync), 1, count, concurrency);
 
+    /// <summary>
+    /// With <paramref name="replicas"/> servers on one PostgreSQL database (in this process, on one clock):
+    /// registrations alternate between them and every replica's pump claims due timers from the same table.
+    /// </summary>
+    public static async Task<Result> RunAsync(BenchStore store, int replicas, int count, int concurrency)
+    {
+        if (replicas > 1 && !store.IsPostgres) throw new ArgumentException("Several replicas need a shared database server.");
+        var sync = store.Label;
+        var clock = new FakeTimeProvider(Registered);
+        var servers = new List<EscalationServer>();
+        try
+        {
+            for (var r = 0; r < replicas; r++) servers.Add(await EscalationServer.StartAsync(store, clock));
+            await using var db = await store.OpenAsync(servers[0].DataDirectory);
+            return await RunAsync(db, servers, clock, sync, count, concurrency);
+        }
+        finally
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+            await store.DropAsync();
+        }
+    }
+
+    private static async Task<Result> RunAsync(DbConnection db, List<EscalationServer> servers, FakeTimeProvider clock, string sync, int count, int concurrency)
+    {
         // 1. Setup: registration (gRPC, concurrent) while the dispatcher starts a workflow per case.
         var load0 = MachineFacts.LoadAverage();
-        var cases = new CaseService.CaseServiceClient(server.Channel);
+        var clients = servers.Select(s => new CaseService.CaseServiceClient(s.Channel)).ToArray();
         var run = Guid.NewGuid().ToString("N")[..8];
         var setupWatch = Stopwatch.StartNew();
         var register = await Load.RunAsync("esc-setup", sync, count, concurrency, i =>
         {
             var request = NewCase(i);
             request.RequestId = $"esc-{run}-{i}";
-            return cases.CreateCaseAsync(request, ServerUnderTest.Options).ResponseAsync;
+            return clients[i % clients.Length].CreateCaseAsync(request, ServerUnderTest.Options).ResponseAsync;
         });
         var registeredAfter = setupWatch.Elapsed;
-        var armed = await WaitForAsync(db, "SELECT COUNT(*) FROM Cases WHERE DueAt IS NOT NULL", count, TimeSpan.FromMilliseconds(250),
+        var armed = await WaitForAsync(db, "SELECT COUNT(*) FROM \"Cases\" WHERE \"DueAt\" IS NOT NULL", count, TimeSpan.FromMilliseconds(250),
             TimeSpan.FromMinutes(30), "cases with an L1 due time");
         var armedAfter = setupWatch.Elapsed;
-        var dueOk = await ScalarAsync(db, $"SELECT COUNT(*) FROM Cases WHERE DueAt = {L1Due.UtcTicks}") == count;
+        var dueOk = await ScalarAsync(db, $"SELECT COUNT(*) FROM \"Cases\" WHERE \"DueAt\" = {L1Due.UtcTicks}") == count;
         var setup = register with
         {
             Scenario = "esc-setup",
-            Note = $"CreateCase over gRPC: {count:N0} cases in {registeredAfter.TotalSeconds:F1} s = {count / registeredAfter.TotalSeconds:N0} cases/s; " +
+            Note = $"CreateCase over gRPC{(servers.Count > 1 ? $", alternating between {servers.Count} replicas" : "")}: {count:N0} cases in {registeredAfter.TotalSeconds:F1} s = {count / registeredAfter.TotalSeconds:N0} cases/s; " +
                    $"workflows started and L1 armed: {armed:N0} after {armedAfter.TotalSeconds:F1} s = {armed / armedAfter.TotalSeconds:N0} workflows/s " +
                    $"(each case's first workflow step commits with the case; counted from the first CreateCase){(dueOk ? "; every L1 due time = 2026-11-18 10:00 IST" : "; VERIFY FAILED: L1 due times differ")}; " +
                    $"load {load0} → {MachineFacts.LoadAverage()}",
@@ -99,12 +120,12 @@ internal static class EscalationSweep
     /// the poll costs little) until there are N. p50/p99/max are the times from the clock move until half,
     /// 99 % and all of the cases were done (at the poll's 50 ms resolution).
     /// </summary>
-    private static async Task<Measurement> PhaseAsync(SqliteConnection db, FakeTimeProvider clock, DateTimeOffset to, string scenario, string sync,
+    private static async Task<Measurement> PhaseAsync(DbConnection db, FakeTimeProvider clock, DateTimeOffset to, string scenario, string sync,
         int count, string eventType, string what)
     {
-        var mark = await ScalarAsync(db, "SELECT COALESCE(MAX(Id), 0) FROM CaseEvents");
+        var mark = await ScalarAsync(db, "SELECT COALESCE(MAX(\"Id\"), 0) FROM \"CaseEvents\"");
         var load0 = MachineFacts.LoadAverage();
-        var sql = $"SELECT COUNT(*) FROM CaseEvents WHERE Id > {mark} AND Type = '{eventType}'";
+        var sql = $"SELECT COUNT(*) FROM \"CaseEvents\" WHERE \"Id\" > {mark} AND \"Type\" = '{eventType}'";
         var samples = new List<(double Seconds, long Done)>();
         var watch = Stopwatch.StartNew();
         // FakeTimeProvider runs due timer callbacks on the thread that moves it, and the pump's continuation runs
@@ -132,19 +153,20 @@ internal static class EscalationSweep
             (done == count ? "" : $"; VERIFY FAILED: {done} of {count} after {elapsed:F0} s"));
     }
 
-    private static async Task<string> VerifyAsync(SqliteConnection db, int count)
+    private static async Task<string> VerifyAsync(DbConnection db, int count)
     {
-        var atL2 = await ScalarAsync(db, "SELECT COUNT(*) FROM Cases WHERE Level = 2");
-        var escalated = await ScalarAsync(db, "SELECT COUNT(*) FROM CaseEvents WHERE Type = 'Escalated'");
-        var once = await ScalarAsync(db, "SELECT COUNT(*) FROM (SELECT CaseNumber FROM CaseEvents WHERE Type = 'Escalated' GROUP BY CaseNumber HAVING COUNT(*) = 1)");
-        var warnedOnce = await ScalarAsync(db, "SELECT COUNT(*) FROM (SELECT CaseNumber FROM CaseEvents WHERE Type = 'WarningRaised' GROUP BY CaseNumber HAVING COUNT(*) = 1)");
-        var l2Due = await ScalarAsync(db, $"SELECT COUNT(*) FROM Cases WHERE Level = 2 AND DueAt > {L1Due.UtcTicks}");
+        var atL2 = await ScalarAsync(db, "SELECT COUNT(*) FROM \"Cases\" WHERE \"Level\" = 2");
+        var escalated = await ScalarAsync(db, "SELECT COUNT(*) FROM \"CaseEvents\" WHERE \"Type\" = 'Escalated'");
+        var once = await ScalarAsync(db, "SELECT COUNT(*) FROM (SELECT \"CaseNumber\" FROM \"CaseEvents\" WHERE \"Type\" = 'Escalated' GROUP BY \"CaseNumber\" HAVING COUNT(*) = 1) AS o");
+        var warnedOnce = await ScalarAsync(db, "SELECT COUNT(*) FROM (SELECT \"CaseNumber\" FROM \"CaseEvents\" WHERE \"Type\" = 'WarningRaised' GROUP BY \"CaseNumber\" HAVING COUNT(*) = 1) AS o");
+        var l2Due = await ScalarAsync(db, $"SELECT COUNT(*) FROM \"Cases\" WHERE \"Level\" = 2 AND \"DueAt\" > {L1Due.UtcTicks}");
         // Only the escalation instances count; the clock's jump also fires other published definitions' cron
         // triggers (e.g. the weekly ranking), whose incidents are reported but are not this benchmark's.
-        const string escalation = "InstanceId IN (SELECT Id FROM WorkflowInstances WHERE DefinitionId = 'case-escalation')";
-        var incidents = await ScalarAsync(db, $"SELECT COUNT(*) FROM WorkflowIncidents WHERE {escalation}");
-        var others = await ScalarAsync(db, $"SELECT COUNT(*) FROM WorkflowIncidents WHERE NOT {escalation}");
-        var firstIncident = incidents == 0 ? "" : await TextAsync(db, $"SELECT ActivityId || ': ' || ExceptionType || ': ' || Message FROM WorkflowIncidents WHERE {escalation} LIMIT 1");
+        const string escalation = "\"InstanceId\" IN (SELECT \"Id\" FROM \"WorkflowInstances\" WHERE \"DefinitionId\" = 'case-escalation')";
+        var incidents = await ScalarAsync(db, $"SELECT COUNT(*) FROM \"WorkflowIncidents\" WHERE {escalation}");
+        var others = await ScalarAsync(db, $"SELECT COUNT(*) FROM \"WorkflowIncidents\" WHERE NOT {escalation}");
+        var firstIncident = incidents == 0 ? "" : await BenchStore.TextAsync(db,
+            $"SELECT \"ActivityId\" || ': ' || \"ExceptionType\" || ': ' || \"Message\" FROM \"WorkflowIncidents\" WHERE {escalation} LIMIT 1");
         var ok = atL2 == count && escalated == count && once == count && warnedOnce == count && l2Due == count && incidents == 0;
         return (ok ? "verified: " : "VERIFY FAILED: ") +
                $"{atL2:N0} cases at L2 with an L2 due time {l2Due:N0}, {escalated:N0} Escalated events ({once:N0} cases with exactly one), " +
@@ -152,7 +174,7 @@ internal static class EscalationSweep
                (others == 0 ? "" : $" ({others} incidents in other workflows, e.g. cron-started ones the clock jump triggered)");
     }
 
-    private static async Task<long> WaitForAsync(SqliteConnection db, string sql, long target, TimeSpan poll, TimeSpan timeout, string what)
+    private static async Task<long> WaitForAsync(DbConnection db, string sql, long target, TimeSpan poll, TimeSpan timeout, string what)
     {
         var watch = Stopwatch.StartNew();
         long n;
@@ -162,29 +184,7 @@ internal static class EscalationSweep
         return n;
     }
 
-    private static async Task<long> ScalarAsync(SqliteConnection db, string sql)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await using var cmd = db.CreateCommand();
-                cmd.CommandText = sql;
-                return Convert.ToInt64(await cmd.ExecuteScalarAsync());
-            }
-            catch (SqliteException e) when (e.SqliteErrorCode == 5 && attempt < 50) // SQLITE_BUSY during a checkpoint
-            {
-                await Task.Delay(20);
-            }
-        }
-    }
-
-    private static async Task<string> TextAsync(SqliteConnection db, string sql)
-    {
-        await using var cmd = db.CreateCommand();
-        cmd.CommandText = sql;
-        return Convert.ToString(await cmd.ExecuteScalarAsync()) ?? "";
-    }
+    private static Task<long> ScalarAsync(DbConnection db, string sql) => BenchStore.ScalarAsync(db, sql);
 
     private static Measurement Failed(string scenario, string sync, int count, string why) =>
         new(scenario, sync, count, 1, 0, double.NaN, double.NaN, double.NaN, 0, count, $"VERIFY FAILED: {why}");
@@ -231,7 +231,10 @@ internal sealed class EscalationServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<EscalationServer> StartAsync(string synchronous, TimeProvider clock, string? existingDataDirectory = null)
+    public static Task<EscalationServer> StartAsync(string synchronous, TimeProvider clock, string? existingDataDirectory = null) =>
+        StartAsync(BenchStore.Sqlite(synchronous), clock, existingDataDirectory);
+
+    public static async Task<EscalationServer> StartAsync(BenchStore store, TimeProvider clock, string? existingDataDirectory = null)
     {
         var dataDirectory = existingDataDirectory ?? Directory.CreateTempSubdirectory("caseflow-bench-esc-").FullName;
         int grpcPort, httpPort;
@@ -249,7 +252,6 @@ internal sealed class EscalationServer : IAsyncDisposable
             ["CaseFlow:GrpcPort"] = grpcPort.ToString(),
             ["CaseFlow:HttpPort"] = httpPort.ToString(),
             ["CaseFlow:SeedDirectory"] = Path.Combine(AppContext.BaseDirectory, "seed"),
-            ["CaseFlow:Database:Synchronous"] = synchronous,
             ["CaseFlow:ApiKeys:0:System"] = "helpline-portal",
             ["CaseFlow:ApiKeys:0:KeySha256"] = ApiKeyAuthenticator.Hash(ServerUnderTest.PortalKey),
             ["CaseFlow:ApiKeys:0:Permissions:0"] = "CreateCases",
@@ -258,6 +260,7 @@ internal sealed class EscalationServer : IAsyncDisposable
             ["CaseFlow:ApiKeys:0:Departments:0"] = "*",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        store.AddSettings(settings);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dataDirectory, EnvironmentName = "Benchmark" });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddCaseFlowServer();

@@ -63,7 +63,7 @@ foreach (var sync in o.Sync)
     if (o.Runs("unary-empty") || o.Runs("create-case") || o.Runs("create-in-process") || o.Runs("writer-variants"))
     {
         Console.WriteLine($"server, synchronous={sync}");
-        await using var server = await ServerUnderTest.StartAsync(sync, o.MaxBatch);
+        await using var server = await ServerUnderTest.StartAsync(BenchStore.Sqlite(sync), o.MaxBatch);
         var unaryAt = results.Count;
         if (o.Runs("unary-empty"))
         {
@@ -91,6 +91,28 @@ foreach (var sync in o.Sync)
     if (o.Runs("sqlite-row")) Report(await Scenarios.RawSqliteAsync(sync, o.Count, 1, o.Warmup));
     if (o.Runs("sqlite-batch")) Report(await Scenarios.RawSqliteAsync(sync, o.Count, 100, o.Warmup));
 }
+
+// Issue 12: the same CreateCase on PostgreSQL, with one replica and with two sharing the database, in this run.
+if (o.Runs("create-case") && o.Postgres is { } pgServer)
+{
+    foreach (var replicas in new[] { 1, 2 })
+    {
+        var store = BenchStore.Postgres(pgServer, replicas);
+        Console.WriteLine($"server ×{replicas}, PostgreSQL");
+        var servers = new List<ServerUnderTest>();
+        try
+        {
+            for (var r = 0; r < replicas; r++) servers.Add(await ServerUnderTest.StartAsync(store, o.MaxBatch));
+            Report(await Scenarios.CreateCaseAsync(servers, store.Label, o.Count, o.Concurrency, o.Warmup, null));
+        }
+        finally
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+            await store.DropAsync();
+        }
+    }
+}
+else if (o.Runs("create-case")) Console.WriteLine("PostgreSQL rows skipped: no --postgres and no CASEFLOW_TEST_POSTGRES");
 
 // Everything is read against the transport's limit at the headline concurrency; the server's own
 // synchronous mode is preferred, since that is the exact process the CreateCase row ran in.

@@ -37,22 +37,27 @@ public static class Scenarios
         return await Load.RunAsync("unary-empty", sync, count, concurrency, Call, "grpc.health.v1.Health/Check");
     }
 
-    public static async Task<Measurement> CreateCaseAsync(ServerUnderTest server, string sync, int count, int concurrency, int warmup,
+    public static Task<Measurement> CreateCaseAsync(ServerUnderTest server, string sync, int count, int concurrency, int warmup,
+        WriterProfile? profile) => CreateCaseAsync([server], sync, count, concurrency, warmup, profile);
+
+    /// <summary>CreateCase over gRPC; with several replicas (one PostgreSQL database) the calls alternate between them.</summary>
+    public static async Task<Measurement> CreateCaseAsync(IReadOnlyList<ServerUnderTest> servers, string sync, int count, int concurrency, int warmup,
         WriterProfile? profile)
     {
-        var cases = new CaseFlow.Api.V1.CaseService.CaseServiceClient(server.Channel);
+        var clients = servers.Select(s => new CaseFlow.Api.V1.CaseService.CaseServiceClient(s.Channel)).ToArray();
         var run = Guid.NewGuid().ToString("N")[..8];
         Func<int, Task> Call(string phase) => i =>
         {
             var request = NewCaseRequest(i);
             request.RequestId = $"bench-{run}-{phase}-{i}";
-            return cases.CreateCaseAsync(request, ServerUnderTest.Options).ResponseAsync;
+            return clients[i % clients.Length].CreateCaseAsync(request, ServerUnderTest.Options).ResponseAsync;
         };
         await Load.WarmUpAsync(warmup, concurrency, Call("w"));
         profile?.Reset();
-        var m = await Load.RunAsync("create-case", sync, count, concurrency, Call("m"), "CaseService/CreateCase over gRPC");
+        var what = servers.Count == 1 ? "CaseService/CreateCase over gRPC" : $"CaseService/CreateCase over gRPC, alternating between {servers.Count} replicas in this process";
+        var m = await Load.RunAsync("create-case", sync, count, concurrency, Call("m"), what);
         var report = profile?.Report();
-        return m with { Note = Join(m.Note, await VerifyAsync(server.DatabaseFile)) } with { WriterProfile = report };
+        return m with { Note = Join(m.Note, await VerifyAsync(servers[0])) } with { WriterProfile = report };
     }
 
     /// <summary>
@@ -165,19 +170,18 @@ public static class Scenarios
     }
 
     /// <summary>
-    /// Afterwards, straight from the file: every case is there once and the numbers run 1..N without a gap
+    /// Afterwards, straight from the database: every case is there once and the numbers run 1..N without a gap
     /// (a fast benchmark that lost or doubled cases would be worthless). Only Registered events are counted:
     /// the escalation workflow adds its own (due time set, …) to each case in the background.
     /// </summary>
-    private static async Task<string> VerifyAsync(string databaseFile)
+    private static async Task<string> VerifyAsync(ServerUnderTest server)
     {
-        await using var connection = new SqliteConnection($"Data Source={databaseFile};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await server.Store.OpenAsync(server.DataDirectory);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = """
-            SELECT COUNT(*), COUNT(DISTINCT Number), MAX(CAST(substr(Number, instr(substr(Number, 4), '-') + 4) AS INTEGER)),
-                   (SELECT COUNT(*) FROM RequestRecords), (SELECT COUNT(*) FROM CaseEvents WHERE Type = 'Registered')
-            FROM Cases;
+        cmd.CommandText = $"""
+            SELECT COUNT(*), COUNT(DISTINCT "Number"), MAX({server.Store.SerialOf("\"Number\"")}),
+                   (SELECT COUNT(*) FROM "RequestRecords"), (SELECT COUNT(*) FROM "CaseEvents" WHERE "Type" = 'Registered')
+            FROM "Cases";
             """;
         await using var reader = await cmd.ExecuteReaderAsync();
         await reader.ReadAsync();
@@ -185,7 +189,7 @@ public static class Scenarios
         long requests = reader.GetInt64(3), events = reader.GetInt64(4);
         var ok = rows == distinct && rows == max && requests == rows && events == rows;
         return ok
-            ? $"verified: {rows} cases in the file, numbers 1..{max} gap-free"
+            ? $"verified: {rows} cases in the database, numbers 1..{max} gap-free"
             : $"VERIFY FAILED: {rows} rows, {distinct} distinct numbers, max {max}, {requests} request records, {events} Registered events";
     }
 

@@ -11,7 +11,8 @@ namespace CaseFlow.Benchmarks;
 
 /// <summary>
 /// The real CaseFlow server, in this process: Kestrel on free loopback ports (gRPC on its HTTP/2-only port),
-/// a fresh SQLite file in a temp folder, the shipped seed data, one API key. The same composition
+/// a fresh SQLite file in a temp folder
+/// (or the run's PostgreSQL database, see <see cref="BenchStore"/>), the shipped seed data, one API key. The same composition
 /// (AddCaseFlowServer / UseCaseFlowAsync) as `dotnet run`, so what is measured is what ships.
 /// </summary>
 public sealed class ServerUnderTest : IAsyncDisposable
@@ -20,13 +21,15 @@ public sealed class ServerUnderTest : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private ServerUnderTest(WebApplication app, string dataDirectory, int grpcPort)
+    private ServerUnderTest(WebApplication app, BenchStore store, string dataDirectory, int grpcPort)
     {
         _app = app;
+        Store = store;
         DataDirectory = dataDirectory;
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
     }
 
+    public BenchStore Store { get; }
     public string DataDirectory { get; }
     public string DatabaseFile => Path.Combine(DataDirectory, "caseflow.db");
     public GrpcChannel Channel { get; }
@@ -35,7 +38,7 @@ public sealed class ServerUnderTest : IAsyncDisposable
     /// <summary>Headers only, no deadline: every scenario sends the same options so they cost the same.</summary>
     public static CallOptions Options { get; } = new(new Metadata { { ApiKeyAuthenticator.Header, PortalKey } });
 
-    public static async Task<ServerUnderTest> StartAsync(string synchronous, int? maxWriteBatch)
+    public static async Task<ServerUnderTest> StartAsync(BenchStore store, int? maxWriteBatch)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("caseflow-bench-").FullName;
         var grpcPort = FreePort();
@@ -45,7 +48,6 @@ public sealed class ServerUnderTest : IAsyncDisposable
             ["CaseFlow:GrpcPort"] = grpcPort.ToString(),
             ["CaseFlow:HttpPort"] = FreePort().ToString(),
             ["CaseFlow:SeedDirectory"] = Path.Combine(AppContext.BaseDirectory, "seed"),
-            ["CaseFlow:Database:Synchronous"] = synchronous,
             ["CaseFlow:ApiKeys:0:System"] = "helpline-portal",
             ["CaseFlow:ApiKeys:0:KeySha256"] = ApiKeyAuthenticator.Hash(PortalKey),
             ["CaseFlow:ApiKeys:0:Permissions:0"] = "CreateCases",
@@ -55,6 +57,7 @@ public sealed class ServerUnderTest : IAsyncDisposable
             // Per-request logging would measure the console, not CaseFlow.
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        store.AddSettings(settings);
         if (maxWriteBatch is { } max) settings["CaseFlow:Database:MaxWriteBatch"] = max.ToString();
         // The content root is the temp folder, so no appsettings.json is picked up: every setting is stated here.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dataDirectory, EnvironmentName = "Benchmark" });
@@ -63,7 +66,7 @@ public sealed class ServerUnderTest : IAsyncDisposable
         var app = builder.Build();
         await app.UseCaseFlowAsync();
         await app.StartAsync();
-        return new ServerUnderTest(app, dataDirectory, grpcPort);
+        return new ServerUnderTest(app, store, dataDirectory, grpcPort);
     }
 
     public async ValueTask DisposeAsync()

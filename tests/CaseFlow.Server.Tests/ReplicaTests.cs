@@ -194,6 +194,56 @@ public sealed class ReplicaTests
     }
 
     [Test]
+    public async Task The_weekly_cron_fires_once_across_replicas_each_circular_is_mailed_once_and_a_dead_replicas_claim_is_taken_over()
+    {
+        await using var database = TestDatabase.Create(DatabaseProvider.Postgres);
+        await using var smtp = new SmtpSink();
+        // Tuesday 24 November 2026, 10:00 IST.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 4, 30, 0, TimeSpan.Zero));
+        var settings = new Dictionary<string, string?>(Fast)
+        {
+            ["CaseFlow:Smtp:Host"] = "127.0.0.1",
+            ["CaseFlow:Smtp:Port"] = smtp.Port.ToString(),
+        };
+        await using var a = await StartAsync(s => s.AddSingleton<TimeProvider>(clock), settings: settings, database: database);
+        await using var b = await StartAsync(s => s.AddSingleton<TimeProvider>(clock), settings: settings, database: database);
+        var cases = new CaseService.CaseServiceClient(a.Channel);
+        await cases.CreateCaseAsync(Requests.NewCase(category: "power-supply", district: "dehradun"), a.As(PortalKey));
+        await cases.CreateCaseAsync(Requests.NewCase(category: "water-supply", district: "haridwar"), a.As(PortalKey));
+
+        // Monday 30 November, 09:00 IST: both replicas' pumps see the cron fall due.
+        clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 3, 30, 0, TimeSpan.Zero));
+        var circulars = new CircularService.CircularServiceClient(b.Channel);
+        var list = await Eventually.Until(() => circulars.ListCircularsAsync(new ListCircularsRequest(), b.As(ReadOnlyKey)).ResponseAsync,
+            r => r.Circulars.Count > 0 && r.Circulars.All(c => c.DeliverTime is not null), "the delivered circulars", seconds: 60);
+        await Task.Delay(1500); // a second delivery, if a replica made one, would land now
+        Assert.That(list.Circulars, Has.Count.EqualTo(6), "one weekly run: state-wide and two HoD circulars, in Hindi and English");
+        Assert.That(smtp.Messages, Has.Count.EqualTo(6), "each circular mailed by one replica only");
+
+        // A replica claimed one circular and died before it was mailed: the claim runs out and another replica mails it.
+        var victim = list.Circulars[0].Id;
+        await using (var connection = await OpenAsync(database))
+        await using (var orphan = new NpgsqlCommand("""
+            UPDATE "Circulars" SET "DeliveredAt" = NULL, "DeliveryNote" = NULL, "DeliveryClaim" = 'dead-replica/1', "DeliveryClaimUntil" = @until
+            WHERE "Id" = @id
+            """, connection))
+        {
+            orphan.Parameters.AddWithValue("id", victim);
+            orphan.Parameters.AddWithValue("until", (clock.GetUtcNow() + TimeSpan.FromMinutes(10)).UtcTicks);
+            Assert.That(await orphan.ExecuteNonQueryAsync(), Is.EqualTo(1));
+        }
+        clock.Advance(TimeSpan.FromMinutes(6)); // a retry round, but the dead replica's claim still holds
+        await Task.Delay(1500);
+        Assert.That(smtp.Messages, Has.Count.EqualTo(6), "a live claim is not taken");
+        clock.Advance(TimeSpan.FromMinutes(6)); // past the lease, and another retry round
+        await Eventually.Until(() => Task.FromResult(smtp.Messages.Count), n => n >= 7, "the orphaned circular mailed");
+        await Task.Delay(1500);
+        Assert.That(smtp.Messages, Has.Count.EqualTo(7), "taken over by one replica, not both");
+        var again = await circulars.GetCircularAsync(new GetCircularRequest { Id = victim }, b.As(ReadOnlyKey));
+        Assert.That(again.DeliverTime, Is.Not.Null);
+    }
+
+    [Test]
     public async Task A_replica_killed_mid_sweep_has_its_work_taken_over_and_every_case_reaches_L4_escalated_once_per_level()
     {
         const int count = 400;

@@ -16,6 +16,12 @@ public sealed class CircularOptions
     /// <summary>How many overdue cases a HoD circular lists (the total is always stated).</summary>
     public int MaxOverdueListed { get; set; } = 200;
 
+    /// <summary>How long a replica's claim on a circular it is printing and mailing holds; a claim past it is taken over.</summary>
+    public TimeSpan DeliveryLease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often undelivered circulars whose claim ran out (SMTP refused, a replica died) are tried again.</summary>
+    public TimeSpan DeliveryRetry { get; set; } = TimeSpan.FromMinutes(5);
+
     public string ResolvedTemplatesDirectory => TemplatesDirectory ?? Path.Combine(AppContext.BaseDirectory, "templates");
 }
 

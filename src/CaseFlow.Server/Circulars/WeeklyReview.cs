@@ -206,9 +206,22 @@ public sealed class WeeklyReview(
 
     public async Task DeliverNowAsync(IReadOnlyList<long> circularIds, CancellationToken ct)
     {
+        // Claimed before anything is printed or sent: replicas sharing the database all look for undelivered
+        // circulars, and the conditional UPDATE lets exactly one of them take each (PostgreSQL re-checks the
+        // condition on a row another transaction just claimed). A replica that dies mid-delivery leaves a claim
+        // that runs out after DeliveryLease; the mail it may have sent just before dying is the one duplicate
+        // that can happen, as with any mailer that cannot send and record in one transaction.
+        var claim = $"{options.Value.ResolvedEngineId}/{Guid.NewGuid():N}";
+        var now = time.GetUtcNow();
+        var until = now + options.Value.Circulars.DeliveryLease;
         List<CircularRow> pending;
         await using (var db = database.CreateContext())
-            pending = await db.Circulars.Where(c => circularIds.Contains(c.Id) && c.DeliveredAt == null).OrderBy(c => c.Id).ToListAsync(ct);
+        {
+            await db.Circulars
+                .Where(c => circularIds.Contains(c.Id) && c.DeliveredAt == null && (c.DeliveryClaimUntil == null || c.DeliveryClaimUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.DeliveryClaim, claim).SetProperty(c => c.DeliveryClaimUntil, until), ct);
+            pending = await db.Circulars.Where(c => c.DeliveryClaim == claim && c.DeliveredAt == null).OrderBy(c => c.Id).ToListAsync(ct);
+        }
         if (pending.Count == 0) return;
         var pdfs = await printer.PrintAsync(pending.Select(c => c.Html).ToList(), ct);
         for (var i = 0; i < pending.Count; i++)
@@ -236,11 +249,13 @@ public sealed class WeeklyReview(
                 }
             }
             await using var db = database.CreateContext();
-            await db.Circulars.Where(x => x.Id == c.Id && x.DeliveredAt == null).ExecuteUpdateAsync(s => s
+            await db.Circulars.Where(x => x.Id == c.Id && x.DeliveredAt == null && x.DeliveryClaim == claim).ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.Pdf, pdfs[i].Pdf)
                 .SetProperty(x => x.PdfSkippedReason, pdfs[i].SkippedReason)
                 .SetProperty(x => x.DeliveredAt, time.GetUtcNow())
-                .SetProperty(x => x.DeliveryNote, note), ct);
+                .SetProperty(x => x.DeliveryNote, note)
+                .SetProperty(x => x.DeliveryClaim, (string?)null)
+                .SetProperty(x => x.DeliveryClaimUntil, (DateTimeOffset?)null), ct);
         }
     }
 

@@ -47,6 +47,14 @@ public sealed class CircularRow
     public string Recipients { get; set; } = "";
     public DateTimeOffset? DeliveredAt { get; set; }
     public string? DeliveryNote { get; set; }
+
+    /// <summary>
+    /// The replica printing and mailing it now, and until when: replicas sharing the database each look for
+    /// undelivered circulars, and only the one whose claim took mails it. A claim past its time (the replica died
+    /// mid-delivery, or SMTP refused) is free to take again.
+    /// </summary>
+    public string? DeliveryClaim { get; set; }
+    public DateTimeOffset? DeliveryClaimUntil { get; set; }
 }
 
 /// <summary>One saved version of an administrator-edited template; the highest version that parsed is in force.</summary>
@@ -94,6 +102,7 @@ internal sealed class CircularConfiguration : IEntityTypeConfiguration<CircularR
         b.Property(c => c.Department).HasMaxLength(64);
         b.Property(c => c.LetterNumber).HasMaxLength(100);
         b.Property(c => c.RequestKey).HasMaxLength(200);
+        b.Property(c => c.DeliveryClaim).HasMaxLength(200);
         // One circular of each kind, language and department per rendering step.
         b.HasIndex(c => new { c.RequestKey, c.Kind, c.Language, c.Department }).IsUnique();
         b.HasIndex(c => c.RankingSnapshotId);

@@ -340,6 +340,13 @@ namespace CaseFlow.Server.Persistence.Migrations.Postgres
                     b.Property<long?>("DeliveredAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("DeliveryClaim")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("DeliveryClaimUntil")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("DeliveryNote")
                         .HasColumnType("text");
 

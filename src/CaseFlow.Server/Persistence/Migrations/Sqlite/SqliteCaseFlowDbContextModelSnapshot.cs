@@ -320,6 +320,13 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
                     b.Property<long?>("DeliveredAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DeliveryClaim")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DeliveryClaimUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DeliveryNote")
                         .HasColumnType("TEXT");
 
