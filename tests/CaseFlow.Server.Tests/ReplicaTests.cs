@@ -244,6 +244,23 @@ public sealed class ReplicaTests
     }
 
     [Test]
+    public async Task A_version_published_through_one_replica_starts_the_next_case_registered_through_the_other()
+    {
+        await using var database = TestDatabase.Create(DatabaseProvider.Postgres);
+        var clock = new FakeTimeProvider(Registered);
+        await using var a = await StartAsync(s => s.AddSingleton<TimeProvider>(clock), settings: Fast, database: database);
+        await using var b = await StartAsync(s => s.AddSingleton<TimeProvider>(clock), settings: Fast, database: database);
+        var viaB = new CaseService.CaseServiceClient(b.Channel);
+        var before = await viaB.CreateCaseAsync(Requests.NewCase(), b.As(PortalKey)); // B now has version 1 cached
+        Assert.That(before.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 18)), "seven working days");
+
+        await ServerProcess.ShortenLimitsAsync(new WorkflowService.WorkflowServiceClient(a.Channel), new Dictionary<string, int> { ["slaL1"] = 600 });
+        var after = await viaB.CreateCaseAsync(Requests.NewCase(), b.As(PortalKey));
+        Assert.That(after.DueTime.ToDateTimeOffset(), Is.EqualTo(Registered + TimeSpan.FromMinutes(10)),
+            "the version A published a moment ago, not the one B had cached");
+    }
+
+    [Test]
     public async Task A_replica_killed_mid_sweep_has_its_work_taken_over_and_every_case_reaches_L4_escalated_once_per_level()
     {
         const int count = 400;

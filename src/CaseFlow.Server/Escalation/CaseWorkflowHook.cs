@@ -31,6 +31,8 @@ public sealed class CaseWorkflowHook(WorkflowEngine engine, IDirectoryProvider d
     public async Task OnBatchAsync(WriteBatch batch, CancellationToken ct)
     {
         var steps = new List<(PreparedStep Step, CaseStep Case, bool NewCase)>();
+        // Replicas share the definitions: a version another one published just now must start this batch's cases.
+        if (batch.NewCases.Count > 0) await engine.RefreshPublishedAsync(ct);
         foreach (var entry in batch.NewCases)
             await StartAsync(steps, entry.Case, newCase: true, ct);
         if (batch.ChangedCases.Count > 0)

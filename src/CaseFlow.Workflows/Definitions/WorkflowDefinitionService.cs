@@ -245,6 +245,24 @@ public sealed class WorkflowDefinitionService
 
     public TimeSpan PublishedCacheLifetime { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Drops every cached version in force that the store no longer has in force: one small read, so a server that
+    /// starts workflows for a batch of new cases uses what another server published a moment ago, not what it
+    /// cached up to <see cref="PublishedCacheLifetime"/> earlier.
+    /// </summary>
+    public async ValueTask RefreshPublishedAsync(CancellationToken cancellationToken = default)
+    {
+        var inForce = await _store.ListPublishedVersionsAsync(cancellationToken);
+        var now = Environment.TickCount64;
+        foreach (var (id, cached) in _published)
+        {
+            var current = inForce.TryGetValue(id, out var v) ? v : (int?)null;
+            // Compare-and-swap: a publish on this server that dropped the entry meanwhile must not see it come back.
+            if (cached.Definition?.Version == current) _published.TryUpdate(id, cached with { At = now }, cached);
+            else _published.TryRemove(new KeyValuePair<string, (long, StoredDefinition?)>(id, cached));
+        }
+    }
+
     private readonly ConcurrentDictionary<string, (long At, StoredDefinition? Definition)> _published = new(StringComparer.Ordinal);
 
     /// <summary>The version as an Elsa file, with its version number and flags as the store knows them.</summary>

@@ -11,6 +11,9 @@ public interface IWorkflowDefinitionStore
     /// <summary>Every version, lowest first.</summary>
     ValueTask<IReadOnlyList<StoredDefinition>> ListVersionsAsync(string definitionId, CancellationToken cancellationToken = default);
 
+    /// <summary>The version in force of every published definition: a small read, made often to notice another server's publish.</summary>
+    ValueTask<IReadOnlyDictionary<string, int>> ListPublishedVersionsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The latest version of every definition.</summary>
     ValueTask<IReadOnlyList<StoredDefinition>> ListLatestAsync(CancellationToken cancellationToken = default);
 

@@ -17,6 +17,13 @@ public sealed class InMemoryWorkflowDefinitionStore : IWorkflowDefinitionStore
             return ValueTask.FromResult(_rows.Values.FirstOrDefault(r => r.DefinitionId == definitionId && r.IsPublished));
     }
 
+    public ValueTask<IReadOnlyDictionary<string, int>> ListPublishedVersionsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+            return ValueTask.FromResult<IReadOnlyDictionary<string, int>>(
+                _rows.Values.Where(r => r.IsPublished).ToDictionary(r => r.DefinitionId, r => r.Version, StringComparer.Ordinal));
+    }
+
     public ValueTask<StoredDefinition?> GetLatestAsync(string definitionId, CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -79,6 +79,9 @@ public sealed class WorkflowEngine
         return WorkflowInstance.From(step.Record);
     }
 
+    /// <summary>Forgets cached versions in force that another server has since replaced (see WorkflowDefinitionService).</summary>
+    public ValueTask RefreshPublishedAsync(CancellationToken cancellationToken) => _definitions.RefreshPublishedAsync(cancellationToken);
+
     /// <summary>The first step of a new instance of the published version, worked out in memory; the caller commits
     /// <see cref="PreparedStep.Commit"/> (whose expected version 0 means "insert") and then calls <see cref="CompleteAsync"/>.</summary>
     public async Task<PreparedStep> PrepareStartAsync(string definitionId, string? correlationId, string instanceId,

@@ -20,6 +20,13 @@ public sealed class EfWorkflowDefinitionStore(CaseFlowDatabase database) : IWork
         return row?.ToRecord();
     }
 
+    public async ValueTask<IReadOnlyDictionary<string, int>> ListPublishedVersionsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = database.CreateContext();
+        return await db.WorkflowDefinitions.AsNoTracking().Where(d => d.IsPublished)
+            .ToDictionaryAsync(d => d.DefinitionId, d => d.Version, StringComparer.Ordinal, cancellationToken);
+    }
+
     public async ValueTask<StoredDefinition?> GetLatestAsync(string definitionId, CancellationToken cancellationToken = default)
     {
         await using var db = database.CreateContext();
