@@ -135,4 +135,7 @@ public sealed class CaseEvent
     public string? Text { get; set; }
     /// <summary>The case's version after this change.</summary>
     public int CaseVersion { get; set; }
+    /// <summary>The level the event concerns: the case's level after the change (an escalation's new level), or for
+    /// a breach the level whose limit ran out. Null on events recorded before levels were kept.</summary>
+    public int? Level { get; set; }
 }

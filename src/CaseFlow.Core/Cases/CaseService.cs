@@ -56,6 +56,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
         {
             Type = CaseEventType.Registered,
             At = now,
+            Level = c.Level,
             ActorSystem = actor.Caller.System,
             ActorPost = actor.PostId,
             Text = $"Registered via {c.Channel}; assigned to {post.Designation} (L1).",
@@ -358,6 +359,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
         ActorPost = actor?.PostId,
         Text = text,
         CaseVersion = c.Version,
+        Level = c.Level,
     };
 
     /// <summary>The actor recorded for changes the escalation workflow makes.</summary>

@@ -19,7 +19,7 @@ public abstract record CaseEffect(string CaseNumber)
     protected static CaseEvent Event(Case c, CaseEventType type, DateTimeOffset now, string text) => new()
     {
         CaseNumber = c.Number, Department = c.Department, Type = type, At = now,
-        ActorSystem = CaseService.WorkflowActor, Text = text, CaseVersion = c.Version,
+        ActorSystem = CaseService.WorkflowActor, Text = text, CaseVersion = c.Version, Level = c.Level,
     };
 
     protected static string Ist(DateTimeOffset t) => IndiaTime.ToIst(t).ToString("d MMM yyyy HH:mm 'IST'", CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using CaseFlow.Server.Telemetry;
 using CaseFlow.Server.Hosting;
 using CaseFlow.Workflows.Runtime;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace CaseFlow.Server.Escalation;
 /// due sooner than anything this round saw, and the business clock may have been set rather than run.
 /// </summary>
 public sealed class WorkflowTimerService(WorkflowTimerPump pump, TimeProvider time, IOptions<CaseFlowOptions> options,
-    ILogger<WorkflowTimerService> log) : BackgroundService
+    CaseFlowMetrics metrics, ILogger<WorkflowTimerService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,7 +21,16 @@ public sealed class WorkflowTimerService(WorkflowTimerPump pump, TimeProvider ti
         {
             try
             {
-                var sleep = await pump.RunOnceAsync(stoppingToken);
+                TimeSpan sleep;
+                // A round's span is the parent of the steps' writer batches (linked there) and says how many timers it ran.
+                using (var span = CaseFlowMetrics.Traces.StartActivity("caseflow.timers.sweep"))
+                {
+                    var before = pump.Fired;
+                    sleep = await pump.RunOnceAsync(stoppingToken);
+                    var fired = (int)(pump.Fired - before);
+                    metrics.TimersFired(fired);
+                    span?.SetTag("caseflow.timers.fired", fired);
+                }
                 using var round = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 await Task.WhenAny(Task.Delay(sleep, time, round.Token), Task.Delay(poll, round.Token));
                 round.Cancel();

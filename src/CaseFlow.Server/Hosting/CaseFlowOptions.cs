@@ -42,6 +42,8 @@ public sealed class CaseFlowOptions
 
     public HealthOptions Health { get; set; } = new();
 
+    public TelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>This process among the replicas sharing the database: its timer claims and its health row carry it.</summary>
     public string ResolvedEngineId => Workflows.EngineId ?? $"{Environment.MachineName}:{GrpcPort}";
 
@@ -49,6 +51,16 @@ public sealed class CaseFlowOptions
 }
 
 public enum DatabaseProvider { Sqlite, Postgres }
+
+/// <summary>Where CaseFlow's metrics and traces go (OpenTelemetry).</summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>Serve the Prometheus scrape endpoint at /metrics on the HTTP port.</summary>
+    public bool Prometheus { get; set; } = true;
+
+    /// <summary>An OTLP collector (e.g. http://collector:4317) to push metrics and traces to; none when empty.</summary>
+    public string? OtlpEndpoint { get; set; }
+}
 
 /// <summary>What the health report checks and where it draws the line between serving and not serving.</summary>
 public sealed class HealthOptions

@@ -13,6 +13,7 @@ namespace CaseFlow.Server.Hosting;
 /// report NOT_SERVING / 503 with the reason when any of them is wrong, so a load balancer sends work elsewhere.
 /// </summary>
 public sealed class HealthMonitor(CaseWriter writer, EfWorkflowStore timers, TimeProvider time, IOptions<CaseFlowOptions> options,
+    CaseFlow.Server.Telemetry.CaseFlowMetrics metrics,
     ILogger<HealthMonitor> log) : BackgroundService
 {
     private readonly HealthOptions _options = options.Value.Health;
@@ -73,6 +74,7 @@ public sealed class HealthMonitor(CaseWriter writer, EfWorkflowStore timers, Tim
                 problem = DatabaseFailures.IsUnavailable(e) ? DatabaseFailures.Describe(e) : e.Message;
             }
             var snapshot = new Snapshot(DateTime.UtcNow, problem, DateTime.UtcNow - started, writer.QueueDepth, lag);
+            metrics.TimerLag(lag);
             if ((problem is null) != (_last?.DatabaseProblem is null) || _last is null)
             {
                 if (problem is null) log.LogInformation("Health: the database takes commits ({Latency:0} ms)", snapshot.ProbeLatency.TotalMilliseconds);

@@ -1,3 +1,7 @@
+using CaseFlow.Server.Telemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using System.Net;
 using CaseFlow.Core;
 using CaseFlow.Core.Cases;
@@ -51,9 +55,11 @@ public static class ServerComposition
             k.Limits.MaxRequestBodySize = 8 * 1024 * 1024;
         });
 
+        AddTelemetry(services, o.Telemetry);
         services.AddSingleton<CaseFlowDatabase>();
         services.AddSingleton(sp => new CaseWriter(sp.GetRequiredService<CaseFlowDatabase>(),
-            sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Database.MaxWriteBatch, sp.GetRequiredService<ILogger<CaseWriter>>()));
+            sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Database.MaxWriteBatch, sp.GetRequiredService<ILogger<CaseWriter>>(),
+            sp.GetRequiredService<CaseFlowMetrics>()));
         services.AddHostedService(sp => sp.GetRequiredService<CaseWriter>());
         services.AddSingleton<EfCaseStore>();
         services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<EfCaseStore>());
@@ -101,6 +107,28 @@ public static class ServerComposition
     /// The workflow runtime over the database: definitions, instances, durable timers; the CaseFlow
     /// activities; the dispatcher that starts and informs each case's workflow; the timer service.
     /// </summary>
+    /// <summary>
+    /// OpenTelemetry: CaseFlow's meters and spans (<see cref="CaseFlowMetrics"/>), ASP.NET Core's request spans
+    /// and metrics (every gRPC call and designer request), the Prometheus scrape endpoint, and OTLP when an
+    /// endpoint is configured. Chosen over hand-written counters because both Prometheus and OTLP collectors
+    /// then read the same instruments, and the gRPC server spans come for free.
+    /// </summary>
+    private static void AddTelemetry(IServiceCollection services, TelemetryOptions options)
+    {
+        services.AddSingleton<CaseFlowMetrics>();
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("caseflow"))
+            .WithMetrics(m =>
+            {
+                m.AddMeter(CaseFlowMetrics.Name).AddAspNetCoreInstrumentation();
+                if (options.Prometheus) m.AddPrometheusExporter();
+                if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint)) m.AddOtlpExporter(e => e.Endpoint = new Uri(options.OtlpEndpoint));
+            });
+        if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint))
+            otel.WithTracing(t => t.AddSource(CaseFlowMetrics.Name).AddAspNetCoreInstrumentation()
+                .AddOtlpExporter(e => e.Endpoint = new Uri(options.OtlpEndpoint)));
+    }
+
     private static void AddWorkflows(IServiceCollection services)
     {
         services.AddSingleton(_ => CoreComposition.CreateActivityRegistry());
@@ -187,6 +215,8 @@ public static class ServerComposition
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = HealthMonitor.WriteJsonAsync });
         app.MapCaseFlowDesigner();
+        var http = app.Services.GetRequiredService<IOptions<CaseFlowOptions>>().Value;
+        if (http.Telemetry.Prometheus) app.MapPrometheusScrapingEndpoint("/metrics").RequireHost($"*:{http.HttpPort}");
         return app;
     }
 

@@ -24,6 +24,9 @@ internal sealed class CaseInserter : IDisposable
     // there are only a handful of sets, and none of them rewrites the case's indexes.
     private readonly Dictionary<ulong, PreparedUpdate> _caseUpdates = [];
 
+    /// <summary>Every case event written since the writer last cleared it (at the start of each batch), for telemetry.</summary>
+    public List<CaseEvent> Written { get; } = [];
+
     /// <summary>Prepares on the context's connection, which must be open and stay open while this is used.</summary>
     public CaseInserter(CaseFlowDbContext db)
     {
@@ -48,6 +51,7 @@ internal sealed class CaseInserter : IDisposable
         {
             c.Id = await _cases.ExecuteAsync(c, tx);
             registered.Id = await _events.ExecuteAsync(registered, tx);
+            Written.Add(registered);
             if (request is not null) await _requests.ExecuteAsync(request, tx);
         }
         catch (DbException ex)
@@ -75,7 +79,11 @@ internal sealed class CaseInserter : IDisposable
         }
     }
 
-    public async Task InsertEventAsync(CaseEvent e, DbTransaction tx) => e.Id = await _events.ExecuteAsync(e, tx);
+    public async Task InsertEventAsync(CaseEvent e, DbTransaction tx)
+    {
+        e.Id = await _events.ExecuteAsync(e, tx);
+        Written.Add(e);
+    }
 
     /// <summary>Many events, several to a statement, numbered here.</summary>
     public async Task InsertEventsAsync(IReadOnlyList<CaseEvent> events, DbTransaction tx)
@@ -84,6 +92,7 @@ internal sealed class CaseInserter : IDisposable
         var ids = await ReserveIdsAsync("CaseEvents", events.Count, tx);
         for (var i = 0; i < events.Count; i++) events[i].Id = ids[i];
         await _eventsBulk.ExecuteAsync(events, tx);
+        Written.AddRange(events);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using CaseFlow.Server.Telemetry;
 using System.Data.Common;
 using System.Threading.Channels;
 using CaseFlow.Core.Cases;
@@ -30,11 +32,16 @@ public sealed class CaseWriter : BackgroundService
     private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _unavailable;
 
-    public CaseWriter(CaseFlowDatabase database, int maxBatch, ILogger<CaseWriter> log)
+    private readonly CaseFlowMetrics? _metrics;
+
+    /// <param name="metrics">Null in tests of the writer alone; the server always passes its meters.</param>
+    public CaseWriter(CaseFlowDatabase database, int maxBatch, ILogger<CaseWriter> log, CaseFlowMetrics? metrics = null)
     {
         _database = database;
         _maxBatch = maxBatch;
         _log = log;
+        _metrics = metrics;
+        metrics?.ObserveQueue(() => _queue.Reader.Count);
     }
 
     /// <summary>Set once at composition: the workflow layer sits above persistence and plugs in here.</summary>
@@ -162,6 +169,14 @@ public sealed class CaseWriter : BackgroundService
     {
         var session = _session ??= await WriterSession.OpenAsync(_database);
         var db = session.Db;
+        // One span per transaction, linked to the calls it carries (a gRPC request's span, a timer sweep's), since a
+        // batch has many parents and a parent-child tree cannot say so.
+        using var span = CaseFlowMetrics.Traces.StartActivity("caseflow.writer.batch", ActivityKind.Internal, parentContext: default,
+            links: ops.Where(o => o.Caller != default).Select(o => new ActivityLink(o.Caller)));
+        span?.SetTag("caseflow.batch.requests", ops.Count);
+        var started = Stopwatch.GetTimestamp();
+        session.Cases.Written.Clear();
+        List<CaseEvent> committedEvents;
         // Steps prepared outside the batch go first: the requests after them see what they did, and the
         // hook's own steps see both.
         var ordered = ops.Where(o => o.WritesFirst).Concat(ops.Where(o => !o.WritesFirst)).ToList();
@@ -181,6 +196,7 @@ public sealed class CaseWriter : BackgroundService
             await batch.NumberNewCasesAsync();
             if (_hook is not null) await _hook.OnBatchAsync(batch, CancellationToken.None);
             await batch.StoreNewCasesAsync();
+            committedEvents = [.. session.Cases.Written, .. db.ChangeTracker.Entries<CaseEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)];
             await db.SaveChangesAsync();
             await tx.CommitAsync();
             db.ChangeTracker.Clear();
@@ -193,6 +209,8 @@ public sealed class CaseWriter : BackgroundService
             throw;
         }
         NotifyCommitted();
+        _metrics?.BatchCommitted(ops.Count, Stopwatch.GetElapsedTime(started));
+        _metrics?.Committed(committedEvents);
         foreach (var op in ops)
         {
             if (failures.TryGetValue(op, out var error)) op.Fail(error);
@@ -339,6 +357,9 @@ public interface IWriteBatchHook
 /// <summary>One request's share of a batch.</summary>
 public abstract class WriteOp
 {
+    /// <summary>The span of whoever submitted it, for the batch's span to link to.</summary>
+    internal ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
+
     /// <summary>Workflow steps prepared outside the batch, written before the batch's requests.</summary>
     public virtual bool WritesFirst => false;
 

@@ -141,7 +141,7 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
                 batch.AddEvent(new CaseEvent
                 {
                     CaseNumber = c.Number, Department = c.Department, Type = CaseEventType.FlaggedHabitual, At = now,
-                    ActorSystem = flaggedBy, Text = reason, CaseVersion = c.Version,
+                    ActorSystem = flaggedBy, Text = reason, CaseVersion = c.Version, Level = c.Level,
                 });
             }
             SetResult(() => cases.Count);
