@@ -196,7 +196,7 @@ public sealed class CaseWriter : BackgroundService
             await batch.NumberNewCasesAsync();
             if (_hook is not null) await _hook.OnBatchAsync(batch, CancellationToken.None);
             await batch.StoreNewCasesAsync();
-            committedEvents = [.. session.Cases.Written, .. db.ChangeTracker.Entries<CaseEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)];
+            committedEvents = [.. session.Cases.Written, .. batch.TrackedEvents];
             await db.SaveChangesAsync();
             await tx.CommitAsync();
             db.ChangeTracker.Clear();
@@ -420,6 +420,7 @@ public sealed class WriteBatch
     private readonly Dictionary<string, List<Case>> _pendingByPhone = new(StringComparer.Ordinal);
     private readonly List<Case> _changed = [];
     private readonly List<CaseEvent> _newCaseEvents = [];
+    private readonly List<CaseEvent> _trackedEvents = [];
     private readonly List<Func<Task>> _afterCommit = [];
     private int _savepoints;
 
@@ -589,7 +590,14 @@ public sealed class WriteBatch
         if (!_changed.Contains(c)) _changed.Add(c);
     }
 
-    public void AddEvent(CaseEvent e) => _db.CaseEvents.Add(e);
+    public void AddEvent(CaseEvent e)
+    {
+        _db.CaseEvents.Add(e);
+        _trackedEvents.Add(e);
+    }
+
+    /// <summary>The events <see cref="AddEvent"/> gave EF to write (kept here: asking the change tracker would scan every tracked entity).</summary>
+    internal IReadOnlyList<CaseEvent> TrackedEvents => _trackedEvents;
 
     /// <summary>An event of a case registered in this batch, written after the case and its Registered event.</summary>
     public void AddNewCaseEvent(CaseEvent e) => _newCaseEvents.Add(e);
