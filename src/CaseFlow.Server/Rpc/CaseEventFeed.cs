@@ -25,7 +25,9 @@ public sealed class CaseEventFeed(ICaseStore store, CaseWriter writer, IOptions<
     {
         var watch = options.Value.Watch;
         var last = await StartPositionAsync(resumeToken, watch.ResumeWindow, ct);
-        var lastSent = DateTime.UtcNow;
+        // Heartbeats keep a connection alive, so they run on elapsed real time (monotonic), not on the business
+        // clock: a business clock that is set or stood still (a test's, an operator's) must not stop them.
+        var lastSent = System.Diagnostics.Stopwatch.GetTimestamp();
         while (!ct.IsCancellationRequested)
         {
             // Taken before the query, so a commit landing between the query and the wait still wakes us.
@@ -38,17 +40,17 @@ public sealed class CaseEventFeed(ICaseStore store, CaseWriter writer, IOptions<
             }
             if (events.Count > 0)
             {
-                lastSent = DateTime.UtcNow;
+                lastSent = System.Diagnostics.Stopwatch.GetTimestamp();
                 if (events.Count == BatchSize) continue;
             }
-            var untilHeartbeat = watch.HeartbeatInterval - (DateTime.UtcNow - lastSent);
+            var untilHeartbeat = watch.HeartbeatInterval - System.Diagnostics.Stopwatch.GetElapsedTime(lastSent);
             if (untilHeartbeat <= TimeSpan.Zero)
             {
                 await write(new WatchCaseEventsResponse
                 {
                     Heartbeat = new Heartbeat { Time = ToTimestamp(time.GetUtcNow()), ResumeToken = Token(last) },
                 });
-                lastSent = DateTime.UtcNow;
+                lastSent = System.Diagnostics.Stopwatch.GetTimestamp();
                 continue;
             }
             try
