@@ -31,8 +31,6 @@ public sealed class BenchStore
         var builder = new NpgsqlConnectionStringBuilder(serverConnectionString)
         {
             Database = $"caseflow_bench_{Guid.NewGuid():N}"[..32],
-            // Each replica's writer and pump hold a connection or two; the default pool of 100 is plenty, but say it.
-            MaxPoolSize = 100,
         };
         return new BenchStore($"pg×{replicas}", "Full", builder.ConnectionString);
     }
