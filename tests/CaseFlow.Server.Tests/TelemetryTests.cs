@@ -68,6 +68,24 @@ public sealed partial class TelemetryTests(DatabaseProvider provider)
             Assert.That((int)response.StatusCode, Is.EqualTo(404));
     }
 
+    [Test]
+    public async Task A_scrape_reports_its_own_server_only_when_two_share_a_process()
+    {
+        // .NET meter listeners see every meter in the process; a host must still count only its own.
+        await using var busy = await StartAsync(provider: provider);
+        await using var quiet = await StartAsync(provider: provider);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{quiet.HttpPort}") };
+        var cases = new CaseService.CaseServiceClient(busy.Channel);
+        for (var i = 0; i < 3; i++)
+            await cases.CreateCaseAsync(Requests.NewCase(category: "power-supply", district: "dehradun"), busy.As(PortalKey));
+        using var busyHttp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{busy.HttpPort}") };
+        var counted = await Eventually.Until(() => ScrapeAsync(busyHttp),
+            s => s.GetValueOrDefault("caseflow_cases_registered_total{department=\"energy\"}") >= 3, "the busy server's own count", seconds: 30);
+        var other = await ScrapeAsync(http);
+        Assert.That(other.Keys.Where(k => k.StartsWith("caseflow_cases_registered", StringComparison.Ordinal)), Is.Empty,
+            $"the quiet server reported the busy one's registrations (busy: {counted.GetValueOrDefault("caseflow_cases_registered_total{department=\"energy\"}")})");
+    }
+
     /// <summary>Every sample of the text exposition format, keyed by its series (name and labels, "le" and all).</summary>
     private static async Task<Dictionary<string, double>> ScrapeAsync(HttpClient http)
     {

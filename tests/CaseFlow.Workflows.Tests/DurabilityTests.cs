@@ -274,4 +274,50 @@ public class DurabilityTests
         Assert.That(journal.Select(j => j.Sequence), Is.Ordered.And.Unique);
         Assert.That(journal.Last().Kind, Is.EqualTo(JournalKind.WorkflowFinished));
     }
+
+    [Test]
+    public async Task A_timer_step_that_lost_its_race_is_redone_before_the_same_instances_later_timer()
+    {
+        // Two waits of one instance fall due in one sweep; the earlier one's step loses its commit (a hand edit
+        // moved the instance on). Redone, it must still run before the later one, as a warning before its breach.
+        var h = new Harness();
+        var id = await h.PublishAsync(Definition("two-waits",
+            [Start(), Delay("Early", "01:00:00"), Delay("Late", "02:00:00"), WriteLine("SayEarly", "early"), WriteLine("SayLate", "late")],
+            [Connect("Start1", "Early"), Connect("Start1", "Late"), Connect("Early", "SayEarly"), Connect("Late", "SayLate")]));
+        await h.Engine.StartAsync(id, "raced");
+        h.Time.Advance(TimeSpan.FromHours(3));
+
+        var engine = new WorkflowEngine(h.Registry, h.Definitions, new LosesFirstBatchStep(h.Store), h.Store, h.Store, h.Time, h.Services,
+            new WorkflowEngineOptions { EngineId = "sweeper" });
+        Assert.That(await engine.FireDueTimersAsync(), Is.EqualTo(2));
+        Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "early", "late" }));
+    }
+
+    /// <summary>Refuses the first step of the first batch commit, as a concurrent writer would; the rest is the store's.</summary>
+    private sealed class LosesFirstBatchStep(InMemoryWorkflowStore store) : IWorkflowInstanceStore
+    {
+        private bool _lost;
+
+        public async ValueTask<IReadOnlyList<CommitResult>> CommitBatchAsync(IReadOnlyList<WorkflowCommit> commits, CancellationToken cancellationToken = default)
+        {
+            var results = new List<CommitResult>(commits.Count);
+            foreach (var commit in commits)
+            {
+                if (!_lost)
+                {
+                    _lost = true;
+                    results.Add(CommitResult.Conflict("a concurrent step moved the instance on"));
+                    continue;
+                }
+                results.Add(await store.CommitAsync(commit, cancellationToken));
+            }
+            return results;
+        }
+
+        public ValueTask<InstanceRecord?> GetAsync(string instanceId, CancellationToken cancellationToken = default) => store.GetAsync(instanceId, cancellationToken);
+        public ValueTask<CommitResult> CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken = default) => store.CommitAsync(commit, cancellationToken);
+        public ValueTask<IReadOnlyList<InstanceRecord>> ListAsync(InstanceQuery query, CancellationToken cancellationToken = default) => store.ListAsync(query, cancellationToken);
+        public ValueTask<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken = default) => store.GetJournalAsync(instanceId, cancellationToken);
+        public ValueTask<IReadOnlyList<Incident>> GetIncidentsAsync(string instanceId, CancellationToken cancellationToken = default) => store.GetIncidentsAsync(instanceId, cancellationToken);
+    }
 }

@@ -2,6 +2,7 @@ using CaseFlow.Server.Telemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using System.Diagnostics.Metrics;
 using System.Net;
 using CaseFlow.Core;
 using CaseFlow.Core.Cases;
@@ -104,10 +105,6 @@ public static class ServerComposition
     }
 
     /// <summary>
-    /// The workflow runtime over the database: definitions, instances, durable timers; the CaseFlow
-    /// activities; the dispatcher that starts and informs each case's workflow; the timer service.
-    /// </summary>
-    /// <summary>
     /// OpenTelemetry: CaseFlow's meters and spans (<see cref="CaseFlowMetrics"/>), ASP.NET Core's request spans
     /// and metrics (every gRPC call and designer request), the Prometheus scrape endpoint, and OTLP when an
     /// endpoint is configured. Chosen over hand-written counters because both Prometheus and OTLP collectors
@@ -121,6 +118,13 @@ public static class ServerComposition
             .WithMetrics(m =>
             {
                 m.AddMeter(CaseFlowMetrics.Name).AddAspNetCoreInstrumentation();
+                // .NET's meter listeners are process-wide: without this, a second host in the process (tests, a
+                // blue/green swap in one process) would report its counts here too. Only this host's meters count.
+                ((IDeferredMeterProviderBuilder)m).Configure((sp, b) =>
+                {
+                    var own = sp.GetRequiredService<IMeterFactory>();
+                    b.AddView(i => i.Meter.Scope is { } scope && !ReferenceEquals(scope, own) ? MetricStreamConfiguration.Drop : null);
+                });
                 if (options.Prometheus) m.AddPrometheusExporter();
                 if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint)) m.AddOtlpExporter(e => e.Endpoint = new Uri(options.OtlpEndpoint));
             });
@@ -129,6 +133,10 @@ public static class ServerComposition
                 .AddOtlpExporter(e => e.Endpoint = new Uri(options.OtlpEndpoint)));
     }
 
+    /// <summary>
+    /// The workflow runtime over the database: definitions, instances, durable timers; the CaseFlow
+    /// activities; the dispatcher that starts and informs each case's workflow; the timer service.
+    /// </summary>
     private static void AddWorkflows(IServiceCollection services)
     {
         services.AddSingleton(_ => CoreComposition.CreateActivityRegistry());

@@ -410,7 +410,9 @@ public sealed class WorkflowEngine
                 await _instances.CommitAsync(FaultStep(record, timer, new InvalidOperationException(reason)).Commit, cancellationToken);
         }
 
-        foreach (var timer in later)
+        // A step that lost its race is redone before its instance's later timers: a warning that conflicted with a
+        // hand edit must still come before the breach that was due after it.
+        foreach (var timer in later.OrderBy(t => t.DueAt).ThenBy(t => t.Id, StringComparer.Ordinal))
         {
             var outcome = await ResumeAsync(timer, null, null, cancellationToken);
             if (outcome == ResumeOutcome.Resumed)
