@@ -20,8 +20,10 @@ public sealed class CircularRenderer
     public const int MaxOutput = 5_000_000;
 
     // Rendering is synchronous CPU work: on request threads, a few slow templates would starve every other
-    // call (a CreateCase waited ten seconds behind eight renders). Renders run on the thread pool, at most
-    // this many at once; the rest wait their turn without holding a thread.
+    // call (a CreateCase waited ten seconds behind eight renders). At most this many renders run at once,
+    // each on a thread of its own (LongRunning), not a thread-pool thread: on two cores the pool starts with
+    // two threads, and a render holding one of them for seconds left a CreateCase waiting a second for the
+    // pool to grow. The rest wait their turn without holding a thread.
     private readonly SemaphoreSlim _slots = new(Math.Max(1, Environment.ProcessorCount / 2));
 
     public async Task<string> RenderAsync(string text, string name, ScriptObject model, CancellationToken ct)
@@ -29,7 +31,7 @@ public sealed class CircularRenderer
         await _slots.WaitAsync(ct);
         try
         {
-            return await Task.Run(() => Render(text, name, model, ct), ct);
+            return await Task.Factory.StartNew(() => Render(text, name, model, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         finally
         {
