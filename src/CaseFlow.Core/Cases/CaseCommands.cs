@@ -31,7 +31,9 @@ public sealed record CaseQuery(
     DateTimeOffset? CreatedBefore,
     long AfterId,
     int PageSize,
-    bool ReviewPendingOnly = false);
+    bool ReviewPendingOnly = false,
+    // Any of these states (Open311's "open" and "closed" are each several); combines with Status.
+    IReadOnlySet<CaseStatus>? AnyStatus = null);
 
 public sealed record CasePage(IReadOnlyList<Case> Cases, long? LastId);
 

@@ -7,6 +7,8 @@ public static class CaseNames
 
     public static string Format(string department, string number) => $"departments/{department}/cases/{number}";
 
+    public static string FormatParent(string department) => $"departments/{department}";
+
     public static bool TryParse(string? name, out string department, out string number)
     {
         department = number = "";

@@ -21,6 +21,10 @@ public static class CaseStatusExtensions
     public static bool IsTerminal(this CaseStatus status) =>
         status is CaseStatus.Closed or CaseStatus.SpecialClosed or CaseStatus.ForceClosed;
 
+    /// <summary>The states <see cref="IsTerminal"/> holds for, and the rest: for queries by "open" or "closed".</summary>
+    public static readonly IReadOnlySet<CaseStatus> Terminal = Enum.GetValues<CaseStatus>().Where(IsTerminal).ToHashSet();
+    public static readonly IReadOnlySet<CaseStatus> NotTerminal = Enum.GetValues<CaseStatus>().Where(s => !s.IsTerminal()).ToHashSet();
+
     /// <summary>An officer can work it: registered, in progress or reopened (not resolved, not awaiting a proposal's decision).</summary>
     public static bool IsWorkable(this CaseStatus status) =>
         status is CaseStatus.Registered or CaseStatus.InProgress or CaseStatus.Reopened;

@@ -19,6 +19,7 @@ using CaseFlow.Workflows.Persistence;
 using CaseFlow.Workflows.Runtime;
 using CaseFlow.Workflows.Validation;
 using CaseFlow.Server.Rpc;
+using CaseFlow.Server.Open311;
 using CaseFlow.Server.Persistence;
 using CaseFlow.Server.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -90,6 +91,28 @@ public static class ServerComposition
             g.MaxReceiveMessageSize = 4 * 1024 * 1024;
             g.MaxSendMessageSize = 16 * 1024 * 1024;
             g.EnableDetailedErrors = false;
+        })
+        // REST/JSON for systems that cannot speak gRPC: the same services, interceptor, keys and errors, routed
+        // by the protos' google.api.http options. Errors are google.rpc.Status as JSON; its details are Any, which
+        // JSON can only spell out for registered types (without this every error became a 500 with no body), so
+        // google/rpc/error_details.proto (ErrorInfo, BadRequest and the rest) is registered.
+        .AddJsonTranscoding(t => t.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorInfo.Descriptor.File));
+        // The OpenAPI document of those routes, generated from the same protos (comments included).
+        services.AddGrpcSwagger();
+        services.AddSwaggerGen(c =>
+        {
+            c.SwaggerDoc("v1", new Microsoft.OpenApi.Models.OpenApiInfo
+            {
+                Title = "CaseFlow REST API",
+                Version = "v1",
+                Description = "gRPC JSON transcoding of CaseService, DirectoryService and the read side of CircularService. " +
+                              "Every call carries the calling system's API key in the x-api-key header.",
+            });
+            // Operation ids as the gRPC methods are named, so a client generated from this document reads like the gRPC one.
+            c.CustomOperationIds(api => api.ActionDescriptor.EndpointMetadata.OfType<Grpc.AspNetCore.Server.GrpcMethodMetadata>()
+                .Select(m => m.Method.Name).FirstOrDefault());
+            var docs = Path.Combine(AppContext.BaseDirectory, "CaseFlow.Server.xml");
+            if (File.Exists(docs)) c.IncludeGrpcXmlComments(docs, includeControllerXmlComments: true);
         });
         services.AddGrpcReflection();
         services.AddCaseFlowDesigner();
@@ -221,8 +244,10 @@ public static class ServerComposition
         app.MapGrpcService<CircularGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = HealthMonitor.WriteJsonAsync });
         app.MapCaseFlowDesigner();
+        app.MapOpen311();
         var http = app.Services.GetRequiredService<IOptions<CaseFlowOptions>>().Value;
         if (http.Telemetry.Prometheus) app.MapPrometheusScrapingEndpoint("/metrics").RequireHost($"*:{http.HttpPort}");
         return app;

@@ -47,6 +47,11 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
         }
         if (q.District is not null) cases = cases.Where(c => c.District == q.District);
         if (q.Status is not null) cases = cases.Where(c => c.Status == q.Status);
+        if (q.AnyStatus is not null)
+        {
+            var statuses = q.AnyStatus.ToArray();
+            cases = cases.Where(c => statuses.Contains(c.Status));
+        }
         if (q.Level is not null) cases = cases.Where(c => c.Level == q.Level);
         if (q.Category is not null) cases = cases.Where(c => c.Category == q.Category);
         if (q.CreatedAfter is not null) cases = cases.Where(c => c.CreatedAt >= q.CreatedAfter);
