@@ -17,6 +17,9 @@ public static class CoreComposition
         return services;
     }
 
+    /// <summary>The helpline's rules every workflow definition is validated against, beside the engine's own.</summary>
+    public static IReadOnlyList<Workflows.Validation.IDefinitionRule> CreateDefinitionRules() => [new Escalation.EscalationChainRule()];
+
     /// <summary>The Elsa built-ins plus the CaseFlow activities, registered one by one.</summary>
     public static ActivityRegistry CreateActivityRegistry() => ActivityRegistry.CreateWithBuiltIns()
         .Register<SlaTimer>()

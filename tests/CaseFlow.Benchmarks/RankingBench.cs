@@ -33,7 +33,7 @@ internal static class RankingBench
         var dir = Directory.CreateTempSubdirectory("caseflow-ranking-bench-").FullName;
         try
         {
-            var database = new CaseFlowDatabase(Options.Create(new CaseFlowOptions { DataDirectory = dir, Database = { Synchronous = SqliteSynchronous.Normal } }));
+            var database = new CaseFlowDatabase(new CaseFlowOptions { DataDirectory = dir, Database = { Synchronous = SqliteSynchronous.Normal } }.ToPersistenceOptions());
             await database.MigrateAsync(CancellationToken.None);
             var now = new DateTimeOffset(2026, 11, 30, 3, 30, 0, TimeSpan.Zero);
             var generate = Stopwatch.StartNew();

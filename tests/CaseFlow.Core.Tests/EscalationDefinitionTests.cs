@@ -12,7 +12,7 @@ public sealed class EscalationDefinitionTests
     public void Each_shipped_workflow_validates_for_publishing(string file)
     {
         var definition = WorkflowDefinition.Parse(File.ReadAllBytes(Path.Combine(TestDirectory.RepoRoot, "workflows", file)));
-        var result = new WorkflowValidator(CoreComposition.CreateActivityRegistry()).Validate(definition, ValidationPurpose.Publish);
+        var result = new WorkflowValidator(CoreComposition.CreateActivityRegistry(), rules: CoreComposition.CreateDefinitionRules()).Validate(definition, ValidationPurpose.Publish);
 
         Assert.That(result.Issues, Is.Empty, result.ToString());
         Assert.That(definition.DefinitionId, Is.EqualTo(Path.GetFileNameWithoutExtension(file)), "file stem = definitionId");

@@ -149,7 +149,8 @@ public sealed class CaseWriterTests(DatabaseProvider provider)
         draft.InterimReplyText = "देख रहे हैं";
         draft.ChiefSecretaryReview = true;
         draft.Level = 3;
-        var twin = JsonSerializer.Deserialize<Case>(JsonSerializer.Serialize(draft))!;
+        var twin = draft.Snapshot();
+        twin.Attachments = [.. draft.Attachments];
         var registered = Registered();
         var twinEvent = JsonSerializer.Deserialize<CaseEvent>(JsonSerializer.Serialize(registered))!;
 

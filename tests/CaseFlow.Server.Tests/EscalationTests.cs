@@ -95,6 +95,27 @@ public sealed class EscalationTests(DatabaseProvider provider)
     }
 
     [Test]
+    public async Task A_definition_counts_the_instances_still_going_and_a_case_names_its_newest_instance()
+    {
+        var (host, _) = await StartAsync();
+        await using var _h = host;
+        var workflows = new WorkflowService.WorkflowServiceClient(host.Channel);
+        async Task<int> Running() =>
+            (await workflows.GetWorkflowDefinitionAsync(new GetWorkflowDefinitionRequest { DefinitionId = "case-escalation" }, host.As(AdminKey))).RunningInstances;
+        Assert.That(await Running(), Is.Zero);
+
+        var cases = new[] { await Register(host), await Register(host), await Register(host) };
+        Assert.That(await Running(), Is.EqualTo(3), "each open case's workflow waits on its SLA timer");
+        Assert.That(cases.Select(c => c.WorkflowInstance).Distinct().Count(), Is.EqualTo(3));
+
+        await workflows.CancelWorkflowInstanceAsync(new CancelWorkflowInstanceRequest { Id = cases[0].WorkflowInstance, Reason = "test" }, host.As(AdminKey));
+        Assert.That(await Running(), Is.EqualTo(2), "a cancelled instance no longer counts");
+        var list = await workflows.ListWorkflowDefinitionsAsync(new ListWorkflowDefinitionsRequest(), host.As(AdminKey));
+        Assert.That(list.Definitions.Single(d => d.DefinitionId == "case-escalation").RunningInstances, Is.EqualTo(2), "the list counts the same way");
+        Assert.That((await Get(host, cases[1].Name)).WorkflowInstance, Is.EqualTo(cases[1].WorkflowInstance));
+    }
+
+    [Test]
     public async Task A_case_climbs_L1_to_L4_at_its_working_day_due_times_with_a_warning_before_each_breach()
     {
         var (host, clock) = await StartAsync();

@@ -60,13 +60,12 @@ public sealed class TestDatabase : IAsyncDisposable
         : new Dictionary<string, string?>();
 
     /// <summary>Options for components built without a host (the writer, the workflow store harness).</summary>
-    public IOptions<CaseFlowOptions> Options(string dataDirectory, string? seedDirectory = null)
-    {
-        var options = new CaseFlowOptions { DataDirectory = dataDirectory, SeedDirectory = seedDirectory };
-        options.Database.Provider = Provider;
-        options.Database.ConnectionString = ConnectionString;
-        return Microsoft.Extensions.Options.Options.Create(options);
-    }
+    public PersistenceOptions Options(string dataDirectory, string? seedDirectory = null) =>
+        new CaseFlowOptions
+        {
+            DataDirectory = dataDirectory, SeedDirectory = seedDirectory,
+            Database = { Provider = Provider, ConnectionString = ConnectionString },
+        }.ToPersistenceOptions();
 
     /// <summary>Command-line arguments for a server process on this database.</summary>
     public IEnumerable<string> Arguments => Settings.Select(s => $"--{s.Key}={s.Value}");

@@ -334,6 +334,8 @@ internal sealed class RendezvousInstanceStore(IWorkflowInstanceStore inner, Barr
 
     public ValueTask<IReadOnlyList<InstanceRecord>> ListAsync(InstanceQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
 
+    public ValueTask<int> CountActiveAsync(string definitionId, CancellationToken cancellationToken = default) => inner.CountActiveAsync(definitionId, cancellationToken);
+
     public ValueTask<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken = default) =>
         inner.GetJournalAsync(instanceId, cancellationToken);
 

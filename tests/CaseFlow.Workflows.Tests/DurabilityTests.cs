@@ -317,6 +317,8 @@ public class DurabilityTests
         public ValueTask<InstanceRecord?> GetAsync(string instanceId, CancellationToken cancellationToken = default) => store.GetAsync(instanceId, cancellationToken);
         public ValueTask<CommitResult> CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken = default) => store.CommitAsync(commit, cancellationToken);
         public ValueTask<IReadOnlyList<InstanceRecord>> ListAsync(InstanceQuery query, CancellationToken cancellationToken = default) => store.ListAsync(query, cancellationToken);
+
+        public ValueTask<int> CountActiveAsync(string definitionId, CancellationToken cancellationToken = default) => store.CountActiveAsync(definitionId, cancellationToken);
         public ValueTask<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken = default) => store.GetJournalAsync(instanceId, cancellationToken);
         public ValueTask<IReadOnlyList<Incident>> GetIncidentsAsync(string instanceId, CancellationToken cancellationToken = default) => store.GetIncidentsAsync(instanceId, cancellationToken);
     }

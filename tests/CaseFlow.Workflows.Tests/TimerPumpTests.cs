@@ -30,24 +30,25 @@ public class TimerPumpTests
     }
 
     [Test]
-    public async Task The_loop_fires_when_the_fake_clock_moves_and_stops_on_cancellation()
+    public async Task A_round_fires_what_the_fake_clock_made_due_and_sleeps_until_the_next_due_time()
     {
         var h = new Harness();
         var id = await h.PublishAsync(Definition("looped",
-            [Start(), Delay("Wait", "00:00:05"), WriteLine("W", "looped")],
-            [Connect("Start1", "Wait"), Connect("Wait", "W")]));
+            [Start(), Delay("Wait", "00:00:05"), WriteLine("W", "looped"), Delay("Again", "00:00:03"), WriteLine("W2", "again")],
+            [Connect("Start1", "Wait"), Connect("Wait", "W"), Connect("W", "Again"), Connect("Again", "W2")]));
         await h.Engine.StartAsync(id);
-        h.Time.Advance(TimeSpan.FromSeconds(5));
-        var pump = new WorkflowTimerPump(h.Engine, h.Store, h.Time);
-        using var cts = new CancellationTokenSource();
+        var pump = new WorkflowTimerPump(h.Engine, h.Store, h.Time) { PollInterval = TimeSpan.FromSeconds(30) };
 
-        // The first round runs synchronously up to the sleep, so the due timer has fired when RunAsync yields.
-        var running = pump.RunAsync(cts.Token);
+        Assert.That(await pump.RunOnceAsync(), Is.EqualTo(TimeSpan.FromSeconds(5)), "nothing due: sleep until the first delay ends");
+        Assert.That(pump.Fired, Is.Zero);
+
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.That(await pump.RunOnceAsync(), Is.EqualTo(TimeSpan.FromSeconds(3)), "the next delay is due 3 s later");
         Assert.That(pump.Fired, Is.EqualTo(1));
         Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "looped" }));
 
-        await cts.CancelAsync();
-        Assert.That(async () => await running, Throws.Nothing);
-        Assert.That(running.IsCompletedSuccessfully, Is.True);
+        h.Time.Advance(TimeSpan.FromSeconds(3));
+        Assert.That(await pump.RunOnceAsync(), Is.EqualTo(TimeSpan.FromSeconds(30)), "nothing left: sleep a whole poll");
+        Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "looped", "again" }));
     }
 }

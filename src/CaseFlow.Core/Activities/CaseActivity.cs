@@ -40,10 +40,6 @@ internal static class CaseActivity
     public static void Apply(ActivityExecutionContext context, CaseStep step, CaseEffect effect) =>
         step.Apply(effect, context.GetRequiredService<IDirectoryProvider>().Current, context.Now);
 
-    public static bool IsWorkable(Case c) => c.Status.IsWorkable();
-
-    public static bool IsFinished(Case c) => c.IsFinished();
-
     public static void CancelPending(ActivityExecutionContext context)
     {
         foreach (var id in context.PendingBookmarkIds.ToArray())

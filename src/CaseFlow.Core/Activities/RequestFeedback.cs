@@ -60,7 +60,7 @@ public sealed class RequestFeedback : Activity
         {
             CaseStatus.Resolved => null,
             CaseStatus.Closed => "Satisfied",
-            _ when CaseActivity.IsFinished(c) => "Closed",
+            _ when c.IsFinished() => "Closed",
             _ => "NotSatisfied",
         };
         if (outcome is null) return false;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CaseFlow.Core.Calendars;
+using CaseFlow.Core.Cases;
 using CaseFlow.Core.Escalation;
 using CaseFlow.Workflows.Activities;
 using CaseFlow.Workflows.Runtime;
@@ -20,7 +21,7 @@ namespace CaseFlow.Core.Activities;
     Description = "Limit in working days on the calendar (weekly offs and holidays excluded). Ignored when a duration is set.")]
 [Input("duration", "TimeSpan", DisplayName = "Duration", UiHint = UiHints.Duration,
     Description = "Limit as a plain duration (d.hh:mm:ss), e.g. 0.06:00:00 for urgent complaints. Overrides working days.")]
-[Input("calendar", "String", DisplayName = "Calendar", DefaultValue = "uttarakhand")]
+[Input("calendar", "String", DisplayName = "Calendar", DefaultValue = ICalendarProvider.DefaultId)]
 [Input("warningShare", "Double", DisplayName = "Warn at share", DefaultValue = "0.75", Minimum = 0, Maximum = 0.99,
     Description = "Share of the limit after which the assigned officer is warned (0 for no warning).")]
 [Outcomes("Breached", "Resolved", "Closed", "Moved")]
@@ -35,7 +36,7 @@ public sealed class SlaTimer : Activity
         var step = await CaseActivity.StepAsync(context);
         var c = step.Case;
         if (Finish(context, c, c.Level, c.Department)) return;
-        if (!CaseActivity.IsWorkable(c))
+        if (!c.Status.IsWorkable())
         {
             Wait(context, c.Level, c.Department, context.Now);
             return;
@@ -56,7 +57,7 @@ public sealed class SlaTimer : Activity
         var c = step.Case;
         if (Finish(context, c, level, department)) return;
 
-        if (!CaseActivity.IsWorkable(c))
+        if (!c.Status.IsWorkable())
         {
             // A proposal is pending: the clock stops (the case keeps what was left) until it is decided.
             CaseActivity.CancelPending(context);
@@ -97,9 +98,9 @@ public sealed class SlaTimer : Activity
     private static bool Finish(ActivityExecutionContext context, Cases.Case c, int level, string department)
     {
         string? outcome = null;
-        if (CaseActivity.IsFinished(c)) outcome = "Closed";
+        if (c.IsFinished()) outcome = "Closed";
         else if (c.Status == Cases.CaseStatus.Resolved) outcome = "Resolved";
-        else if (CaseActivity.IsWorkable(c) && (c.Level != level || c.Department != department)) outcome = "Moved";
+        else if (c.Status.IsWorkable() && (c.Level != level || c.Department != department)) outcome = "Moved";
         if (outcome is null) return false;
         CaseActivity.CancelPending(context);
         context.SetVariable(CaseActivity.LevelVariable, c.Level);
@@ -136,7 +137,7 @@ public sealed class SlaTimer : Activity
                 return (start + duration, Workflows.Validation.DurationText.Describe(duration));
         }
         var days = CaseActivity.ReadInt(context, "workingDays") ?? 7;
-        var calendarId = context.HasInput("calendar") ? context.EvaluateString("calendar") ?? "uttarakhand" : "uttarakhand";
+        var calendarId = (context.HasInput("calendar") ? context.EvaluateString("calendar") : null) ?? ICalendarProvider.DefaultId;
         var calendar = context.GetRequiredService<ICalendarProvider>().Get(calendarId);
         return (calendar.AddWorkingDays(start, days), days == 1 ? "1 working day" : $"{days} working days");
     }

@@ -77,6 +77,9 @@ public sealed class WorkingCalendar
 /// <summary>The calendars in force, by id (e.g. "uttarakhand").</summary>
 public interface ICalendarProvider
 {
+    /// <summary>The state government's calendar: the one an SLA timer or a request that names none uses.</summary>
+    const string DefaultId = "uttarakhand";
+
     WorkingCalendar Get(string id);
 
     IReadOnlyList<WorkingCalendar> All { get; }

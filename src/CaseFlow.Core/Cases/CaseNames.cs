@@ -9,6 +9,9 @@ public static class CaseNames
 
     public static string FormatParent(string department) => $"departments/{department}";
 
+    /// <summary>A post's name, departments/{department}/posts/{post}: how a system names the post it acts as.</summary>
+    public static string FormatPost(string department, string post) => $"departments/{department}/posts/{post}";
+
     public static bool TryParse(string? name, out string department, out string number)
     {
         department = number = "";

@@ -10,8 +10,6 @@ namespace CaseFlow.Core.Cases;
 /// </summary>
 public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, ClosurePolicy policy, TimeProvider time)
 {
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 1000;
 
     public async Task<Case> CreateAsync(Actor actor, NewCase request, RequestKey? key, CancellationToken ct)
     {
@@ -52,15 +50,9 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
             LastActionAt = now,
             CreatedBy = actor.Caller.System,
         };
-        var registered = new CaseEvent
-        {
-            Type = CaseEventType.Registered,
-            At = now,
-            Level = c.Level,
-            ActorSystem = actor.Caller.System,
-            ActorPost = actor.PostId,
-            Text = $"Registered via {c.Channel}; assigned to {post.Designation} (L1).",
-        };
+        // Its case number and version are the writer's to fill in when it numbers the case.
+        var registered = CaseEvent.Of(c, CaseEventType.Registered, now, actor.Caller.System, actor.PostId,
+            $"Registered via {c.Channel}; assigned to {post.Designation} (L1).");
         var prefix = $"{dir.CaseNumberPrefix}-{IndiaTime.ToIst(now).Year}";
         var dayStart = new DateTimeOffset(IndiaTime.ToIst(now).Date, IndiaTime.Offset);
         return await store.CreateAsync(c, prefix, key, registered, new ComplaintCap(policy.MaxComplaintsPerPhonePerDay, dayStart), ct);
@@ -83,13 +75,11 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
             if (!directory.Current.DepartmentsById.ContainsKey(department))
                 throw CaseFlowException.NotFound("Department", department);
         }
-        if (filter.PageSize < 0)
-            throw CaseFlowException.Invalid("page_size", "must not be negative.");
         var query = filter with
         {
             Department = department == CaseNames.AnyDepartment ? null : department,
             AllowedDepartments = caller.Departments,
-            PageSize = filter.PageSize == 0 ? DefaultPageSize : Math.Min(filter.PageSize, MaxPageSize),
+            PageSize = Paging.Size(filter.PageSize),
         };
         return await store.ListAsync(query, ct);
     }
@@ -349,18 +339,8 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
         if (errors.Count > 0) throw CaseFlowException.Invalid(errors);
     }
 
-    internal static CaseEvent Event(Case c, CaseEventType type, DateTimeOffset now, Actor? actor, string? text) => new()
-    {
-        CaseNumber = c.Number,
-        Department = c.Department,
-        Type = type,
-        At = now,
-        ActorSystem = actor?.Caller.System ?? WorkflowActor,
-        ActorPost = actor?.PostId,
-        Text = text,
-        CaseVersion = c.Version,
-        Level = c.Level,
-    };
+    internal static CaseEvent Event(Case c, CaseEventType type, DateTimeOffset now, Actor? actor, string? text) =>
+        CaseEvent.Of(c, type, now, actor?.Caller.System ?? WorkflowActor, actor?.PostId, text);
 
     /// <summary>The actor recorded for changes the escalation workflow makes.</summary>
     public const string WorkflowActor = "workflow";

@@ -276,6 +276,9 @@ public static class CaseStateMachine
         Touch(c, now);
     }
 
+    /// <summary>A new complaint from a phone already flagged habitual: counted apart from the start (rankings leave it out).</summary>
+    public static void RegisterAsHabitual(Case draft) => draft.Habitual = true;
+
     public static void MarkHabitual(Case c, DateTimeOffset now)
     {
         c.Habitual = true;

@@ -1,3 +1,5 @@
+using CaseFlow.Core.Errors;
+
 namespace CaseFlow.Core.Cases;
 
 /// <summary>
@@ -53,7 +55,17 @@ public interface ICaseStore
 }
 
 /// <summary>The abuse-control cap: at most this many complaints from one phone number since the day started (IST).</summary>
-public sealed record ComplaintCap(int MaxPerDay, DateTimeOffset DayStart);
+public sealed record ComplaintCap(int MaxPerDay, DateTimeOffset DayStart)
+{
+    /// <summary>The store counts the phone's complaints since <see cref="DayStart"/>; this rule decides and words the refusal.</summary>
+    public void Check(int registeredToday)
+    {
+        if (registeredToday >= MaxPerDay)
+            throw new CaseFlowException(ErrorKind.ResourceExhausted, "DAILY_COMPLAINT_CAP",
+                $"This phone number has already registered {registeredToday} complaints today; at most {MaxPerDay} a day are accepted from one number. Please add to an existing complaint instead.",
+                metadata: new Dictionary<string, string> { ["limit"] = MaxPerDay.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+    }
+}
 
 /// <summary>
 /// An event's place in the order events became final. Where one writer commits, ids already are that order and

@@ -16,15 +16,10 @@ public abstract record CaseEffect(string CaseNumber)
 
     protected static IReadOnlyList<CaseEvent> None => [];
 
-    protected static CaseEvent Event(Case c, CaseEventType type, DateTimeOffset now, string text) => new()
-    {
-        CaseNumber = c.Number, Department = c.Department, Type = type, At = now,
-        ActorSystem = CaseService.WorkflowActor, Text = text, CaseVersion = c.Version, Level = c.Level,
-    };
+    protected static CaseEvent Event(Case c, CaseEventType type, DateTimeOffset now, string text) =>
+        CaseEvent.Of(c, type, now, CaseService.WorkflowActor, null, text);
 
     protected static string Ist(DateTimeOffset t) => IndiaTime.ToIst(t).ToString("d MMM yyyy HH:mm 'IST'", CultureInfo.InvariantCulture);
-
-    protected static bool Workable(Case c) => c.Status.IsWorkable();
 }
 
 /// <summary>The current level's limit started: the case shows its due time.</summary>
@@ -32,7 +27,7 @@ public sealed record SetDueTime(string CaseNumber, int Level, DateTimeOffset Due
 {
     public override IReadOnlyList<CaseEvent> Apply(Case c, DirectorySnapshot directory, DateTimeOffset now)
     {
-        if (c.Level != Level || !Workable(c) || c.DueAt == Due) return None;
+        if (c.Level != Level || !c.Status.IsWorkable() || c.DueAt == Due) return None;
         CaseStateMachine.SetDueTime(c, now, Due);
         return [Event(c, CaseEventType.DueTimeSet, now, $"L{Level} limit {Limit}: due {Ist(Due)}.")];
     }
@@ -42,7 +37,7 @@ public sealed record RaiseWarning(string CaseNumber, int Level, DateTimeOffset D
 {
     public override IReadOnlyList<CaseEvent> Apply(Case c, DirectorySnapshot directory, DateTimeOffset now)
     {
-        if (c.Level != Level || !Workable(c) || c.WarnedAt is not null) return None;
+        if (c.Level != Level || !c.Status.IsWorkable() || c.WarnedAt is not null) return None;
         CaseStateMachine.RaiseWarning(c, now);
         var post = directory.FindPost(c.AssignedPostId);
         return [Event(c, CaseEventType.WarningRaised, now, $"Warning to {post?.Designation ?? c.AssignedPostId}: the L{Level} limit runs out {Ist(Due)}.")];
@@ -54,7 +49,7 @@ public sealed record EscalateOnBreach(string CaseNumber, int FromLevel) : CaseEf
 {
     public override IReadOnlyList<CaseEvent> Apply(Case c, DirectorySnapshot directory, DateTimeOffset now)
     {
-        if (c.Level != FromLevel || !Workable(c) || FromLevel >= Post.MaxLevel) return None;
+        if (c.Level != FromLevel || !c.Status.IsWorkable() || FromLevel >= Post.MaxLevel) return None;
         var breached = Event(c, CaseEventType.LimitBreached, now, $"The L{FromLevel} limit ran out ({(c.DueAt is { } d ? Ist(d) : "no due time")}).");
         CaseStateMachine.Escalate(c, now, actingPost: null, directory);
         var post = directory.FindPost(c.AssignedPostId);
@@ -67,7 +62,7 @@ public sealed record FlagForChiefSecretary(string CaseNumber) : CaseEffect(CaseN
 {
     public override IReadOnlyList<CaseEvent> Apply(Case c, DirectorySnapshot directory, DateTimeOffset now)
     {
-        if (!Workable(c)) return None;
+        if (!c.Status.IsWorkable()) return None;
         var breached = Event(c, CaseEventType.LimitBreached, now, $"The L{c.Level} limit ran out ({(c.DueAt is { } d ? Ist(d) : "no due time")}).");
         if (c.ChiefSecretaryReview) return [breached];
         CaseStateMachine.FlagForChiefSecretary(c, now);

@@ -104,7 +104,8 @@ function issuesByActivity(issues: Issue[]): Map<string, Issue[]> {
   return map;
 }
 
-function buildGraph(doc: WorkflowDoc, types: ActivityType[], issues: Issue[], states?: Map<string, "passed" | "waiting">): { nodes: ActivityFlowNode[]; edges: Edge[] } {
+function buildGraph(doc: WorkflowDoc, types: ActivityType[], issues: Issue[], states?: Map<string, "passed" | "waiting">,
+  serverPorts?: Record<string, string[]>): { nodes: ActivityFlowNode[]; edges: Edge[] } {
   const at = layout(doc);
   const byType = new Map(types.map((t) => [t.type, t]));
   const byActivity = issuesByActivity(issues);
@@ -113,7 +114,7 @@ function buildGraph(doc: WorkflowDoc, types: ActivityType[], issues: Issue[], st
     const type = byType.get(String(a.type));
     return {
       id, type: "activity", position: at.get(id) ?? { x: 0, y: 0 },
-      data: { activity: a, type, ports: ports(doc, a, type), issues: byActivity.get(id) ?? [], state: states?.get(id) },
+      data: { activity: a, type, ports: ports(doc, a, type, serverPorts?.[id]), issues: byActivity.get(id) ?? [], state: states?.get(id) },
     };
   });
   const edges: Edge[] = connections(doc).map((c) => ({
@@ -129,6 +130,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
   const [meta, setMeta] = useState<DefinitionSummary>();
   const [versions, setVersions] = useState<DefinitionSummary[]>([]);
   const [issues, setIssues] = useState<Issue[]>([]);
+  const [serverPorts, setServerPorts] = useState<Record<string, string[]>>({});
   const [dirty, setDirty] = useState(false);
   const [status, setStatus] = useState<string>("");
   const [nodes, setNodes] = useState<ActivityFlowNode[]>([]);
@@ -144,13 +146,27 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     setDirty(false);
     const v = await api.validate(d.json);
     setIssues(v.issues);
+    setServerPorts(v.ports);
   }, [definitionId]);
 
   useEffect(() => {
     load().catch((e) => setStatus(`Could not open ${definitionId}: ${(e as Error).message}`));
   }, [load, definitionId]);
 
-  const graph = useMemo(() => (doc ? buildGraph(doc, types, issues) : { nodes: [], edges: [] }), [doc, types, issues]);
+  // Every edit is checked by the server shortly after it is made: issues show on their nodes, and ports that come
+  // from inputs (a FlowSwitch's cases) follow the server's reading of them rather than a second copy of that rule here.
+  useEffect(() => {
+    if (!doc || !dirty) return;
+    const timer = window.setTimeout(() => {
+      api.validate(serializeWorkflow(doc)).then((v) => {
+        setIssues(v.issues);
+        setServerPorts(v.ports);
+      }, () => { /* a draft the server cannot parse keeps its last answer; Validate and Save say why */ });
+    }, 300);
+    return () => window.clearTimeout(timer);
+  }, [doc, dirty]);
+
+  const graph = useMemo(() => (doc ? buildGraph(doc, types, issues, undefined, serverPorts) : { nodes: [], edges: [] }), [doc, types, issues, serverPorts]);
   useEffect(() => {
     setNodes(graph.nodes.map((n) => ({ ...n, selected: n.id === selected })));
     // Selection is applied on top; a rebuild must not drop it.
@@ -210,6 +226,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     if (!doc) return;
     const v = await api.validate(serializeWorkflow(doc));
     setIssues(v.issues);
+    setServerPorts(v.ports);
     setStatus(v.publishable ? "Valid: it can be published." : `${v.issues.filter((i) => i.severity === "ERROR").length} error(s): shown on the activities.`);
   };
 

@@ -86,7 +86,8 @@ export const api = {
   activityTypes: () => call<ActivityType[]>("/activity-types"),
   saveDraft: (json: string) => call<{ definition: DefinitionSummary; json: string; issues: Issue[] }>("/drafts", postJson(json)),
   importJson: (json: string) => call<{ definition: DefinitionSummary; json: string; issues: Issue[] }>("/import", postJson(json)),
-  validate: (json: string) => call<{ issues: Issue[]; publishable: boolean }>("/validate", postJson(json)),
+  /** Issues, and every activity's output ports as the server will follow them (a FlowSwitch's cases included). */
+  validate: (json: string) => call<{ issues: Issue[]; publishable: boolean; ports: Record<string, string[]> }>("/validate", postJson(json)),
   publish: (id: string, version: number) =>
     call<{ definition: DefinitionSummary; issues: Issue[] }>(`/definitions/${encodeURIComponent(id)}/publish?version=${version}`, { method: "POST" }),
   diff: (id: string, version: number) =>

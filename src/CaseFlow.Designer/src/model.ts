@@ -143,36 +143,21 @@ export function layout(doc: WorkflowDoc): Map<string, Position> {
   return result;
 }
 
-/** Output ports: the type's declared outcomes, dynamic ones from its inputs, and any port a connection uses. */
-export function ports(doc: WorkflowDoc, a: JsonObject, type: ActivityType | undefined): string[] {
+/**
+ * Output ports: the ports the server reported for this activity (a FlowSwitch's cases come from its inputs, and
+ * only the server's reading of them counts), else the type's declared outcomes; then any port a connection uses.
+ */
+export function ports(doc: WorkflowDoc, a: JsonObject, type: ActivityType | undefined, fromServer?: string[]): string[] {
   const result: string[] = [];
   const add = (p: string) => {
     if (p && !result.includes(p)) result.push(p);
   };
-  (type?.outcomes ?? []).forEach(add);
-  if (type?.dynamicOutcomes) dynamicPorts(a).forEach(add);
+  (fromServer ?? type?.outcomes ?? []).forEach(add);
   connections(doc)
     .filter((c) => c.source === a.id)
     .forEach((c) => add(c.port));
   if (result.length === 0) add("Done");
   return result;
-}
-
-function dynamicPorts(a: JsonObject): string[] {
-  // FlowSwitch keeps its cases, FlowFork its branches, as a JSON string in an Object expression.
-  for (const key of ["cases", "branches"]) {
-    const input = a[key];
-    if (!isObject(input) || !isObject(input.expression)) continue;
-    const raw = input.expression.value;
-    try {
-      const value = typeof raw === "string" ? (JSON.parse(raw) as Json) : raw;
-      if (Array.isArray(value))
-        return value.map((v) => (isObject(v) ? String(v.label ?? "") : String(v))).filter((s) => s.length > 0);
-    } catch {
-      // A value that does not parse offers no ports; validation reports it.
-    }
-  }
-  return [];
 }
 
 // --- Patches. Each returns a new document; the input is never mutated (React state).

@@ -1,4 +1,3 @@
-using CaseFlow.Server.Hosting;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;

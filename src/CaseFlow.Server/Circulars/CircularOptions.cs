@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
-
-namespace CaseFlow.Server.Hosting;
+namespace CaseFlow.Server.Circulars;
 
 public sealed class CircularOptions
 {
@@ -35,30 +33,4 @@ public sealed class SmtpOptions
     public string? UserName { get; set; }
     public string? Password { get; set; }
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
-}
-
-internal sealed class CircularOptionsValidator : IValidateOptions<CaseFlowOptions>
-{
-    public ValidateOptionsResult Validate(string? name, CaseFlowOptions o)
-    {
-        var errors = new List<string>();
-        var scorecard = o.Circulars.ScorecardPath ?? Path.Combine(o.ResolvedSeedDirectory, "scorecard.json");
-        if (!File.Exists(scorecard))
-            errors.Add($"CaseFlow:Circulars:ScorecardPath '{scorecard}' does not exist.");
-        else
-        {
-            try { Core.Ranking.Scorecard.Load(scorecard); }
-            catch (Core.Ranking.ScorecardException e) { errors.Add($"CaseFlow:Circulars:ScorecardPath '{scorecard}': {e.Message}"); }
-        }
-        if (!Directory.Exists(o.Circulars.ResolvedTemplatesDirectory))
-            errors.Add($"CaseFlow:Circulars:TemplatesDirectory '{o.Circulars.ResolvedTemplatesDirectory}' does not exist.");
-        if (o.Circulars.MaxOverdueListed is < 1 or > 5000)
-            errors.Add($"CaseFlow:Circulars:MaxOverdueListed {o.Circulars.MaxOverdueListed} must be between 1 and 5000.");
-        if (!string.IsNullOrWhiteSpace(o.Smtp.Host))
-        {
-            if (o.Smtp.Port is < 1 or > 65535) errors.Add($"CaseFlow:Smtp:Port {o.Smtp.Port} is not a port number.");
-            if (!MimeKit.MailboxAddress.TryParse(o.Smtp.From, out _)) errors.Add($"CaseFlow:Smtp:From '{o.Smtp.From}' is not a mail address.");
-        }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
 }

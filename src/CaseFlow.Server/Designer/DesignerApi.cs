@@ -17,7 +17,7 @@ public sealed class DesignerApi(
     WorkflowDefinitionService definitions,
     WorkflowEngine engine,
     IWorkflowInstanceStore instances,
-    IBookmarkStore bookmarks,
+    WorkflowInstanceQueries queries,
     ActivityRegistry registry)
 {
     public void Map(RouteGroupBuilder api)
@@ -105,7 +105,9 @@ public sealed class DesignerApi(
         var (definition, error) = await ParseAsync(request, ct);
         if (definition is null) return error!;
         var result = definitions.Validate(definition, ValidationPurpose.Publish);
-        return Results.Ok(new { Issues = result.Issues.Select(Issue), Publishable = !result.HasErrors });
+        // Ports as the runtime sees them, so the designer draws a FlowSwitch's cases as the server will follow them.
+        var ports = definition.Activities.GroupBy(a => a.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => registry.PortsOf(g.First()));
+        return Results.Ok(new { Issues = result.Issues.Select(Issue), Publishable = !result.HasErrors, Ports = ports });
     }
 
     private async Task<IResult> PublishAsync(string definitionId, int? version, CancellationToken ct)
@@ -148,30 +150,28 @@ public sealed class DesignerApi(
 
     private async Task<IResult> GetInstanceAsync(string id, CancellationToken ct)
     {
-        var row = await instances.GetAsync(id, ct);
-        return row is null ? Problem(StatusCodes.Status404NotFound, "NOT_FOUND", $"Workflow instance {id} does not exist.") : Results.Ok(await DetailAsync(row, ct));
+        var detail = await queries.DetailAsync(id, ct);
+        return detail is null ? Problem(StatusCodes.Status404NotFound, "NOT_FOUND", $"Workflow instance {id} does not exist.") : Results.Ok(await DetailAsync(detail, ct));
     }
 
     private async Task<IResult> CancelInstanceAsync(string id, string? reason, CancellationToken ct)
     {
         var cancelled = await engine.CancelAsync(id, string.IsNullOrEmpty(reason) ? "Cancelled in the designer." : reason, ct);
-        var row = cancelled is null ? null : await instances.GetAsync(id, ct);
-        return row is null ? Problem(StatusCodes.Status404NotFound, "NOT_FOUND", $"Workflow instance {id} does not exist.") : Results.Ok(await DetailAsync(row, ct));
+        var detail = cancelled is null ? null : await queries.DetailAsync(id, ct);
+        return detail is null ? Problem(StatusCodes.Status404NotFound, "NOT_FOUND", $"Workflow instance {id} does not exist.") : Results.Ok(await DetailAsync(detail, ct));
     }
 
     /// <summary>A case's workflow is correlated by the case number; the newest instance is the one in force.</summary>
     private async Task<IResult> GetCaseInstanceAsync(string caseNumber, CancellationToken ct)
     {
-        var rows = await instances.ListAsync(new InstanceQuery(CorrelationId: caseNumber, Take: 50), ct);
-        var row = rows.OrderByDescending(r => r.CreatedAt).FirstOrDefault();
-        return row is null ? Problem(StatusCodes.Status404NotFound, "NOT_FOUND", $"No workflow instance for case {caseNumber}.") : Results.Ok(await DetailAsync(row, ct));
+        var row = await queries.LatestForAsync(caseNumber, ct);
+        return row is null ? Problem(StatusCodes.Status404NotFound, "NOT_FOUND", $"No workflow instance for case {caseNumber}.")
+            : Results.Ok(await DetailAsync(await queries.DetailAsync(row, ct), ct));
     }
 
-    private async Task<object> DetailAsync(InstanceRecord row, CancellationToken ct)
+    private async Task<object> DetailAsync(InstanceDetail detail, CancellationToken ct)
     {
-        var journal = await instances.GetJournalAsync(row.Id, ct);
-        var waits = await bookmarks.ListForInstanceAsync(row.Id, ct);
-        var incidents = await instances.GetIncidentsAsync(row.Id, ct);
+        var (row, journal, waits, incidents) = (detail.Instance, detail.Journal, detail.Waits, detail.Incidents);
         var definition = await definitions.GetAsync(row.DefinitionId, row.DefinitionVersion, ct);
         return new
         {
@@ -202,15 +202,10 @@ public sealed class DesignerApi(
         }
     }
 
-    private async Task<StoredDefinition?> FindAsync(string definitionId, int? version, CancellationToken ct) =>
-        version is > 0 ? await definitions.GetAsync(definitionId, version.Value, ct) : (await definitions.ListVersionsAsync(definitionId, ct)).LastOrDefault();
+    private ValueTask<StoredDefinition?> FindAsync(string definitionId, int? version, CancellationToken ct) =>
+        definitions.FindAsync(definitionId, Math.Max(0, version ?? 0), ct);
 
-    private async Task<int> RunningAsync(string definitionId, CancellationToken ct)
-    {
-        var suspended = await instances.ListAsync(new InstanceQuery(definitionId, WorkflowStatus.Suspended, null, 0, 10_000), ct);
-        var running = await instances.ListAsync(new InstanceQuery(definitionId, WorkflowStatus.Running, null, 0, 10_000), ct);
-        return suspended.Count + running.Count;
-    }
+    private ValueTask<int> RunningAsync(string definitionId, CancellationToken ct) => queries.ActiveCountAsync(definitionId, ct);
 
     private static object Summary(StoredDefinition d) => new
     {

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using CaseFlow.Core.Cases;
-using CaseFlow.Server.Hosting;
 using CaseFlow.Server.Persistence.Security;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -56,9 +55,9 @@ public static class DesignerComposition
                 return Task.CompletedTask;
             };
         });
-        services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IOptions<CaseFlowOptions>, DesignerSessionStore>((c, o, sessions) =>
+        services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<DesignerOptions, DesignerSessionStore>((c, o, sessions) =>
         {
-            c.ExpireTimeSpan = o.Value.Designer.SessionLifetime;
+            c.ExpireTimeSpan = o.SessionLifetime;
             // The cookie holds a session key, the session lives in the database: signing out revokes it.
             c.SessionStore = sessions;
         });
@@ -72,7 +71,7 @@ public static class DesignerComposition
         });
         services.AddSingleton(sp =>
         {
-            var o = sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Designer;
+            var o = sp.GetRequiredService<DesignerOptions>();
             return new SignInGuard(o.MaxFailedSignIns, o.LockoutDuration, sp.GetRequiredService<TimeProvider>());
         });
         services.AddAuthorization();
@@ -156,7 +155,7 @@ public static class DesignerComposition
         return next();
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext ctx, IOptions<CaseFlowOptions> options, IAntiforgery antiforgery, SignInGuard guard)
+    private static async Task<IResult> SignInAsync(HttpContext ctx, DesignerOptions options, IAntiforgery antiforgery, SignInGuard guard)
     {
         var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
         var user = form["user"].ToString();
@@ -171,7 +170,7 @@ public static class DesignerComposition
         if (guard.Refusal(user, from) is { } refusal)
             return Page(refusal, StatusCodes.Status429TooManyRequests);
 
-        var o = options.Value.Designer;
+        var o = options;
         var expected = Convert.FromHexString(o.AdminPasswordSha256);
         var actual = SHA256.HashData(Encoding.UTF8.GetBytes(password));
         // Both comparisons always run, so timing does not tell which of the two was wrong.
@@ -194,11 +193,11 @@ public static class DesignerComposition
 
     /// <summary>Built assets are public (they hold no data); the page itself needs a signed-in administrator.
     /// Every other path is the single-page app's own route, so it gets index.html.</summary>
-    private static IResult ServeApp(HttpContext ctx, string? path, IOptions<CaseFlowOptions> options)
+    private static IResult ServeApp(HttpContext ctx, string? path, DesignerOptions options)
     {
         // Relative asset URLs resolve against /designer/, never /designer.
         if (ctx.Request.Path.Value == "/designer") return Results.Redirect("/designer/" + ctx.Request.QueryString);
-        var root = Path.GetFullPath(options.Value.Designer.ResolvedWebRoot);
+        var root = Path.GetFullPath(options.ResolvedWebRoot);
         path ??= "";
         if (path.StartsWith("assets/", StringComparison.Ordinal) || path is "favicon.svg")
         {

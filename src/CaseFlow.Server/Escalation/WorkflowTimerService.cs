@@ -1,5 +1,4 @@
 using CaseFlow.Server.Telemetry;
-using CaseFlow.Server.Hosting;
 using CaseFlow.Workflows.Runtime;
 using Microsoft.Extensions.Options;
 
@@ -11,12 +10,12 @@ namespace CaseFlow.Server.Escalation;
 /// poll interval in real time: a timer another server (or a step on this one) created meanwhile may be
 /// due sooner than anything this round saw, and the business clock may have been set rather than run.
 /// </summary>
-public sealed class WorkflowTimerService(WorkflowTimerPump pump, TimeProvider time, IOptions<CaseFlowOptions> options,
+public sealed class WorkflowTimerService(WorkflowTimerPump pump, TimeProvider time, WorkflowOptions options,
     CaseFlowMetrics metrics, ILogger<WorkflowTimerService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var poll = options.Value.Workflows.TimerPoll;
+        var poll = options.TimerPoll;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -1,3 +1,8 @@
+using CaseFlow.Server.Circulars;
+using CaseFlow.Server.Designer;
+using CaseFlow.Server.Escalation;
+using CaseFlow.Server.Persistence;
+using CaseFlow.Server.Rpc;
 using CaseFlow.Server.Security;
 using Microsoft.Extensions.Options;
 
@@ -48,9 +53,12 @@ public sealed class CaseFlowOptions
     public string ResolvedEngineId => Workflows.EngineId ?? $"{Environment.MachineName}:{GrpcPort}";
 
     public string ResolvedSeedDirectory => SeedDirectory ?? Path.Combine(AppContext.BaseDirectory, "seed");
-}
 
-public enum DatabaseProvider { Sqlite, Postgres }
+    public string ResolvedScorecardPath => Circulars.ScorecardPath ?? Path.Combine(ResolvedSeedDirectory, "scorecard.json");
+
+    /// <summary>The persistence room's settings, resolved (a method, so the configuration binder leaves it alone).</summary>
+    public PersistenceOptions ToPersistenceOptions() => new(Database, DataDirectory, ResolvedSeedDirectory, ResolvedEngineId);
+}
 
 /// <summary>Where CaseFlow's metrics and traces go (OpenTelemetry).</summary>
 public sealed class TelemetryOptions
@@ -78,24 +86,6 @@ public sealed class HealthOptions
     public int MaxWriterQueue { get; set; } = 20_000;
 }
 
-public enum SqliteSynchronous { Normal, Full }
-
-public sealed class DatabaseOptions
-{
-    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
-
-    /// <summary>PostgreSQL connection string; for SQLite the file is {DataDirectory}/caseflow.db unless given.</summary>
-    public string? ConnectionString { get; set; }
-
-    /// <summary>
-    /// FULL syncs the WAL at every commit (survives power loss); NORMAL survives a process crash only.
-    /// Commits are grouped, so FULL costs one fsync per group, not per case.
-    /// </summary>
-    public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
-
-    /// <summary>The most requests the single writer groups into one transaction.</summary>
-    public int MaxWriteBatch { get; set; } = 256;
-}
 
 public sealed class ClosureOptions
 {
@@ -109,76 +99,8 @@ public sealed class ClosureOptions
     public int MaxComplaintsPerPhonePerDay { get; set; } = 10;
 }
 
-public sealed class WorkflowOptions
-{
-    /// <summary>Folder of Elsa JSON definitions that seed an empty store; defaults to the copy beside the binary.</summary>
-    public string? Directory { get; set; }
 
-    /// <summary>The escalation definition for categories that name none.</summary>
-    public string DefaultDefinition { get; set; } = "case-escalation";
 
-    /// <summary>How often the timer service looks for timers another server created.</summary>
-    public TimeSpan TimerPoll { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How long a claimed timer stays reserved for the server that claimed it (renewed while it works).</summary>
-    public TimeSpan TimerLease { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Due timers claimed and run as one batch.</summary>
-    public int TimerBatchSize { get; set; } = 500;
-
-    /// <summary>This server's name in timer claims; by default the machine and gRPC port, so a restart frees its own claims at once.</summary>
-    public string? EngineId { get; set; }
-
-    /// <summary>How often open cases without a workflow instance are looked for (and given one).</summary>
-    public TimeSpan RepairInterval { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>The longest duration a definition may hold (an SLA limit, a delay, a timer interval).</summary>
-    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromDays(366);
-
-    /// <summary>The shortest interval between two starts of a timer or cron trigger.</summary>
-    public TimeSpan MinTimerInterval { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>The most activities one workflow step may run without waiting; past it the instance faults.</summary>
-    public int MaxActivitiesPerStep { get; set; } = 10_000;
-
-    /// <summary>The longest one workflow step may run; past it the instance faults.</summary>
-    public TimeSpan MaxStepDuration { get; set; } = TimeSpan.FromSeconds(10);
-
-    public string ResolvedDirectory => Directory ?? Path.Combine(AppContext.BaseDirectory, "workflows");
-}
-
-/// <summary>The workflow designer on the HTTP/1.1 port; one administrator credential for now.</summary>
-public sealed class DesignerOptions
-{
-    public string AdminUser { get; set; } = "admin";
-
-    /// <summary>
-    /// SHA-256 (hex) of the administrator's password. The default is the demo password "caseflow-demo"
-    /// (see README), so a fresh checkout can be tried; any real deployment sets its own.
-    /// </summary>
-    public string AdminPasswordSha256 { get; set; } = "1da8f36d9f5bcbd0019dc44d6514adbefbe4ff4992845c7734ce3f22dcaf26a2";
-
-    /// <summary>Where the built designer lives; defaults to wwwroot/designer beside the binary.</summary>
-    public string? WebRoot { get; set; }
-
-    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
-
-    /// <summary>Wrong passwords for one user name before it is locked out for <see cref="LockoutDuration"/>.</summary>
-    public int MaxFailedSignIns { get; set; } = 5;
-
-    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
-
-    public string ResolvedWebRoot => WebRoot ?? Path.Combine(AppContext.BaseDirectory, "wwwroot", "designer");
-}
-
-public sealed class WatchOptions
-{
-    /// <summary>A heartbeat goes to an idle watcher this often.</summary>
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>How far back a resume token may reach; older tokens get FAILED_PRECONDITION.</summary>
-    public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromDays(7);
-}
 
 
 internal sealed class CaseFlowOptionsValidator : IValidateOptions<CaseFlowOptions>
@@ -243,6 +165,33 @@ internal sealed class CaseFlowOptionsValidator : IValidateOptions<CaseFlowOption
             errors.Add("CaseFlow:Designer:SessionLifetime must be positive.");
         if (o.ApiKeys.GroupBy(k => k.KeySha256, StringComparer.OrdinalIgnoreCase).Any(g => g.Count() > 1))
             errors.Add("CaseFlow:ApiKeys has two systems with the same key.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+/// <summary>The circulars' settings: the scorecard parses, the templates folder exists, SMTP settings are usable.</summary>
+internal sealed class CircularOptionsValidator : IValidateOptions<CaseFlowOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CaseFlowOptions o)
+    {
+        var errors = new List<string>();
+        var scorecard = o.ResolvedScorecardPath;
+        if (!File.Exists(scorecard))
+            errors.Add($"CaseFlow:Circulars:ScorecardPath '{scorecard}' does not exist.");
+        else
+        {
+            try { Core.Ranking.Scorecard.Load(scorecard); }
+            catch (Core.Ranking.ScorecardException e) { errors.Add($"CaseFlow:Circulars:ScorecardPath '{scorecard}': {e.Message}"); }
+        }
+        if (!Directory.Exists(o.Circulars.ResolvedTemplatesDirectory))
+            errors.Add($"CaseFlow:Circulars:TemplatesDirectory '{o.Circulars.ResolvedTemplatesDirectory}' does not exist.");
+        if (o.Circulars.MaxOverdueListed is < 1 or > 5000)
+            errors.Add($"CaseFlow:Circulars:MaxOverdueListed {o.Circulars.MaxOverdueListed} must be between 1 and 5000.");
+        if (!string.IsNullOrWhiteSpace(o.Smtp.Host))
+        {
+            if (o.Smtp.Port is < 1 or > 65535) errors.Add($"CaseFlow:Smtp:Port {o.Smtp.Port} is not a port number.");
+            if (!MimeKit.MailboxAddress.TryParse(o.Smtp.From, out _)) errors.Add($"CaseFlow:Smtp:From '{o.Smtp.From}' is not a mail address.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

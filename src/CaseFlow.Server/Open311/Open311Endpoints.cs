@@ -27,7 +27,7 @@ public static class Open311Endpoints
 
     private const int MaxIds = 100;
     private const int DefaultPageSize = 100;
-    private const int MaxPageSize = 1000;
+    private const int MaxPageSize = Core.Paging.MaxPageSize;
 
     public static WebApplication MapOpen311(this WebApplication app)
     {

@@ -1,8 +1,6 @@
 using CaseFlow.Core.Calendars;
 using CaseFlow.Core.Errors;
-using CaseFlow.Server.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace CaseFlow.Server.Persistence;
 
@@ -10,7 +8,7 @@ namespace CaseFlow.Server.Persistence;
 /// Working-day calendars in memory (every SLA timer reads one), versioned in the database. The seed files
 /// (seed/calendars/*.json) fill an empty database; holidays added later are new versions.
 /// </summary>
-public sealed class CalendarStore(CaseFlowDatabase database, IOptions<CaseFlowOptions> options, TimeProvider time, ILogger<CalendarStore> log)
+public sealed class CalendarStore(CaseFlowDatabase database, PersistenceOptions options, TimeProvider time, ILogger<CalendarStore> log)
     : ICalendarProvider
 {
     private readonly SemaphoreSlim _changeLock = new(1, 1);
@@ -28,7 +26,7 @@ public sealed class CalendarStore(CaseFlowDatabase database, IOptions<CaseFlowOp
         var stored = await db.CalendarVersions.GroupBy(v => v.CalendarId).Select(g => g.OrderByDescending(v => v.Id).First()).ToListAsync(ct);
         foreach (var version in stored)
             loaded[version.CalendarId] = WorkingCalendar.Parse(version.Json);
-        var folder = Path.Combine(options.Value.ResolvedSeedDirectory, "calendars");
+        var folder = Path.Combine(options.SeedDirectory, "calendars");
         foreach (var file in Directory.Exists(folder) ? Directory.GetFiles(folder, "*.json") : [])
         {
             var calendar = WorkingCalendar.Parse(await File.ReadAllTextAsync(file, ct));

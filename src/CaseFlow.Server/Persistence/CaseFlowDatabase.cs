@@ -1,10 +1,8 @@
 using System.Data.Common;
-using CaseFlow.Server.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.Extensions.Options;
 
 namespace CaseFlow.Server.Persistence;
 
@@ -16,9 +14,8 @@ public sealed class CaseFlowDatabase
 
     private readonly Func<CaseFlowDbContext> _create;
 
-    public CaseFlowDatabase(IOptions<CaseFlowOptions> options)
+    public CaseFlowDatabase(PersistenceOptions o)
     {
-        var o = options.Value;
         Provider = o.Database.Provider;
         if (Provider == DatabaseProvider.Postgres)
         {

@@ -49,7 +49,7 @@ internal sealed class CaseInserter : IDisposable
     {
         try
         {
-            c.Id = await _cases.ExecuteAsync(c, tx);
+            c.AssignId(await _cases.ExecuteAsync(c, tx));
             registered.Id = await _events.ExecuteAsync(registered, tx);
             Written.Add(registered);
             if (request is not null) await _requests.ExecuteAsync(request, tx);
@@ -67,7 +67,7 @@ internal sealed class CaseInserter : IDisposable
         try
         {
             var caseIds = await ReserveIdsAsync("Cases", cases.Count, tx);
-            for (var i = 0; i < cases.Count; i++) cases[i].Id = caseIds[i];
+            for (var i = 0; i < cases.Count; i++) cases[i].AssignId(caseIds[i]);
             await _casesBulk.ExecuteAsync(cases, tx);
             await InsertEventsAsync(events, tx);
             await _requestsBulk.ExecuteAsync(requests, tx);

@@ -29,14 +29,16 @@ public sealed class CaseWriter : BackgroundService
     private readonly ILogger<CaseWriter> _log;
     private IWriteBatchHook? _hook;
     private WriterSession? _session;
-    private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CommitSignal _commits;
     private volatile string? _unavailable;
 
     private readonly CaseFlowMetrics? _metrics;
 
     /// <param name="metrics">Null in tests of the writer alone; the server always passes its meters.</param>
-    public CaseWriter(CaseFlowDatabase database, int maxBatch, ILogger<CaseWriter> log, CaseFlowMetrics? metrics = null)
+    /// <param name="commits">Raised after each commit; the server passes the one its watchers wait on.</param>
+    public CaseWriter(CaseFlowDatabase database, int maxBatch, ILogger<CaseWriter> log, CaseFlowMetrics? metrics = null, CommitSignal? commits = null)
     {
+        _commits = commits ?? new CommitSignal();
         _database = database;
         _maxBatch = maxBatch;
         _log = log;
@@ -47,9 +49,6 @@ public sealed class CaseWriter : BackgroundService
     /// <summary>Set once at composition: the workflow layer sits above persistence and plugs in here.</summary>
     public void UseHook(IWriteBatchHook hook) => _hook = hook;
 
-    /// <summary>Completes at the next commit: watchers wait on this instead of polling the table.</summary>
-    public Task NextCommit => Volatile.Read(ref _committed).Task;
-
     /// <summary>Requests waiting for the writer (for health: a queue that only grows means the disk cannot keep up).</summary>
     public int QueueDepth => _queue.Reader.Count;
 
@@ -59,9 +58,6 @@ public sealed class CaseWriter : BackgroundService
     /// commits that cannot happen; only the health probe still goes through, to notice the recovery.
     /// </summary>
     public string? Unavailable => _unavailable;
-
-    public void NotifyCommitted() =>
-        Interlocked.Exchange(ref _committed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     public async Task<T> SubmitAsync<T>(WriteOp<T> op, CancellationToken ct)
     {
@@ -208,7 +204,7 @@ public sealed class CaseWriter : BackgroundService
             await CloseSessionAsync();
             throw;
         }
-        NotifyCommitted();
+        _commits.Raise();
         _metrics?.BatchCommitted(ops.Count, Stopwatch.GetElapsedTime(started));
         _metrics?.Committed(committedEvents);
         foreach (var op in ops)
@@ -683,7 +679,7 @@ public sealed class WriteBatch
             var next = last.Single() - count;
             foreach (var (c, prefix, registered, request) in group)
             {
-                c.Number = $"{prefix}-{++next:D6}";
+                c.AssignNumber($"{prefix}-{++next:D6}");
                 registered.CaseNumber = c.Number;
                 registered.Department = c.Department;
                 registered.CaseVersion = c.Version;

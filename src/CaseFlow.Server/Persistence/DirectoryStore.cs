@@ -1,8 +1,6 @@
 using CaseFlow.Core.Directory;
 using CaseFlow.Core.Errors;
-using CaseFlow.Server.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace CaseFlow.Server.Persistence;
 
@@ -10,7 +8,7 @@ namespace CaseFlow.Server.Persistence;
 /// The directory in force, kept in memory (routing reads it on every CreateCase) and versioned in the
 /// database. The seed file fills an empty database; after that the database is the record.
 /// </summary>
-public sealed class DirectoryStore(CaseFlowDatabase database, IOptions<CaseFlowOptions> options, TimeProvider time,
+public sealed class DirectoryStore(CaseFlowDatabase database, PersistenceOptions options, TimeProvider time,
     ILogger<DirectoryStore> log) : IDirectoryProvider
 {
     private readonly SemaphoreSlim _changeLock = new(1, 1);
@@ -24,7 +22,7 @@ public sealed class DirectoryStore(CaseFlowDatabase database, IOptions<CaseFlowO
         var latest = await db.DirectoryVersions.OrderByDescending(v => v.Id).FirstOrDefaultAsync(ct);
         if (latest is null)
         {
-            var path = Path.Combine(options.Value.ResolvedSeedDirectory, "directory.json");
+            var path = Path.Combine(options.SeedDirectory, "directory.json");
             _current = DirectorySeed.Load(path);
             db.DirectoryVersions.Add(new DirectoryVersion
             {

@@ -143,11 +143,7 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
             foreach (var c in cases)
             {
                 CaseStateMachine.MarkHabitual(c, now);
-                batch.AddEvent(new CaseEvent
-                {
-                    CaseNumber = c.Number, Department = c.Department, Type = CaseEventType.FlaggedHabitual, At = now,
-                    ActorSystem = flaggedBy, Text = reason, CaseVersion = c.Version, Level = c.Level,
-                });
+                batch.AddEvent(CaseEvent.Of(c, CaseEventType.FlaggedHabitual, now, flaggedBy, null, reason));
             }
             SetResult(() => cases.Count);
         }
@@ -178,12 +174,8 @@ public sealed class EfCaseStore(CaseFlowDatabase database, CaseWriter writer) : 
                 SetResult(() => original);
                 return;
             }
-            var sameDay = await batch.CountComplaintsAsync(draft.ComplainantPhone, cap.DayStart);
-            if (sameDay >= cap.MaxPerDay)
-                throw new CaseFlowException(ErrorKind.ResourceExhausted, "DAILY_COMPLAINT_CAP",
-                    $"This phone number has already registered {sameDay} complaints today; at most {cap.MaxPerDay} a day are accepted from one number. Please add to an existing complaint instead.",
-                    metadata: new Dictionary<string, string> { ["limit"] = cap.MaxPerDay.ToString() });
-            draft.Habitual = await batch.IsHabitualAsync(draft.ComplainantPhone);
+            cap.Check(await batch.CountComplaintsAsync(draft.ComplainantPhone, cap.DayStart));
+            if (await batch.IsHabitualAsync(draft.ComplainantPhone)) CaseStateMachine.RegisterAsHabitual(draft);
             batch.AddNewCase(draft, prefix, registered, key);
             SetResult(() => draft);
         }

@@ -2,7 +2,6 @@ using System.Globalization;
 using CaseFlow.Api.V1;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.Errors;
-using CaseFlow.Server.Hosting;
 using CaseFlow.Server.Persistence;
 using Microsoft.Extensions.Options;
 using static CaseFlow.Server.Rpc.ProtoHelpers;
@@ -16,22 +15,21 @@ namespace CaseFlow.Server.Rpc;
 /// reconnects with its last token gets every later event exactly once. New commits wake the stream at once;
 /// a one-second poll catches events another replica committed.
 /// </summary>
-public sealed class CaseEventFeed(ICaseStore store, CaseWriter writer, IOptions<CaseFlowOptions> options, TimeProvider time)
+public sealed class CaseEventFeed(ICaseStore store, CommitSignal commits, WatchOptions options, TimeProvider time)
 {
     private const int BatchSize = 500;
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
     public async Task StreamAsync(EventQuery query, string resumeToken, Func<WatchCaseEventsResponse, Task> write, CancellationToken ct)
     {
-        var watch = options.Value.Watch;
-        var last = await StartPositionAsync(resumeToken, watch.ResumeWindow, ct);
+        var last = await StartPositionAsync(resumeToken, options.ResumeWindow, ct);
         // Heartbeats keep a connection alive, so they run on elapsed real time (monotonic), not on the business
         // clock: a business clock that is set or stood still (a test's, an operator's) must not stop them.
         var lastSent = System.Diagnostics.Stopwatch.GetTimestamp();
         while (!ct.IsCancellationRequested)
         {
             // Taken before the query, so a commit landing between the query and the wait still wakes us.
-            var nextCommit = writer.NextCommit;
+            var nextCommit = commits.Next;
             var events = await store.EventsAfterAsync(query, last, BatchSize, ct);
             foreach (var e in events)
             {
@@ -43,7 +41,7 @@ public sealed class CaseEventFeed(ICaseStore store, CaseWriter writer, IOptions<
                 lastSent = System.Diagnostics.Stopwatch.GetTimestamp();
                 if (events.Count == BatchSize) continue;
             }
-            var untilHeartbeat = watch.HeartbeatInterval - System.Diagnostics.Stopwatch.GetElapsedTime(lastSent);
+            var untilHeartbeat = options.HeartbeatInterval - System.Diagnostics.Stopwatch.GetElapsedTime(lastSent);
             if (untilHeartbeat <= TimeSpan.Zero)
             {
                 await write(new WatchCaseEventsResponse

@@ -13,7 +13,7 @@ namespace CaseFlow.Server.Rpc;
 
 /// <summary>Thin adapter: request → one CaseService call → response.</summary>
 public sealed partial class CaseGrpcService(DomainCaseService cases, IDirectoryProvider directory, CaseEventFeed feed,
-    Workflows.Persistence.IWorkflowInstanceStore workflowInstances) : Api.V1.CaseService.CaseServiceBase
+    Workflows.Runtime.WorkflowInstanceQueries workflowInstances) : Api.V1.CaseService.CaseServiceBase
 {
     public override async Task<ApiCase> CreateCase(CreateCaseRequest request, ServerCallContext context)
     {
@@ -27,9 +27,8 @@ public sealed partial class CaseGrpcService(DomainCaseService cases, IDirectoryP
     {
         var caller = CaseFlowInterceptor.CallerOf(context);
         var proto = ToProto(await cases.GetAsync(caller, request.Name, context.CancellationToken), caller);
-        // The newest workflow instance correlated with the case: the one driving its clock now.
-        var instances = await workflowInstances.ListAsync(new Workflows.Persistence.InstanceQuery(CorrelationId: proto.Number, Take: 1), context.CancellationToken);
-        proto.WorkflowInstance = instances.Count > 0 ? instances[0].Id : "";
+        // The workflow instance driving the case's clock now.
+        proto.WorkflowInstance = (await workflowInstances.LatestForAsync(proto.Number, context.CancellationToken))?.Id ?? "";
         return proto;
     }
 
@@ -110,7 +109,7 @@ public sealed partial class CaseGrpcService(DomainCaseService cases, IDirectoryP
             Level = (Level)c.Level,
             AssignedPost = new AssignedPost
             {
-                Name = $"departments/{c.Department}/posts/{c.AssignedPostId}",
+                Name = CaseNames.FormatPost(c.Department, c.AssignedPostId),
                 Level = (Level)c.Level,
                 Designation = post?.Designation ?? "",
                 DesignationHi = post?.DesignationHi ?? "",
@@ -156,7 +155,7 @@ public sealed partial class CaseGrpcService(DomainCaseService cases, IDirectoryP
         return proto;
     }
 
-    private static string PostName(string department, string? post) => post is null ? "" : $"departments/{department}/posts/{post}";
+    private static string PostName(string department, string? post) => post is null ? "" : CaseNames.FormatPost(department, post);
 
     private static string? Empty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }

@@ -15,21 +15,21 @@ using Ranking = CaseFlow.Core.Ranking.Ranking;
 
 namespace CaseFlow.Server.Rpc;
 
-/// <summary>Thin adapter over <see cref="WeeklyReview"/> and the template store. Reading needs ReadCases; changing needs Supervise.</summary>
-public sealed class CircularGrpcService(WeeklyReview review, TemplateStore templates, PdfPrinter printer, TimeProvider time)
+/// <summary>Thin adapter over the ranking snapshots, the circular archive and the template store. Reading needs ReadCases; changing needs Supervise.</summary>
+public sealed class CircularGrpcService(RankingSnapshots rankings, CircularArchive archive, TemplateStore templates, PdfPrinter printer, TimeProvider time)
     : CircularService.CircularServiceBase
 {
     public override async Task<ApiRanking> ComputeRanking(ComputeRankingRequest request, ServerCallContext context)
     {
         Require(context, Permissions.Supervise);
-        var stored = await review.ComputeAndStoreAsync(PeriodOf(request.Period), null, context.CancellationToken);
+        var stored = await rankings.ComputeAndStoreAsync(PeriodOf(request.Period), null, context.CancellationToken);
         return ToProto(stored.Id, stored.Ranking);
     }
 
     public override async Task<ApiRanking> GetRanking(GetRankingRequest request, ServerCallContext context)
     {
         Require(context, Permissions.ReadCases);
-        var stored = await review.GetRankingAsync(request.Id, context.CancellationToken);
+        var stored = await rankings.GetAsync(request.Id, context.CancellationToken);
         return ToProto(stored.Id, stored.Ranking);
     }
 
@@ -39,12 +39,12 @@ public sealed class CircularGrpcService(WeeklyReview review, TemplateStore templ
         // A Head of Department's overdue list names that department's cases: only for systems of that department.
         if (!string.IsNullOrEmpty(request.Department)) caller.RequireDepartment(request.Department);
         if (request.Format is not ("html" or "pdf")) throw CaseFlowException.Invalid("format", "must be html or pdf");
-        var ranking = await review.RankAsync(PeriodOf(request.Period), context.CancellationToken);
+        var ranking = await rankings.RankAsync(PeriodOf(request.Period), context.CancellationToken);
         var kind = string.IsNullOrEmpty(request.Department) ? CircularKinds.StateRanking : CircularKinds.HodOverdue;
         var issues = kind == CircularKinds.StateRanking
-            ? await review.DetectAsync(CircularModels.WeekOf(ranking.Period), context.CancellationToken)
+            ? await rankings.DetectAsync(CircularModels.WeekOf(ranking.Period), context.CancellationToken)
             : [];
-        var doc = await review.RenderAsync(kind, request.Language, kind == CircularKinds.HodOverdue ? request.Department : null, ranking, issues, 0, context.CancellationToken);
+        var doc = await archive.RenderAsync(kind, request.Language, kind == CircularKinds.HodOverdue ? request.Department : null, ranking, issues, 0, context.CancellationToken);
         var response = new RenderedCircular { Subject = doc.Subject, LetterNumber = doc.LetterNumber };
         if (request.Format == "pdf")
         {
@@ -58,7 +58,7 @@ public sealed class CircularGrpcService(WeeklyReview review, TemplateStore templ
             response.PdfSkippedReason = pdf.SkippedReason ?? "";
         }
         response.ContentType = "text/html; charset=utf-8";
-        response.Content = ByteString.CopyFrom(WeeklyReview.Utf8(doc.Html));
+        response.Content = ByteString.CopyFrom(doc.Utf8());
         return response;
     }
 
@@ -66,25 +66,19 @@ public sealed class CircularGrpcService(WeeklyReview review, TemplateStore templ
     {
         var caller = Require(context, Permissions.ReadCases);
         var filterHash = FilterHash(request, "page_token", "page_size");
-        var size = request.PageSize switch
-        {
-            < 0 => throw CaseFlowException.Invalid("page_size", "must not be negative"),
-            0 => 50,
-            > 1000 => 1000,
-            var n => n,
-        };
-        var (page, last) = await review.ListCircularsAsync(ParsePageToken(request.PageToken, filterHash), size, caller.Departments, context.CancellationToken);
+        var size = Core.Paging.Size(request.PageSize);
+        var (page, last) = await archive.ListAsync(ParsePageToken(request.PageToken, filterHash), size, caller.Departments, context.CancellationToken);
         var response = new ListCircularsResponse { NextPageToken = last is { } id ? PageToken(id, filterHash) : "" };
-        response.Circulars.AddRange(page.Select(c => ToProto(c, documents: false)));
+        response.Circulars.AddRange(page.Select(ToProto));
         return response;
     }
 
     public override async Task<Circular> GetCircular(GetCircularRequest request, ServerCallContext context)
     {
         var caller = Require(context, Permissions.ReadCases);
-        var circular = await review.GetCircularAsync(request.Id, context.CancellationToken);
+        var circular = await archive.GetAsync(request.Id, context.CancellationToken);
         if (!string.IsNullOrEmpty(circular.Department)) caller.RequireDepartment(circular.Department);
-        return ToProto(circular, documents: true);
+        return ToProto(circular);
     }
 
     public override async Task<ListRecurringIssuesResponse> ListRecurringIssues(ListRecurringIssuesRequest request, ServerCallContext context)
@@ -92,7 +86,7 @@ public sealed class CircularGrpcService(WeeklyReview review, TemplateStore templ
         Require(context, Permissions.ReadCases);
         var week = string.IsNullOrEmpty(request.Week) ? CircularModels.WeekOf(RankingPeriod.WeekBefore(time.GetUtcNow())) : IsoWeek.Parse(request.Week);
         var response = new ListRecurringIssuesResponse();
-        response.Issues.AddRange((await review.RecurringIssuesAsync(week, context.CancellationToken)).Select(ToProto));
+        response.Issues.AddRange((await rankings.RecurringIssuesAsync(week, context.CancellationToken)).Select(ToProto));
         return response;
     }
 
@@ -156,7 +150,7 @@ public sealed class CircularGrpcService(WeeklyReview review, TemplateStore templ
         return row;
     }
 
-    private static Circular ToProto(Persistence.Circulars.CircularRow c, bool documents)
+    private static Circular ToProto(ArchivedCircular c)
     {
         var proto = new Circular
         {
@@ -164,12 +158,9 @@ public sealed class CircularGrpcService(WeeklyReview review, TemplateStore templ
             CreateTime = ToTimestamp(c.CreatedAt), RankingId = c.RankingSnapshotId, PdfSkippedReason = c.PdfSkippedReason ?? "",
             DeliverTime = ToTimestamp(c.DeliveredAt), DeliveryNote = c.DeliveryNote ?? "",
         };
-        proto.Recipients.AddRange(c.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries));
-        if (documents)
-        {
-            proto.Html = ByteString.CopyFrom(WeeklyReview.Utf8(c.Html));
-            if (c.Pdf is not null) proto.Pdf = ByteString.CopyFrom(c.Pdf);
-        }
+        proto.Recipients.AddRange(c.Recipients);
+        if (c.Html is not null) proto.Html = ByteString.CopyFromUtf8(c.Html);
+        if (c.Pdf is not null) proto.Pdf = ByteString.CopyFrom(c.Pdf);
         return proto;
     }
 

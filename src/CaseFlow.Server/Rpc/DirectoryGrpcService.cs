@@ -1,5 +1,6 @@
 using CaseFlow.Api.V1;
 using CaseFlow.Core.Access;
+using CaseFlow.Core.Calendars;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.Directory;
 using CaseFlow.Core.Errors;
@@ -103,12 +104,11 @@ public sealed class DirectoryGrpcService(DirectoryStore directory, CalendarStore
     public override async Task<ListPostChangesResponse> ListPostChanges(ListPostChangesRequest request, ServerCallContext context)
     {
         CaseFlowInterceptor.CallerOf(context).Require(Permissions.AdministerDirectory);
-        if (request.PageSize < 0) throw CaseFlowException.Invalid("page_size", "must not be negative.");
-        var changes = await directory.ListChangesAsync(request.Department, request.PageSize == 0 ? 50 : Math.Min(request.PageSize, 1000), context.CancellationToken);
+        var changes = await directory.ListChangesAsync(request.Department, Core.Paging.Size(request.PageSize), context.CancellationToken);
         var response = new ListPostChangesResponse();
         response.Changes.AddRange(changes.Select(c => new Api.V1.PostChange
         {
-            Post = $"departments/{c.Department}/posts/{c.PostId}", ChangedBy = c.ChangedBy, ChangeTime = ToTimestamp(c.At),
+            Post = CaseNames.FormatPost(c.Department, c.PostId), ChangedBy = c.ChangedBy, ChangeTime = ToTimestamp(c.At),
             PreviousOfficerName = c.PreviousOfficerName ?? "", NewOfficerName = c.NewOfficerName,
             PreviousDesignation = c.PreviousDesignation ?? "", NewDesignation = c.NewDesignation, Reason = c.Reason,
         }));
@@ -116,7 +116,7 @@ public sealed class DirectoryGrpcService(DirectoryStore directory, CalendarStore
     }
 
     public override Task<Calendar> GetCalendar(GetCalendarRequest request, ServerCallContext context) =>
-        Task.FromResult(ToProto(calendars.Get(string.IsNullOrEmpty(request.Id) ? "uttarakhand" : request.Id)));
+        Task.FromResult(ToProto(calendars.Get(string.IsNullOrEmpty(request.Id) ? ICalendarProvider.DefaultId : request.Id)));
 
     public override async Task<Calendar> AddHoliday(AddHolidayRequest request, ServerCallContext context)
     {
@@ -128,7 +128,7 @@ public sealed class DirectoryGrpcService(DirectoryStore directory, CalendarStore
         if (string.IsNullOrWhiteSpace(request.Holiday?.Name))
             errors.Add(new("holiday.name", "is required."));
         if (errors.Count > 0) throw CaseFlowException.Invalid(errors);
-        var id = string.IsNullOrEmpty(request.Calendar) ? "uttarakhand" : request.Calendar;
+        var id = string.IsNullOrEmpty(request.Calendar) ? ICalendarProvider.DefaultId : request.Calendar;
         var updated = await calendars.AddHolidayAsync(id, new Core.Calendars.Holiday(date, request.Holiday!.Name.Trim(),
             string.IsNullOrWhiteSpace(request.Holiday.NameHi) ? null : request.Holiday.NameHi.Trim()), caller.System, context.CancellationToken);
         return ToProto(updated);
@@ -147,7 +147,7 @@ public sealed class DirectoryGrpcService(DirectoryStore directory, CalendarStore
 
     private static ApiPost ToProto(DomainPost p) => new()
     {
-        Name = $"departments/{p.Department}/posts/{p.Id}", Id = p.Id, Department = p.Department, District = p.District ?? "",
+        Name = CaseNames.FormatPost(p.Department, p.Id), Id = p.Id, Department = p.Department, District = p.District ?? "",
         Level = (Level)p.Level, Designation = p.Designation, DesignationHi = p.DesignationHi, OfficerName = p.OfficerName,
         Phone = p.Phone, Email = p.Email, HeadOfDepartment = p.HeadOfDepartment, UpdateTime = ToTimestamp(p.UpdatedAt == default ? null : p.UpdatedAt),
     };

@@ -22,7 +22,7 @@ public sealed class WorkflowGrpcService(
     WorkflowDefinitionService definitions,
     WorkflowEngine engine,
     IWorkflowInstanceStore instances,
-    IBookmarkStore bookmarks,
+    WorkflowInstanceQueries queries,
     ActivityRegistry registry) : Api.V1.WorkflowService.WorkflowServiceBase
 {
     public override async Task<ListWorkflowDefinitionsResponse> ListWorkflowDefinitions(ListWorkflowDefinitionsRequest request, ServerCallContext context)
@@ -123,12 +123,11 @@ public sealed class WorkflowGrpcService(
     public override async Task<ListWorkflowInstancesResponse> ListWorkflowInstances(ListWorkflowInstancesRequest request, ServerCallContext context)
     {
         Admin(context);
-        if (request.PageSize < 0) throw CaseFlowException.Invalid("page_size", "must not be negative.");
         WorkflowStatus? status = null;
         if (!string.IsNullOrEmpty(request.Status))
             status = Enum.TryParse<WorkflowStatus>(request.Status, ignoreCase: true, out var s) ? s
                 : throw CaseFlowException.Invalid("status", $"'{TextLimit.Echo(request.Status)}' is not one of {string.Join(", ", Enum.GetNames<WorkflowStatus>())}.");
-        var size = request.PageSize == 0 ? 50 : Math.Min(request.PageSize, 1000);
+        var size = Core.Paging.Size(request.PageSize);
         var filterHash = FilterHash(request, "page_token", "page_size");
         var skip = (int)ParsePageToken(request.PageToken, filterHash);
         var rows = await instances.ListAsync(new InstanceQuery(Empty(request.DefinitionId), status, Empty(request.CorrelationId), skip, size + 1), context.CancellationToken);
@@ -141,18 +140,18 @@ public sealed class WorkflowGrpcService(
     {
         Admin(context);
         var ct = context.CancellationToken;
-        var row = await instances.GetAsync(request.Id, ct) ?? throw CaseFlowException.NotFound("Workflow instance", request.Id);
-        var proto = ToProto(row);
-        proto.Journal.AddRange((await instances.GetJournalAsync(row.Id, ct)).Select(j => new Api.V1.JournalEntry
+        var detail = await queries.DetailAsync(request.Id, ct) ?? throw CaseFlowException.NotFound("Workflow instance", request.Id);
+        var proto = ToProto(detail.Instance);
+        proto.Journal.AddRange(detail.Journal.Select(j => new Api.V1.JournalEntry
         {
             Time = ToTimestamp(j.At), Kind = j.Kind.ToString(), ActivityId = j.ActivityId ?? "", ActivityType = j.ActivityType ?? "",
             ActivityName = j.ActivityName ?? "", Detail = j.Detail ?? "",
         }));
-        proto.Incidents.AddRange((await instances.GetIncidentsAsync(row.Id, ct)).Select(i => new Api.V1.Incident
+        proto.Incidents.AddRange(detail.Incidents.Select(i => new Api.V1.Incident
         {
             Time = ToTimestamp(i.At), ActivityId = i.ActivityId, ActivityType = i.ActivityType, ExceptionType = i.ExceptionType, Message = i.Message,
         }));
-        proto.Waits.AddRange((await bookmarks.ListForInstanceAsync(row.Id, ct)).Select(b => new PendingWait
+        proto.Waits.AddRange(detail.Waits.Select(b => new PendingWait
         {
             ActivityId = b.ActivityId, Kind = b.Kind.ToString(), EventName = b.EventName ?? "", DueTime = ToTimestamp(b.DueAt),
         }));
@@ -183,18 +182,10 @@ public sealed class WorkflowGrpcService(
     {
         if (string.IsNullOrEmpty(definitionId)) throw CaseFlowException.Invalid("definition_id", "is required.");
         if (version < 0) throw CaseFlowException.Invalid("version", "must not be negative.");
-        StoredDefinition? d = version == 0
-            ? (await definitions.ListVersionsAsync(definitionId, ct)).LastOrDefault()
-            : await definitions.GetAsync(definitionId, version, ct);
-        return d ?? throw CaseFlowException.NotFound("Workflow definition", version == 0 ? definitionId : $"{definitionId} v{version}");
+        return await definitions.FindAsync(definitionId, version, ct) ?? throw CaseFlowException.NotFound("Workflow definition", version == 0 ? definitionId : $"{definitionId} v{version}");
     }
 
-    private async Task<int> RunningAsync(string definitionId, CancellationToken ct)
-    {
-        var running = await instances.ListAsync(new InstanceQuery(definitionId, WorkflowStatus.Suspended, null, 0, 10_000), ct);
-        var active = await instances.ListAsync(new InstanceQuery(definitionId, WorkflowStatus.Running, null, 0, 10_000), ct);
-        return running.Count + active.Count;
-    }
+    private ValueTask<int> RunningAsync(string definitionId, CancellationToken ct) => queries.ActiveCountAsync(definitionId, ct);
 
     private static Workflows.Model.WorkflowDefinition Parse(string json)
     {

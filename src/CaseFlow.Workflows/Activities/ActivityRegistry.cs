@@ -28,6 +28,15 @@ public sealed class ActivityRegistry
 
     public ActivityDescriptor? Describe(string type) => _byType.TryGetValue(type, out var entry) ? entry.Descriptor : null;
 
+    /// <summary>
+    /// The output ports of one activity in a definition: its type's outcomes, or for a type whose outcomes come
+    /// from its inputs (FlowSwitch cases, FlowFork branches) the ones this node declares. Empty for an unknown type.
+    /// </summary>
+    public IReadOnlyList<string> PortsOf(Model.ActivityNode node) =>
+        _byType.TryGetValue(node.Type, out var entry)
+            ? entry.Descriptor.HasDynamicOutcomes ? entry.Activity.GetOutcomes(node) : entry.Descriptor.Outcomes
+            : [];
+
     public IReadOnlyList<ActivityDescriptor> Descriptors =>
         _byType.Values.Select(v => v.Descriptor).OrderBy(d => d.Category).ThenBy(d => d.DisplayName).ToList();
 

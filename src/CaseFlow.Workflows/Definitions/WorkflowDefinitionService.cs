@@ -33,13 +33,13 @@ public sealed class WorkflowDefinitionService
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     public WorkflowDefinitionService(IWorkflowDefinitionStore store, IBookmarkStore bookmarks, ActivityRegistry registry, TimeProvider time,
-        ValidationLimits? limits = null)
+        ValidationLimits? limits = null, IReadOnlyList<IDefinitionRule>? rules = null)
     {
         _store = store;
         _bookmarks = bookmarks;
         _registry = registry;
         _time = time;
-        _validator = new WorkflowValidator(registry, limits);
+        _validator = new WorkflowValidator(registry, limits, rules);
     }
 
     public ValidationLimits Limits => _validator.Limits;
@@ -227,6 +227,11 @@ public sealed class WorkflowDefinitionService
 
     public ValueTask<StoredDefinition?> GetAsync(string definitionId, int version, CancellationToken cancellationToken = default) =>
         _store.GetAsync(definitionId, version, cancellationToken);
+
+    /// <summary>A version, or with <paramref name="version"/> 0 the latest one (draft or published).</summary>
+    public async ValueTask<StoredDefinition?> FindAsync(string definitionId, int version, CancellationToken cancellationToken = default) =>
+        version > 0 ? await _store.GetAsync(definitionId, version, cancellationToken)
+            : (await _store.ListVersionsAsync(definitionId, cancellationToken)).LastOrDefault();
 
     /// <summary>
     /// The version in force. Every new case asks, so the answer is kept for <see cref="PublishedCacheLifetime"/>

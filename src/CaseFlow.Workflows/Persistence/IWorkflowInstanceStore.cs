@@ -44,6 +44,9 @@ public interface IWorkflowInstanceStore
     /// <summary>Rows only, newest first; never needs to deserialise state.</summary>
     ValueTask<IReadOnlyList<InstanceRecord>> ListAsync(InstanceQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>How many instances of a definition have not ended (running or waiting), counted by the store, not listed.</summary>
+    ValueTask<int> CountActiveAsync(string definitionId, CancellationToken cancellationToken = default);
+
     ValueTask<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken = default);
 
     ValueTask<IReadOnlyList<Incident>> GetIncidentsAsync(string instanceId, CancellationToken cancellationToken = default);

@@ -122,6 +122,12 @@ public sealed class InMemoryWorkflowStore : IWorkflowInstanceStore, IBookmarkSto
         }
     }
 
+    public ValueTask<int> CountActiveAsync(string definitionId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+            return ValueTask.FromResult(_instances.Values.Count(i => i.DefinitionId == definitionId && i.Status is WorkflowStatus.Running or WorkflowStatus.Suspended));
+    }
+
     public ValueTask<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         lock (_lock)

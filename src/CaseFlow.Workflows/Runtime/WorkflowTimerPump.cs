@@ -1,10 +1,10 @@
 namespace CaseFlow.Workflows.Runtime;
 
 /// <summary>
-/// The loop a host's background service runs: fire what is due, then sleep until the next due time or
-/// the poll interval, whichever is sooner. Sleeping uses the injected <see cref="TimeProvider"/>, so a fake
-/// clock drives it. The poll interval bounds how late a timer created by another process (which this
-/// one cannot see coming) may fire.
+/// One round of the host's timer loop: fire what is due, then say how long to sleep (until the next due time
+/// or the poll interval, whichever is sooner). The host owns the loop itself (its spans, metrics, error
+/// handling and real-time polling); the poll interval bounds how late a timer created by another process
+/// (which this one cannot see coming) may fire.
 /// </summary>
 public sealed class WorkflowTimerPump(WorkflowEngine engine, Persistence.IBookmarkStore bookmarks, TimeProvider time)
 {
@@ -15,22 +15,6 @@ public sealed class WorkflowTimerPump(WorkflowEngine engine, Persistence.IBookma
 
     /// <summary>Timers fired so far (for health endpoints).</summary>
     public long Fired => Interlocked.Read(ref _fired);
-
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                var sleep = await RunOnceAsync(cancellationToken);
-                await Task.Delay(sleep, time, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-    }
 
     /// <summary>
     /// Batches worked on at once. With two, one batch's steps are worked out while the other's are being written:

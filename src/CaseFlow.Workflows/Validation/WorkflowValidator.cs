@@ -15,7 +15,8 @@ public enum ValidationPurpose
     Publish,
 }
 
-public sealed class WorkflowValidator(ActivityRegistry registry, ValidationLimits? limits = null)
+/// <param name="rules">The host's domain rules, run after the engine's own checks.</param>
+public sealed class WorkflowValidator(ActivityRegistry registry, ValidationLimits? limits = null, IReadOnlyList<IDefinitionRule>? rules = null)
 {
     private readonly ValidationLimits _limits = limits ?? ValidationLimits.Default;
 
@@ -48,6 +49,17 @@ public sealed class WorkflowValidator(ActivityRegistry registry, ValidationLimit
 
         CheckConnections(definition, issues);
         CheckLoops(definition, graph, issues);
+        if (rules is { Count: > 0 })
+        {
+            var from = graph.Outbound.ToDictionary(kv => kv.Key, kv => kv.Value.Select(ci => graph.Connections[ci]).ToList(), StringComparer.Ordinal);
+            var shape = new DefinitionShape(start, reachable, from);
+            foreach (var rule in rules)
+                issues.AddRange(rule.Check(definition, shape, purpose));
+        }
+        // A rule may make an unreachable activity an error (an escalation step nothing leads to); the warning saying
+        // the same is then noise.
+        issues.RemoveAll(w => w.Severity == ValidationSeverity.Warning && w.Code == ValidationCodes.UnreachableActivity
+                              && issues.Any(e => e.Severity == ValidationSeverity.Error && e.Code == w.Code && e.ActivityId == w.ActivityId));
         return new ValidationResult(issues);
     }
 
@@ -150,11 +162,9 @@ public sealed class WorkflowValidator(ActivityRegistry registry, ValidationLimit
                     $"The connection {c.Source}:{c.SourcePort} → {c.Target}:{c.TargetPort} has an unknown {missing}."));
                 continue;
             }
-            var activity = registry.Find(source.Type);
-            var descriptor = registry.Describe(source.Type);
-            if (activity is null || descriptor is null)
+            if (!registry.IsKnown(source.Type))
                 continue;
-            var ports = descriptor.HasDynamicOutcomes ? activity.GetOutcomes(source) : descriptor.Outcomes;
+            var ports = registry.PortsOf(source);
             if (!ports.Contains(c.SourcePort, StringComparer.Ordinal))
                 issues.Add(new(ValidationSeverity.Error, ValidationCodes.UnknownPort, source.Id, source.Name,
                     $"{source.Label} has no port '{c.SourcePort}' (ports: {(ports.Count == 0 ? "none" : string.Join(", ", ports))}); the connection to {target.Label} would never be followed."));

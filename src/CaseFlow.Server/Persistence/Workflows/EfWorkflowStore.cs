@@ -168,6 +168,13 @@ public sealed class EfWorkflowStore(CaseFlowDatabase database, CaseWriter writer
         return page.Select(i => i.ToRecord()).ToList();
     }
 
+    public async ValueTask<int> CountActiveAsync(string definitionId, CancellationToken cancellationToken = default)
+    {
+        await using var db = database.CreateContext();
+        return await db.WorkflowInstances
+            .CountAsync(i => i.DefinitionId == definitionId && (i.Status == WorkflowStatus.Running || i.Status == WorkflowStatus.Suspended), cancellationToken);
+    }
+
     public async ValueTask<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         await using var db = database.CreateContext();
