@@ -116,6 +116,31 @@ public sealed class EscalationTests(DatabaseProvider provider)
     }
 
     [Test]
+    public async Task A_case_that_missed_its_L1_limit_is_on_the_HoD_overdue_list_after_escalation_gave_it_a_fresh_limit()
+    {
+        var (host, clock) = await StartAsync();
+        await using var _h = host;
+        var missed = await Register(host);
+        var onTime = await Register(host);
+        var circulars = new CircularService.CircularServiceClient(host.Channel);
+        async Task<string> HodLetter() => (await circulars.RenderRankingCircularAsync(
+            new RenderRankingCircularRequest { Language = "en", Format = "html", Department = "energy" }, host.As(EnergyKey))).Content.ToStringUtf8();
+        Assert.That(await HodLetter(), Does.Not.Contain(missed.Number), "nothing is overdue yet");
+
+        // The L1 limit (18th, 10:00) runs out; the case escalates to L2 with a limit of the 26th, so its due time is in the future.
+        clock.SetUtcNow(Ist(11, 18, 10, 0));
+        var l2 = await WaitFor(host, missed.Name, x => x.Level == Level.L2, "escalation to L2");
+        Assert.That(l2.DueTime.ToDateTimeOffset(), Is.GreaterThan(clock.GetUtcNow()));
+        await new CaseService.CaseServiceClient(host.Channel).ResolveCaseAsync(new ResolveCaseRequest { Name = onTime.Name, Resolution = "Done." }, host.As(EnergyKey));
+
+        clock.SetUtcNow(Ist(11, 20, 10, 0));
+        var letter = await HodLetter();
+        Assert.That(letter, Does.Contain(missed.Number), "missing a limit makes a case overdue, whatever its fresh due time");
+        Assert.That(letter, Does.Contain("18-11-2026"), "due on: the first limit it missed");
+        Assert.That(letter, Does.Not.Contain(onTime.Number), "a resolved case is not overdue");
+    }
+
+    [Test]
     public async Task A_case_climbs_L1_to_L4_at_its_working_day_due_times_with_a_warning_before_each_breach()
     {
         var (host, clock) = await StartAsync();

@@ -29,6 +29,9 @@ public static class CaseStatusExtensions
     public static bool IsWorkable(this CaseStatus status) =>
         status is CaseStatus.Registered or CaseStatus.InProgress or CaseStatus.Reopened;
 
+    /// <summary>The states <see cref="IsWorkable"/> holds for: for queries of the cases whose clock runs.</summary>
+    public static readonly IReadOnlySet<CaseStatus> Workable = Enum.GetValues<CaseStatus>().Where(IsWorkable).ToHashSet();
+
     /// <summary>Closed for good: satisfied, force closed, or a special close that review will not reopen.</summary>
     public static bool IsFinished(this Case c) =>
         c.Status is CaseStatus.Closed or CaseStatus.ForceClosed

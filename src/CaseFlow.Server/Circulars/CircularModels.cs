@@ -117,8 +117,8 @@ public static class CircularModels
                 ["category_en"] = E(category?.Name ?? c.Category),
                 ["category_hi"] = E(category?.NameHi ?? c.Category),
                 ["level"] = c.Level,
-                ["due_at"] = c.DueAt,
-                ["days_overdue"] = (long)Math.Floor((issued - c.DueAt).TotalDays),
+                ["due_at"] = c.MissedLimitAt,
+                ["days_overdue"] = (long)Math.Floor((issued - c.MissedLimitAt).TotalDays),
             });
         }
         m["overdue"] = list;

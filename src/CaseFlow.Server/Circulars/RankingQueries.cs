@@ -129,21 +129,45 @@ public sealed class RankingQueries(CaseFlowDatabase database)
     }
 
     /// <summary>A department's open cases past their due time, oldest due first, for its HoD circular.</summary>
+    /// <summary>
+    /// A department's open cases that missed a time limit, longest overdue first. Missing a limit escalates the
+    /// case and starts the next level's clock, so "due time in the past" alone would list almost nothing; a case is
+    /// overdue from the first limit it missed (its first LimitBreached event) or, if it never breached, from a due
+    /// time already past. Cases with the clock stopped (a proposal pending) and habitual complainants' are left out.
+    /// </summary>
     public async Task<List<OverdueCase>> OverdueAsync(string department, DateTimeOffset now, int max, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        var open = new[] { Core.Cases.CaseStatus.Registered, Core.Cases.CaseStatus.InProgress, Core.Cases.CaseStatus.Reopened };
-        return await db.Cases.Where(c => c.Department == department && open.Contains(c.Status) && c.DueAt != null && c.DueAt < now && !c.Habitual)
-            .OrderBy(c => c.DueAt).Take(max)
-            .Select(c => new OverdueCase(c.Number, c.District, c.Category, c.Level, c.DueAt!.Value, c.CreatedAt))
+        return await Overdue(db, department, now)
+            .OrderBy(x => x.Since).ThenBy(x => x.Case.Id).Take(max)
+            .Select(x => new OverdueCase(x.Case.Number, x.Case.District, x.Case.Category, x.Case.Level, x.Since!.Value, x.Case.CreatedAt))
             .ToListAsync(ct);
     }
 
     public async Task<long> CountOverdueAsync(string department, DateTimeOffset now, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        var open = new[] { Core.Cases.CaseStatus.Registered, Core.Cases.CaseStatus.InProgress, Core.Cases.CaseStatus.Reopened };
-        return await db.Cases.LongCountAsync(c => c.Department == department && open.Contains(c.Status) && c.DueAt != null && c.DueAt < now && !c.Habitual, ct);
+        return await Overdue(db, department, now).LongCountAsync(ct);
+    }
+
+    private static IQueryable<OverdueRow> Overdue(CaseFlowDbContext db, string department, DateTimeOffset now)
+    {
+        var workable = Core.Cases.CaseStatusExtensions.Workable.ToArray();
+        return db.Cases
+            .Where(c => c.Department == department && workable.Contains(c.Status) && !c.Habitual)
+            .Select(c => new OverdueRow
+            {
+                Case = c,
+                Since = db.CaseEvents.Where(e => e.CaseNumber == c.Number && e.Type == Core.Cases.CaseEventType.LimitBreached).Min(e => (DateTimeOffset?)e.At)
+                        ?? (c.DueAt < now ? c.DueAt : null),
+            })
+            .Where(x => x.Since != null);
+    }
+
+    private sealed class OverdueRow
+    {
+        public required Core.Cases.Case Case { get; init; }
+        public DateTimeOffset? Since { get; init; }
     }
 
     private static void Add(DbCommand cmd, string name, object value)
@@ -155,4 +179,5 @@ public sealed class RankingQueries(CaseFlowDatabase database)
     }
 }
 
-public sealed record OverdueCase(string Number, string District, string Category, int Level, DateTimeOffset DueAt, DateTimeOffset CreatedAt);
+/// <param name="MissedLimitAt">When the case first missed a time limit: the date the letter gives as "due on".</param>
+public sealed record OverdueCase(string Number, string District, string Category, int Level, DateTimeOffset MissedLimitAt, DateTimeOffset CreatedAt);
