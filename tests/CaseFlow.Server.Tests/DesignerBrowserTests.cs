@@ -163,6 +163,56 @@ public sealed class DesignerBrowserTests
         Assert.That(versions.Definitions.Max(d => d.Version), Is.EqualTo(2), "the draft was kept");
     }
 
+    [Test]
+    public async Task Deleting_a_connection_by_click_or_context_menu_breaks_the_chain_on_its_node_and_publishing_is_refused()
+    {
+        await using var host = await StartAsync();
+        var (playwright, browser, page) = await SignInAsync(host);
+        using var _ = playwright;
+        await using var __ = browser;
+        try
+        {
+            await page.ClickAsync("[data-testid=open-case-escalation]");
+            await page.WaitForSelectorAsync("[data-testid=node-slaL2]");
+            Assert.That(await page.Locator("[data-testid=node-slaL2] [data-testid=node-issues]").CountAsync(), Is.Zero, "the shipped chain is whole");
+
+            // Click the L2 breach connection: it is selected (and only it), and Delete removes it.
+            // Clicked on its label, which sits on the connection's midpoint (a box around a curve may hold other lines).
+            await page.Locator("[data-testid='rf__edge-e:slaL2:Breached:escL2'] .react-flow__edge-text").DispatchEventAsync("click");
+            await page.WaitForSelectorAsync("[data-testid='rf__edge-e:slaL2:Breached:escL2'].selected");
+            await page.Keyboard.PressAsync("Delete");
+            await page.WaitForSelectorAsync("[data-testid='rf__edge-e:slaL2:Breached:escL2']", new() { State = WaitForSelectorState.Detached });
+            Assert.That(await page.Locator("[data-testid=node-escL2]").CountAsync(), Is.EqualTo(1), "only the connection went, not its ends");
+            await Expect(page, "[data-testid=node-slaL2] [data-testid=node-issues]", "not escalated to L3");
+
+            // The context menu deletes a connection too: without escL2 → notifyHod the HoD notice is never reached.
+            await page.Locator("[data-testid='rf__edge-e:escL2:Done:notifyHod'] .react-flow__edge-text").DispatchEventAsync("contextmenu",
+                new Dictionary<string, object> { ["bubbles"] = true, ["cancelable"] = true, ["clientX"] = 700, ["clientY"] = 450, ["button"] = 2 });
+            await page.ClickAsync("[data-testid=edge-menu-delete]");
+            await Expect(page, "[data-testid=node-notifyHod] [data-testid=node-issues]", "UNREACHABLE_ACTIVITY");
+
+            await page.ClickAsync("button:text-is('Publish')");
+            await Expect(page, "[data-testid=status]", "Not published");
+            await Expect(page, "[data-testid=node-slaL2] [data-testid=node-issues]", "ESCALATION_CHAIN_BROKEN");
+            await ScreenshotAsync(page, "designer-broken-chain-refused");
+        }
+        catch
+        {
+            await ScreenshotAsync(page, "designer-failure");
+            throw;
+        }
+
+        var workflows = new WorkflowService.WorkflowServiceClient(host.Channel);
+        var versions = await workflows.ListWorkflowDefinitionVersionsAsync(new ListWorkflowDefinitionVersionsRequest { DefinitionId = "case-escalation" }, host.As(AdminKey));
+        Assert.That(versions.Definitions.Single(d => d.IsPublished).Version, Is.EqualTo(1), "version 1 stays in force");
+        var draft = await workflows.GetWorkflowDefinitionAsync(new GetWorkflowDefinitionRequest { DefinitionId = "case-escalation" }, host.As(AdminKey));
+        Assert.That(draft.Version, Is.EqualTo(2), "the broken draft was kept for fixing");
+        var connections = System.Text.Json.Nodes.JsonNode.Parse(draft.Json)!["root"]!["connections"]!.AsArray()
+            .Select(c => $"{c!["source"]!["activity"]}:{c["source"]!["port"]}>{c["target"]!["activity"]}").ToList();
+        Assert.That(connections, Does.Not.Contain("slaL2:Breached>escL2").And.Not.Contain("escL2:Done>notifyHod"));
+        Assert.That(connections, Does.Contain("slaL1:Breached>escL1"), "the other connections are untouched");
+    }
+
     /// <summary>Waits for the text, as the page updates after a server round trip.</summary>
     private static async Task Expect(IPage page, string selector, string text)
     {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import {
-  Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow,
-  type Connection, type Edge, type NodeChange,
+  Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges, useReactFlow,
+  type Connection, type Edge, type EdgeChange, type NodeChange,
 } from "@xyflow/react";
 import { api, ApiError, type Change, type DefinitionSummary, type InstanceDetail, type Issue } from "./api";
 import { ActivityNode, type ActivityFlowNode } from "./ActivityNode";
@@ -117,8 +117,9 @@ function buildGraph(doc: WorkflowDoc, types: ActivityType[], issues: Issue[], st
       data: { activity: a, type, ports: ports(doc, a, type, serverPorts?.[id]), issues: byActivity.get(id) ?? [], state: states?.get(id) },
     };
   });
+  // An edge's id names its ends and port, so a selection survives the rebuild after another edit.
   const edges: Edge[] = connections(doc).map((c) => ({
-    id: `c${c.index}`, source: c.source, sourceHandle: c.port, target: c.target, targetHandle: "In",
+    id: `e:${c.source}:${c.port}:${c.target}`, source: c.source, sourceHandle: c.port, target: c.target, targetHandle: "In",
     label: c.port, data: { index: c.index }, className: states && states.get(c.source) === "passed" && states.has(c.target) ? "passed" : undefined,
   }));
   return { nodes, edges };
@@ -134,6 +135,8 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
   const [dirty, setDirty] = useState(false);
   const [status, setStatus] = useState<string>("");
   const [nodes, setNodes] = useState<ActivityFlowNode[]>([]);
+  const [edges, setEdges] = useState<Edge[]>([]);
+  const [edgeMenu, setEdgeMenu] = useState<{ x: number; y: number; edge: Edge }>();
   const [selected, setSelected] = useState<string>();
   const [panel, setPanel] = useState<"inspector" | "history">("inspector");
   const [changes, setChanges] = useState<{ from: number; to: number; changes: Change[] }>();
@@ -168,7 +171,16 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
 
   const graph = useMemo(() => (doc ? buildGraph(doc, types, issues, undefined, serverPorts) : { nodes: [], edges: [] }), [doc, types, issues, serverPorts]);
   useEffect(() => {
-    setNodes(graph.nodes.map((n) => ({ ...n, selected: n.id === selected })));
+    // Each rebuild (every edit, every validation answer) keeps the sizes React Flow measured: a node without them is
+    // hidden until measured again, so the whole graph would blink after each keystroke.
+    setNodes((old) => {
+      const measured = new Map(old.map((n) => [n.id, n.measured]));
+      return graph.nodes.map((n) => ({ ...n, measured: measured.get(n.id), selected: n.id === selected }));
+    });
+    setEdges((old) => {
+      const kept = new Set(old.filter((e) => e.selected).map((e) => e.id));
+      return graph.edges.map((e) => ({ ...e, selected: kept.has(e.id) }));
+    });
     // Selection is applied on top; a rebuild must not drop it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [graph]);
@@ -181,7 +193,19 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
 
   const onNodesChange = (c: NodeChange<ActivityFlowNode>[]) => {
     setNodes((ns) => applyNodeChanges(c, ns));
-    for (const s of c) if (s.type === "select" && s.selected) setSelected(s.id);
+    for (const s of c) {
+      if (s.type === "select" && s.selected) setSelected(s.id);
+      else if (s.type === "select" && s.id === selected) setSelected(undefined);
+    }
+  };
+
+  // Clicking a connection selects it (Delete or Backspace then removes it); so does its context menu.
+  const onEdgesChange = (c: EdgeChange[]) => setEdges((es) => applyEdgeChanges(c, es));
+
+  const deleteEdges = (es: Edge[]) => {
+    if (!doc || es.length === 0) return;
+    change(removeConnections(doc, es.map((e) => (e.data as { index: number }).index)));
+    setEdgeMenu(undefined);
   };
 
   const onConnect = (c: Connection) => {
@@ -317,14 +341,23 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
         <div className="canvas" data-testid="canvas">
           <ReactFlow<ActivityFlowNode, Edge>
             nodes={nodes}
-            edges={graph.edges}
+            edges={edges}
             nodeTypes={nodeTypes}
             onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onEdgeContextMenu={(ev, edge) => {
+              ev.preventDefault();
+              // Placed inside the canvas, clamped so the menu never opens off screen.
+              const box = (ev.target as Element).closest(".canvas")?.getBoundingClientRect();
+              const x = Math.max(0, Math.min(ev.clientX - (box?.left ?? 0), (box?.width ?? 400) - 200));
+              const y = Math.max(0, Math.min(ev.clientY - (box?.top ?? 0), (box?.height ?? 300) - 100));
+              setEdgeMenu({ x, y, edge });
+            }}
             onNodeDragStop={(_, n, dragged) => { if (doc) { let next = doc; for (const d of dragged.length ? dragged : [n]) next = setPosition(next, d.id, d.position); change(next); } }}
             onConnect={onConnect}
             onDelete={onDelete}
             onNodeClick={(_, n) => setSelected(n.id)}
-            onPaneClick={() => setSelected(undefined)}
+            onPaneClick={() => { setSelected(undefined); setEdgeMenu(undefined); }}
             deleteKeyCode={["Delete", "Backspace"]}
             fitView
             minZoom={0.1}
@@ -333,6 +366,13 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
             <Controls />
             <MiniMap pannable zoomable />
           </ReactFlow>
+          {edgeMenu && (
+            <div className="context-menu" data-testid="edge-menu" style={{ position: "absolute", left: edgeMenu.x, top: edgeMenu.y }}>
+              <div className="muted">{edgeMenu.edge.source} · {String(edgeMenu.edge.label ?? "")} → {edgeMenu.edge.target}</div>
+              <button type="button" data-testid="edge-menu-delete" onClick={() => deleteEdges([edgeMenu.edge])}>Delete connection</button>
+              <button type="button" onClick={() => setEdgeMenu(undefined)}>Cancel</button>
+            </div>
+          )}
         </div>
         <aside className="inspector" data-testid="inspector">
           {panel === "history" ? (
