@@ -29,7 +29,6 @@ public sealed class DesignerBrowserTests
         return await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(clock), settings: new Dictionary<string, string?>
         {
             ["CaseFlow:Workflows:TimerPoll"] = "00:00:01",
-            ["CaseFlow:Workflows:DispatchPoll"] = "00:00:00.200",
         });
     }
 

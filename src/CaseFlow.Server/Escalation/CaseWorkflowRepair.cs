@@ -43,7 +43,7 @@ public sealed class CaseWorkflowRepair(CaseFlowDatabase database, CaseWriter wri
             {
                 // Never armed: workable, no due time, no live instance. A case that has a due time was armed once;
                 // if an administrator cancelled its instance, that was deliberate, and its clock is left as it stands.
-                var workable = new[] { CaseStatus.Registered, CaseStatus.InProgress, CaseStatus.Reopened };
+                var workable = CaseStatusExtensions.Workable.ToArray();
                 orphans = await db.Cases
                     .Where(c => workable.Contains(c.Status) && c.DueAt == null)
                     .Where(c => !db.WorkflowInstances.Any(i => i.CorrelationId == c.Number &&
