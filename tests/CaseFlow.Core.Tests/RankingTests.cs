@@ -3,39 +3,86 @@ using CaseFlow.Core.Ranking;
 
 namespace CaseFlow.Core.Tests;
 
-/// <summary>The shipped scorecard on a small data set computed by hand (numbers in the comments).</summary>
+/// <summary>
+/// The shipped scorecard on a small fixture computed by hand (numbers in the comments). Each case is a history driven
+/// through Core's state machine, as the server records it; the ranking replays the histories to the period's end.
+/// </summary>
 public sealed class RankingTests
 {
-    // Monday 16 to Monday 23 November 2026, IST.
+    // Monday 16 to Sunday 22 November 2026, IST (the period ends at Monday 23 00:00).
     private static readonly RankingPeriod Week = new(new DateTimeOffset(2026, 11, 16, 0, 0, 0, IndiaTime.Offset), new DateTimeOffset(2026, 11, 23, 0, 0, 0, IndiaTime.Offset));
-    private static DateTimeOffset DaysBeforeEnd(double days) => Week.To.AddDays(-days);
+    private static readonly RankingPeriod NextWeek = new(Week.To, Week.To.AddDays(7));
+    private static DateTimeOffset D(double daysBeforeEnd) => Week.To.AddDays(-daysBeforeEnd);
 
     private static Scorecard Shipped() => Scorecard.Load(Path.Combine(TestDirectory.RepoRoot, "seed", "scorecard.json"));
 
-    private static CaseFact Fact(string number, string department, string district, CaseStatus status, double createdDaysAgo,
-        double? lastActionDaysAgo = null, double? resolvedDaysAgo = null, double? closedDaysAgo = null, bool? satisfied = null,
-        bool unanswered = false, int reopens = 0, SpecialCloseReview review = SpecialCloseReview.None, bool habitual = false, bool breached = false) =>
-        new(number, department, district, "power-supply", status, DaysBeforeEnd(createdDaysAgo), DaysBeforeEnd(lastActionDaysAgo ?? createdDaysAgo),
-            resolvedDaysAgo is { } r ? DaysBeforeEnd(r) : null, closedDaysAgo is { } c ? DaysBeforeEnd(c) : null, satisfied, unanswered,
-            reopens, review, habitual, breached);
+    /// <summary>One case's life: each step changes the case through the state machine and records the event it makes.</summary>
+    private sealed class Story
+    {
+        public Case Case { get; }
+        public List<CaseEvent> Events { get; } = [];
 
-    private static List<CaseFact> DataSet() =>
+        public Story(string number, string department, string district, double createdDaysBeforeEnd, bool habitual = false)
+        {
+            var at = D(createdDaysBeforeEnd);
+            Case = new Case { Number = number, Department = department, District = district, Category = "power-supply", CreatedAt = at, LastActionAt = at, Habitual = habitual };
+            Record(CaseEventType.Registered, at);
+        }
+
+        private Story Record(CaseEventType type, DateTimeOffset at)
+        {
+            Events.Add(CaseEvent.Of(Case, type, at, "test", null, null));
+            return this;
+        }
+
+        public Story Note(double d) { CaseStateMachine.AddNote(Case, D(d), "called the lineman", false, null); return Record(CaseEventType.NoteAdded, D(d)); }
+        public Story Resolve(double d) { CaseStateMachine.Resolve(Case, D(d), "replaced the transformer"); return Record(CaseEventType.Resolved, D(d)); }
+        public Story Unanswered(double d) { CaseStateMachine.MarkFeedbackUnanswered(Case, D(d)); return Record(CaseEventType.FeedbackUnanswered, D(d)); }
+
+        public Story Feedback(double d, bool satisfied)
+        {
+            CaseStateMachine.RecordFeedback(Case, D(d), satisfied, satisfied ? 5 : 1);
+            Record(CaseEventType.FeedbackRecorded, D(d));
+            return Record(satisfied ? CaseEventType.Closed : CaseEventType.Reopened, D(d));
+        }
+
+        /// <summary>The workflow's breach: the limit at the current level ran out and the case moves up one level.</summary>
+        public Story Breach(double d)
+        {
+            Record(CaseEventType.LimitBreached, D(d));
+            Case.Level++;
+            Record(CaseEventType.Escalated, D(d));
+            if (Case.Level == 4) { CaseStateMachine.FlagForChiefSecretary(Case, D(d)); Record(CaseEventType.ChiefSecretaryReview, D(d)); }
+            return this;
+        }
+
+        public CaseFact At(DateTimeOffset end) => CaseHistory.AsOf(CaseRecord.Of(Case), Events, end);
+    }
+
+    private static List<Story> Fixture() =>
     [
-        // energy / dehradun: disposed 3 (E1, E2, E3), satisfied 2; open 2 (E4, E5)
-        Fact("E1", "energy", "dehradun", CaseStatus.Closed, 10, resolvedDaysAgo: 3, closedDaysAgo: 2, satisfied: true),
-        Fact("E2", "energy", "dehradun", CaseStatus.Closed, 30, resolvedDaysAgo: 4, closedDaysAgo: 3, satisfied: true, reopens: 1, breached: true),
-        Fact("E3", "energy", "dehradun", CaseStatus.Resolved, 20, resolvedDaysAgo: 5, unanswered: true),
-        Fact("E4", "energy", "dehradun", CaseStatus.InProgress, 60, lastActionDaysAgo: 1),
-        Fact("E5", "energy", "dehradun", CaseStatus.Reopened, 20, lastActionDaysAgo: 8),
-        // habitual: would drag energy down, but is left out
-        Fact("E6", "energy", "dehradun", CaseStatus.Closed, 10, resolvedDaysAgo: 3, closedDaysAgo: 2, satisfied: false, habitual: true),
-        // closed before the period: neither disposed nor open
-        Fact("E7", "energy", "dehradun", CaseStatus.Closed, 40, resolvedDaysAgo: 20, closedDaysAgo: 19, satisfied: true),
-        // drinking-water / haridwar: disposed 2 (W1 force closed, W2 special closed), open 1 (W3)
-        Fact("W1", "drinking-water", "haridwar", CaseStatus.ForceClosed, 12, closedDaysAgo: 1),
-        Fact("W2", "drinking-water", "haridwar", CaseStatus.SpecialClosed, 9, closedDaysAgo: 2, review: SpecialCloseReview.Pending),
-        Fact("W3", "drinking-water", "haridwar", CaseStatus.InProgress, 2, lastActionDaysAgo: 1),
+        // energy / dehradun: disposed 2 (E1 satisfied, E2 answered "not satisfied"), pending 2 (E2 reopened, E3 awaiting the complainant)
+        new Story("E1", "energy", "dehradun", 10).Resolve(3).Feedback(2, satisfied: true),
+        new Story("E2", "energy", "dehradun", 9).Resolve(4).Feedback(3, satisfied: false),
+        new Story("E3", "energy", "dehradun", 6).Resolve(2),
+        // health / almora: the same three outcomes, so the same score: a tie
+        new Story("H1", "health", "almora", 10).Resolve(3).Feedback(2, satisfied: true),
+        new Story("H2", "health", "almora", 9).Resolve(4).Feedback(3, satisfied: false),
+        new Story("H3", "health", "almora", 6).Resolve(2),
+        // drinking-water / haridwar: W1 missed its L1 and L2 limits, then was resolved and closed satisfied; W2 pending and attended
+        new Story("W1", "drinking-water", "haridwar", 20).Breach(13).Breach(8).Resolve(5).Feedback(4, satisfied: true),
+        new Story("W2", "drinking-water", "haridwar", 12).Note(1),
+        // transport / tehri: T1 has breached all four levels and nobody has touched it for 30 days; T2 was resolved and never answered
+        new Story("T1", "transport", "tehri", 60).Breach(53).Breach(46).Breach(41).Note(30),
+        new Story("T2", "transport", "tehri", 15).Resolve(10).Unanswered(4),
+        // a habitual complainant's case: worked but left out entirely
+        new Story("T3", "transport", "tehri", 10, habitual: true).Resolve(3).Feedback(2, satisfied: false),
+        // closed before the period: counts nowhere
+        new Story("T4", "transport", "tehri", 40).Resolve(20).Feedback(19, satisfied: true),
     ];
+
+    private static Core.Ranking.Ranking Rank(IEnumerable<Story> stories, RankingPeriod period) =>
+        new RankingCalculator(Shipped()).Compute(stories.Select(s => s.At(period.To)), period, period.To);
 
     [Test]
     public void The_shipped_scorecard_is_the_MP_grading_60_20_10_10_with_reported_only_indicators()
@@ -48,63 +95,96 @@ public sealed class RankingTests
         Assert.That(card.Find(Measure.PendingBeyondDaysShare)!.Days, Is.EqualTo(50));
         Assert.That(card.Indicators.Where(i => i.Weight == 0).Select(i => i.Measure), Is.SupersetOf(new[]
         {
-            Measure.DisposedWithinLimitShare, Measure.SpecialClosedShare, Measure.ReopenedShare, Measure.AverageDaysToDisposal, Measure.ForceClosedCount,
+            Measure.PastLimitShare, Measure.DisposedWithinLimitShare, Measure.SpecialClosedShare, Measure.ReopenedShare, Measure.AverageDaysToDisposal, Measure.ForceClosedCount,
         }));
     }
 
     [Test]
-    public void Scores_and_grades_match_the_hand_computed_values_worst_first()
+    public void Scores_ranks_and_ties_match_the_hand_computed_values_worst_first()
     {
-        var ranking = new RankingCalculator(Shipped()).Compute(DataSet(), Week, Week.To);
+        var ranking = Rank(Fixture(), Week);
 
-        Assert.That(ranking.Departments.Select(r => r.Department), Is.EqualTo(new[] { "drinking-water", "energy" }), "worst first");
-        var water = ranking.Departments[0];
-        // satisfied 0/2 -> 0; pending 0/1 -> 20; poor quality 1/2 -> 5; not attended 0/1 -> 10
-        Assert.That(water.Score, Is.EqualTo(35.0));
-        Assert.That(water.Grade, Is.EqualTo("D"));
-        Assert.That(water.Rank, Is.EqualTo(1));
-        Assert.That(Value(water, "force-closed"), Is.EqualTo(1), "force closes are counted apart");
-        Assert.That(Value(water, "special-closed"), Is.EqualTo(0.5));
-        Assert.That(water.Counts.SpecialCloseUnderReview, Is.EqualTo(1));
+        Assert.That(ranking.Departments.Select(r => (r.Department, r.Rank, r.SharedWith)), Is.EqualTo(new[]
+        {
+            ("transport", 4, 0), ("energy", 2, 1), ("health", 2, 1), ("drinking-water", 1, 0),
+        }), "equal scores share rank 2 and rank 3 is skipped; worst listed first");
 
-        var energy = ranking.Departments[1];
-        // satisfied 2/3 -> 40; pending 1/2 -> 10; poor quality 1/3 -> 6.667; not attended 1/2 -> 5; total 61.67
-        Assert.That(energy.Score, Is.EqualTo(61.67));
+        var energy = Row(ranking, "energy");
+        // satisfied 1 of 2 disposals (E2's "not satisfied" counts) -> 30; pending over 50 days 0/2 -> 20;
+        // poor quality 1/2 (E2 was reopened) -> 5; no action for 7 days 0 of 2 pending (E3 awaits the complainant, so it is not idle) -> 10
+        Assert.That(energy.Score, Is.EqualTo(65.0));
         Assert.That(energy.Grade, Is.EqualTo("B"));
-        Assert.That(energy.Counts.Disposed, Is.EqualTo(3), "the unanswered resolved case counts as disposed, the habitual one not at all");
-        Assert.That(Value(energy, "satisfied-closure"), Is.EqualTo(0.6667), "unanswered feedback is not satisfied");
-        Assert.That(Value(energy, "pending-over-50-days"), Is.EqualTo(0.5));
-        Assert.That(Value(energy, "not-attended"), Is.EqualTo(0.5));
-        Assert.That(Value(energy, "disposed-within-limit"), Is.EqualTo(0.6667), "E2 breached a limit");
-        // (3 - 10) + (4 - 30) + (5 - 20) => 7 + 26 + 15 = 48 days over 3 disposals
-        Assert.That(Value(energy, "average-days-to-disposal"), Is.EqualTo(16.0));
-        Assert.That(energy.Indicators.Single(i => i.Id == "reopened").Numerator, Is.EqualTo(1));
-        Assert.That(energy.PeerGroup, Is.EqualTo("small"));
+        Assert.That((energy.Counts.Disposed, energy.Counts.NotSatisfied, energy.Counts.Open, energy.Counts.AwaitingConfirmation), Is.EqualTo((2L, 1L, 2L, 1L)),
+            "the not-satisfied answer is a disposal that failed; the reopened and the resolved-awaiting cases are both pending");
+        Assert.That(Value(energy, "satisfied-closure"), Is.EqualTo(0.5));
+        Assert.That(Row(ranking, "health").Score, Is.EqualTo(65.0));
 
-        Assert.That(ranking.DepartmentDistricts.Select(r => (r.Department, r.District)),
-            Is.EqualTo(new[] { ("drinking-water", (string?)"haridwar"), ("energy", (string?)"dehradun") }));
-        Assert.That(ranking.State.Disposed, Is.EqualTo(5));
+        var water = Row(ranking, "drinking-water");
+        // satisfied 1/1 -> 60; pending 0/1 -> 20; poor 0/1 -> 10; idle 0/1 -> 10
+        Assert.That(water.Score, Is.EqualTo(100.0));
+        Assert.That(Value(water, "disposed-within-limit"), Is.EqualTo(0), "W1 missed its L1 and L2 limits before it was resolved");
+        Assert.That(water.Counts.PastLimit, Is.EqualTo(0), "a disposed case is no longer past its limit");
+
+        var transport = Row(ranking, "transport");
+        // disposed: T2 unanswered (not satisfied) -> satisfied 0/1 -> 0; pending T1 and T2: over 50 days 1/2 -> 10;
+        // poor quality 0/1 -> 10; idle: T1 (last action 30 days before the end) 1 of 2 pending -> 5. Total 25.
+        Assert.That(transport.Score, Is.EqualTo(25.0));
+        Assert.That(transport.Grade, Is.EqualTo("D"));
+        Assert.That((transport.Counts.PastLimit, transport.Counts.PastLimitOver30Days, transport.Counts.ChiefSecretaryReview), Is.EqualTo((1L, 1L, 1L)),
+            "T1 first missed a limit 53 days before the end and is on the Chief Secretary's list");
+        Assert.That(transport.Counts.Active, Is.EqualTo(2), "the habitual complainant's case and the one closed before the period count nowhere");
+        Assert.That(ranking.State.Disposed, Is.EqualTo(6));
     }
 
     [Test]
-    public void Habitual_complaints_are_left_out_entirely()
+    public void A_past_week_recomputed_after_later_events_gives_the_same_ranking()
     {
-        var card = Shipped();
-        var withHabitual = new RankingCalculator(card).Compute(DataSet(), Week, Week.To);
-        var without = new RankingCalculator(card).Compute(DataSet().Where(f => f.Number != "E6"), Week, Week.To);
-        Assert.That(withHabitual.Departments.Select(r => (r.Score, r.Counts)), Is.EqualTo(without.Departments.Select(r => (r.Score, r.Counts))));
+        var stories = Fixture();
+        var before = Rank(stories, Week);
 
-        var flipped = new RankingCalculator(card).Compute(DataSet().Select(f => f.Number == "E6" ? f with { Habitual = false } : f), Week, Week.To);
-        Assert.That(flipped.Departments.Single(r => r.Department == "energy").Score, Is.LessThan(61.67), "the same case, not habitual, lowers the score");
+        // The next week: E2 and E3 are closed satisfied, T1 is resolved, W2 is answered unsatisfied after a resolution.
+        Find(stories, "E2").Resolve(-1).Feedback(-2, satisfied: true);
+        Find(stories, "E3").Feedback(-1, satisfied: true);
+        Find(stories, "T1").Resolve(-3);
+        Find(stories, "W2").Resolve(-2).Feedback(-3, satisfied: false);
+        var after = Rank(stories, Week);
+
+        Assert.That(Shape(after), Is.EqualTo(Shape(before)), "the same week gives the same snapshot however the cases moved on");
+        var next = Rank(stories, NextWeek);
+        Assert.That(Row(next, "energy").Counts.SatisfiedClosed, Is.EqualTo(2), "the later closures count in the week they happened");
+        Assert.That(Row(next, "drinking-water").Counts.NotSatisfied, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void A_case_read_as_of_a_moment_is_the_case_as_it_was_then()
+    {
+        var w1 = Fixture().Single(s => s.Case.Number == "W1");
+        var mid = w1.At(D(10));
+        Assert.That((mid.Status, mid.Level, mid.FirstBreachAt), Is.EqualTo((CaseStatus.Registered, 2, (DateTimeOffset?)D(13))));
+        var end = w1.At(Week.To);
+        Assert.That((end.Status, end.Level, end.Satisfied, end.ClosedAt), Is.EqualTo((CaseStatus.Closed, 3, (bool?)true, (DateTimeOffset?)D(4))));
+        var now = w1.Case;
+        Assert.That((end.Status, end.Level, end.ReopenCount, end.LastActionAt), Is.EqualTo((now.Status, now.Level, now.ReopenCount, now.LastActionAt)),
+            "replaying every event gives the case as it is");
+    }
+
+    [TestCase(1, 8, 0, "rank 1 of 8 (best)", "8 में से पहला स्थान (सर्वश्रेष्ठ)")]
+    [TestCase(8, 8, 0, "rank 8 of 8 (worst)", "8 में से 8वाँ स्थान (सबसे कमज़ोर)")]
+    [TestCase(2, 8, 6, "rank 2 of 8 (worst, shared with 6 others)", "8 में से दूसरा स्थान (सबसे कमज़ोर, 6 अन्य के साथ बराबर)")]
+    [TestCase(3, 8, 1, "rank 3 of 8 (shared with 1 other)", "8 में से तीसरा स्थान (1 अन्य के साथ बराबर)")]
+    [TestCase(1, 4, 3, "rank 1 of 4 (all equal)", "4 में से पहला स्थान (सभी बराबर)")]
+    [TestCase(6, 8, 0, "rank 6 of 8", "8 में से छठा स्थान")]
+    public void A_rank_is_said_so_it_cannot_be_misread(int rank, int of, int shared, string english, string hindi)
+    {
+        Assert.That(RankWords.English(rank, of, shared), Is.EqualTo(english));
+        Assert.That(RankWords.Hindi(rank, of, shared), Is.EqualTo(hindi));
     }
 
     [Test]
     public void An_indicator_with_nothing_to_measure_drops_out_and_the_rest_is_rescaled()
     {
         // Only open cases: no disposals, so satisfied and poor-quality shares have no denominator.
-        var ranking = new RankingCalculator(Shipped()).Compute(
-            [Fact("X1", "energy", "dehradun", CaseStatus.InProgress, 60, lastActionDaysAgo: 1), Fact("X2", "energy", "dehradun", CaseStatus.InProgress, 3, lastActionDaysAgo: 1)],
-            Week, Week.To);
+        var ranking = Rank([new Story("X1", "energy", "dehradun", 60).Note(1), new Story("X2", "energy", "dehradun", 3).Note(1)], Week);
         // pending 1/2 -> 10 of 20; not attended 0/2 -> 10 of 10; 20 of 30 = 66.67
         Assert.That(ranking.Departments.Single().Score, Is.EqualTo(66.67));
         Assert.That(Value(ranking.Departments.Single(), "satisfied-closure"), Is.Null);
@@ -145,4 +225,10 @@ public sealed class RankingTests
     }
 
     private static double? Value(RankingRow row, string id) => row.Indicators.Single(i => i.Id == id).Value;
+
+    private static RankingRow Row(Core.Ranking.Ranking ranking, string department) => ranking.Departments.Single(r => r.Department == department);
+
+    private static Story Find(List<Story> stories, string number) => stories.Single(s => s.Case.Number == number);
+
+    private static object Shape(Core.Ranking.Ranking r) => r.Departments.Select(x => (x.Department, x.Score, x.Rank, x.SharedWith, x.Counts)).ToList();
 }

@@ -23,10 +23,14 @@ public sealed class RecurringTests
             C("roads", "almora", 44, 3), C("roads", "almora", 45, 3), C("roads", "almora", 46, 3), C("roads", "almora", 47, 3), C("roads", "almora", 48, 5),
             // new this week but only 4: under the minimum for a rise -> not flagged
             C("ration", "nainital", 48, 4),
+            // 8 over a baseline of nothing: a rise over zero is news, not a pattern -> not flagged
+            C("forest", "pauri", 48, 8),
+            // one earlier week of data only (2 needed): not a baseline -> not flagged
+            C("transport", "tehri", 46, 1), C("transport", "tehri", 48, 9),
             // 24 every week, just under the threshold and not rising -> not flagged (missing weeks count as 0 in the average)
             C("pension", "dehradun", 44, 24), C("pension", "dehradun", 45, 24), C("pension", "dehradun", 46, 24), C("pension", "dehradun", 47, 24), C("pension", "dehradun", 48, 24),
-            // a spike in week 43 is outside the 4-week baseline; week 44-47 average 1, now 5 -> flagged
-            C("school", "chamoli", 43, 100), C("school", "chamoli", 47, 4), C("school", "chamoli", 48, 5),
+            // a spike in week 43 is outside the 4-week baseline; week 44-47 average 1 (two weeks with data), now 5 -> flagged
+            C("school", "chamoli", 43, 100), C("school", "chamoli", 46, 2), C("school", "chamoli", 47, 2), C("school", "chamoli", 48, 5),
         };
         var flagged = new RecurringDetector(Settings).Detect(series, Week48);
 
@@ -44,10 +48,11 @@ public sealed class RecurringTests
     public void Issues_from_facts_name_the_owning_department_and_a_few_case_numbers_only()
     {
         var monday = Week48.Monday;
-        var facts = Enumerable.Range(1, 26).Select(i => new CaseFact($"UK-2026-{i:000000}", "energy", "dehradun", "power-supply", CaseStatus.InProgress,
-                monday.AddHours(i), monday.AddHours(i), null, null, null, false, 0, SpecialCloseReview.None, Habitual: i == 26, Breached: false))
-            .Append(new CaseFact("UK-2026-000900", "energy", "dehradun", "power-supply", CaseStatus.InProgress, monday.AddDays(-1), monday, null, null, null, false, 0,
-                SpecialCloseReview.None, false, false))
+        CaseFact Open(string number, DateTimeOffset created, bool habitual) =>
+            CaseHistory.AsOf(new CaseRecord(number, "dehradun", "power-supply", created, habitual, false),
+                [new CaseEvent { Type = CaseEventType.Registered, At = created, Department = "energy", Status = CaseStatus.Registered, Level = 1 }], monday.AddDays(7));
+        var facts = Enumerable.Range(1, 26).Select(i => Open($"UK-2026-{i:000000}", monday.AddHours(i), habitual: i == 26))
+            .Append(Open("UK-2026-000900", monday.AddDays(-1), false))
             .ToList();
         var issues = new RecurringDetector(Settings).Detect(facts, Week48, category => category == "power-supply" ? "energy" : null);
 

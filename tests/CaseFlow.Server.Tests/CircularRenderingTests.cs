@@ -24,8 +24,10 @@ public sealed class CircularRenderingTests
 
     private static CaseFact Fact(int n, string department, string district, CaseStatus status, int createdDaysAgo, bool? satisfied = null, int? closedDaysAgo = null) =>
         new($"UK-2026-{n:000000}", department, district, "power-supply", status, Week.To.AddDays(-createdDaysAgo), Week.To.AddDays(-1),
-            null, closedDaysAgo is { } c ? Week.To.AddDays(-c) : null, satisfied, false, 0,
-            status == CaseStatus.SpecialClosed ? SpecialCloseReview.Pending : SpecialCloseReview.None, false, false);
+            ResolvedAt: null, ClosedAt: closedDaysAgo is { } c ? Week.To.AddDays(-c) : null, Satisfied: satisfied, UnansweredAt: null,
+            NotSatisfiedAt: satisfied == false ? Week.To.AddDays(-3) : null, ReopenCount: satisfied == false ? 1 : 0,
+            SpecialCloseUnderReview: status == CaseStatus.SpecialClosed, Habitual: false,
+            FirstBreachAt: createdDaysAgo > 30 && status == CaseStatus.InProgress ? Week.To.AddDays(-createdDaysAgo + 7) : null, Level: 2, ChiefSecretaryReview: false);
 
     /// <summary>Energy does well, drinking water badly, with 1,234 old pending cases to show Indian grouping.</summary>
     private static Ranking FixedRanking()
@@ -36,7 +38,7 @@ public sealed class CircularRenderingTests
         facts.Add(Fact(n++, "energy", "dehradun", CaseStatus.InProgress, 3));
         for (var i = 0; i < 1234; i++) facts.Add(Fact(n++, "drinking-water", "haridwar", CaseStatus.InProgress, 80));
         facts.Add(Fact(n++, "drinking-water", "haridwar", CaseStatus.SpecialClosed, 10, closedDaysAgo: 3));
-        facts.Add(Fact(n++, "drinking-water", "haridwar", CaseStatus.Closed, 10, satisfied: false, closedDaysAgo: 3));
+        facts.Add(Fact(n++, "drinking-water", "haridwar", CaseStatus.Reopened, 10, satisfied: false));
         return new RankingCalculator(Card()).Compute(facts, Week, Issued);
     }
 
@@ -47,8 +49,8 @@ public sealed class CircularRenderingTests
 
     private static readonly OverdueCase[] Overdue =
     [
-        new("UK-2026-000011", "haridwar", "water-supply", 2, Issued.AddDays(-12.5), Issued.AddDays(-40)),
-        new("UK-2026-000012", "haridwar", "water-quality", 1, Issued.AddDays(-3.2), Issued.AddDays(-20)),
+        new("UK-2026-000011", "haridwar", "water-supply", 2, Issued.AddDays(-12.5), Issued.AddDays(-40), "drinking-water-haridwar-l2"),
+        new("UK-2026-000012", "haridwar", "water-quality", 1, Issued.AddDays(-3.2), Issued.AddDays(-20), "drinking-water-haridwar-l1"),
     ];
 
     private static string Render(string name, ScriptObject model) => new CircularRenderer().RenderAsync(Template(name), name, model, CancellationToken.None).GetAwaiter().GetResult();

@@ -149,11 +149,16 @@ public sealed class CaseEvent
     /// <summary>The level the event concerns: the case's level after the change (an escalation's new level), or for
     /// a breach the level whose limit ran out. Null on events recorded before levels were kept.</summary>
     public int? Level { get; set; }
+    /// <summary>The case's status after the change, so the history alone says where a case stood at any moment (a
+    /// ranking of a past week reads it). Null only on events recorded before statuses were kept and not inferable.</summary>
+    public CaseStatus? Status { get; set; }
+    /// <summary>The case's last officer action after the change ("no action for N days" as of a past date).</summary>
+    public DateTimeOffset? LastActionAt { get; set; }
 
-    /// <summary>The one way an event is made: what happened to <paramref name="c"/> as the change left it (its version and level).</summary>
+    /// <summary>The one way an event is made: what happened to <paramref name="c"/> as the change left it (its version, level, status, last action).</summary>
     public static CaseEvent Of(Case c, CaseEventType type, DateTimeOffset at, string actorSystem, string? actorPost, string? text) => new()
     {
         CaseNumber = c.Number, Department = c.Department, Type = type, At = at, ActorSystem = actorSystem, ActorPost = actorPost, Text = text,
-        CaseVersion = c.Version, Level = c.Level,
+        CaseVersion = c.Version, Level = c.Level, Status = c.Status, LastActionAt = c.LastActionAt,
     };
 }

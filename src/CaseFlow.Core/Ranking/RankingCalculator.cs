@@ -3,6 +3,8 @@ namespace CaseFlow.Core.Ranking;
 public sealed record IndicatorValue(string Id, Measure Measure, double? Value, long Numerator, long Denominator, double Weight, double? Points);
 
 /// <summary>One line of the ranking: a department, or a department in one district.</summary>
+/// <param name="Rank">1 is the best; equal scores share a rank (see <see cref="RankingCalculator.RankingRule"/>).</param>
+/// <param name="SharedWith">How many other rows have the same rank.</param>
 public sealed record RankingRow(
     string Department,
     string? District,
@@ -11,9 +13,11 @@ public sealed record RankingRow(
     string PeerGroup,
     int Rank,
     RankingCounts Counts,
-    IReadOnlyList<IndicatorValue> Indicators);
+    IReadOnlyList<IndicatorValue> Indicators,
+    int SharedWith = 0);
 
-/// <summary>An immutable result: both lists sorted worst first (lowest score, then most cases pending beyond the limit).</summary>
+/// <summary>An immutable result: both lists sorted worst first (lowest score first, and among equal scores the most
+/// cases past their time limit first).</summary>
 public sealed record Ranking(
     RankingPeriod Period,
     DateTimeOffset ComputedAt,
@@ -57,13 +61,33 @@ public sealed class RankingCalculator(Scorecard scorecard)
         return new Ranking(period, computedAt, scorecard.Version, WorstFirst(departments), WorstFirst(districts), state);
     }
 
-    private static List<RankingRow> WorstFirst(List<RankingRow> rows) =>
-        rows.OrderBy(r => r.Score)
+    /// <summary>How ranks are given, in words for the circulars.</summary>
+    public const string RankingRule =
+        "Ranked by score out of 100, higher is better; equal scores share a rank and the next rank is skipped (1, 2, 2, 4); listed from the lowest rank up.";
+
+    public const string RankingRuleHi =
+        "रैंक 100 में से अंकों के आधार पर, अधिक अंक बेहतर; बराबर अंकों वाले विभागों की रैंक एक ही होती है और अगली रैंक छोड़ दी जाती है (1, 2, 2, 4); सबसे कमज़ोर रैंक सबसे ऊपर।";
+
+    /// <summary>
+    /// Standard competition ranking from the best (scores compared as shown, to two decimals), listed worst first.
+    /// Among equal scores the one with more cases past their limit is listed first; the order inside a tie changes
+    /// the listing only, never the rank.
+    /// </summary>
+    private static List<RankingRow> WorstFirst(List<RankingRow> rows)
+    {
+        var better = rows.Select(r => r.Score).ToList();
+        return rows.Select(r => r with
+            {
+                Rank = 1 + better.Count(s => s > r.Score),
+                SharedWith = better.Count(s => s == r.Score) - 1,
+            })
+            .OrderByDescending(r => r.Rank)
+            .ThenByDescending(r => r.Counts.PastLimit)
             .ThenByDescending(r => r.Counts.PendingBeyondDays)
             .ThenBy(r => r.Department, StringComparer.Ordinal)
             .ThenBy(r => r.District, StringComparer.Ordinal)
-            .Select((r, i) => r with { Rank = i + 1 })
             .ToList();
+    }
 
     public RankingRow Row(string department, string? district, RankingCounts c)
     {
@@ -97,6 +121,7 @@ public sealed class RankingCalculator(Scorecard scorecard)
             Measure.NotAttendedShare => (c.NotAttended, c.Open),
             Measure.SpecialClosedShare => (c.SpecialClosed, c.Disposed),
             Measure.ReopenedShare => (c.Reopened, c.Active),
+            Measure.PastLimitShare => (c.PastLimit, c.Open),
             Measure.AverageDaysToDisposal => ((long)Math.Round(c.DisposalDays), c.Disposed),
             Measure.ForceClosedCount => (c.ForceClosed, 1L),
             _ => throw new ArgumentOutOfRangeException(nameof(i), i.Measure, "unknown measure"),

@@ -50,7 +50,8 @@ public sealed class RecurringDetector(RecurringSettings settings)
 {
     /// <summary>
     /// Flags the category × district cells of <paramref name="week"/> that reach the threshold or rise to
-    /// RiseFactor × the average of the BaselineWeeks before it. Sorted by count, largest first.
+    /// RiseFactor × the average of the BaselineWeeks before it, when enough of those weeks had complaints to make a
+    /// baseline. Sorted by count, largest first.
     /// </summary>
     public IReadOnlyList<(WeeklyCount Cell, double Baseline, string Reason)> Detect(IEnumerable<WeeklyCount> counts, IsoWeek week)
     {
@@ -62,11 +63,13 @@ public sealed class RecurringDetector(RecurringSettings settings)
         {
             var current = cell.Where(c => c.Week == week).Sum(c => c.Count);
             if (current == 0) continue;
-            var baseline = (double)cell.Where(c => c.Week != week).Sum(c => c.Count) / settings.BaselineWeeks;
+            var before = cell.Where(c => c.Week != week && c.Count > 0).ToList();
+            var baseline = (double)before.Sum(c => c.Count) / settings.BaselineWeeks;
+            var weeksWithData = before.Select(c => c.Week).Distinct().Count();
             string? reason = null;
             if (current >= settings.Threshold)
                 reason = "threshold";
-            else if (current >= settings.MinimumForRise && current >= settings.RiseFactor * baseline)
+            else if (current >= settings.MinimumForRise && weeksWithData >= settings.BaselineWeeksWithData && current >= settings.RiseFactor * baseline)
                 reason = "rise";
             if (reason is not null)
                 flagged.Add((new WeeklyCount(cell.Key.Category, cell.Key.District, week, current), Math.Round(baseline, 2), reason));

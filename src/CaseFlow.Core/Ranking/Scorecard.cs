@@ -66,6 +66,8 @@ public sealed record Scorecard
         if (Recurring.Threshold < 1) problems.Add("recurring.threshold must be 1 or more");
         if (Recurring.RiseFactor <= 1) problems.Add("recurring.riseFactor must be more than 1");
         if (Recurring.BaselineWeeks < 1) problems.Add("recurring.baselineWeeks must be 1 or more");
+        if (Recurring.BaselineWeeksWithData < 1 || Recurring.BaselineWeeksWithData > Recurring.BaselineWeeks)
+            problems.Add("recurring.baselineWeeksWithData must be between 1 and baselineWeeks");
         if (Recurring.SampleCases is < 1 or > 20) problems.Add("recurring.sampleCases must be between 1 and 20");
         return problems;
     }
@@ -110,6 +112,9 @@ public sealed record RecurringSettings
     /// <summary>...provided the week has at least this many (two complaints after an average of one is noise).</summary>
     public int MinimumForRise { get; init; } = 5;
     public int BaselineWeeks { get; init; } = 4;
+    /// <summary>...and a rise needs complaints in at least this many of the baseline weeks: a rise over nothing
+    /// (a first week with data, a category just added) is news, not a pattern.</summary>
+    public int BaselineWeeksWithData { get; init; } = 2;
     /// <summary>How many case numbers an issue lists as examples.</summary>
     public int SampleCases { get; init; } = 5;
 }
@@ -126,6 +131,8 @@ public enum Measure
     ReopenedShare,
     AverageDaysToDisposal,
     ForceClosedCount,
+    /// <summary>Pending cases past a time limit at any level.</summary>
+    PastLimitShare,
 }
 
 public enum Normalisation

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using CaseFlow.Core.Cases;
 using CaseFlow.Core.Ranking;
 using CaseFlow.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -6,70 +7,76 @@ using Microsoft.EntityFrameworkCore;
 namespace CaseFlow.Server.Circulars;
 
 /// <summary>
-/// The ranking's and recurring detection's reads, aggregated inside the database so that a million cases come
-/// back as a few hundred rows and no case entity is ever loaded. The CASE expressions mirror
-/// <see cref="RankingCounts.Of"/> one for one (RankingQueryTests compares both on the same cases).
-/// Times are UTC ticks, as both contexts store them; the SQL is written to read the same on SQLite and PostgreSQL
-/// (quoted identifiers, TRUE/FALSE for booleans, aliased subqueries).
+/// The ranking's and recurring detection's reads. The ranking replays each case that can count in the period to the
+/// period's end from its events (<see cref="CaseHistory.AsOf"/>) and adds up <see cref="RankingCounts.Of"/>, so a past
+/// period recomputed later gives the same answer and the counting rule is stated once, in Core. Only cases pending now,
+/// changed since the period began, or with a special close under review are read: a case closed and untouched since
+/// before the period cannot count in it. Times are UTC ticks, as both contexts store them; the SQL reads the same on
+/// SQLite and PostgreSQL (quoted identifiers, TRUE/FALSE for booleans, aliased subqueries).
 /// </summary>
 public sealed class RankingQueries(CaseFlowDatabase database)
 {
     private const string Terminal = "('Closed','SpecialClosed','ForceClosed')";
 
-    private const string CountsSql = $"""
-        SELECT "Department", "District",
-          SUM(CASE WHEN d = 1 OR o = 1 THEN 1 ELSE 0 END),
-          SUM(d),
-          SUM(CASE WHEN d = 1 AND "Status" = 'Closed' AND "Satisfied" = TRUE THEN 1 ELSE 0 END),
-          SUM(CASE WHEN d = 1 AND "Status" = 'ForceClosed' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN d = 1 AND "Status" = 'SpecialClosed' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN d = 1 AND ("ReopenCount" > 0 OR "Status" = 'ForceClosed') THEN 1 ELSE 0 END),
-          SUM(CASE WHEN d = 1 THEN (CASE WHEN EXISTS (SELECT 1 FROM "CaseEvents" e WHERE e."CaseNumber" = x."Number" AND e."Type" = 'LimitBreached') THEN 0 ELSE 1 END) ELSE 0 END),
-          SUM(CASE WHEN d = 1 THEN (COALESCE("ResolvedAt", "ClosedAt") - "CreatedAt") / 864000000000.0 ELSE 0 END),
-          SUM(o),
-          SUM(CASE WHEN o = 1 AND "CreatedAt" < @pendingBefore THEN 1 ELSE 0 END),
-          SUM(CASE WHEN o = 1 AND "LastActionAt" < @idleBefore THEN 1 ELSE 0 END),
-          SUM(CASE WHEN (d = 1 OR o = 1) AND "ReopenCount" > 0 THEN 1 ELSE 0 END),
-          SUM(CASE WHEN "Status" = 'SpecialClosed' AND "SpecialCloseReview" = 'Pending' THEN 1 ELSE 0 END)
-        FROM (
-          SELECT "Number", "Department", "District", "Status", "Satisfied", "ReopenCount", "SpecialCloseReview", "CreatedAt", "LastActionAt", "ResolvedAt", "ClosedAt",
-            CASE WHEN ("Status" IN {Terminal} AND "ClosedAt" >= @from AND "ClosedAt" < @to)
-                   OR ("Status" = 'Resolved' AND "FeedbackUnanswered" = TRUE AND "ResolvedAt" >= @from AND "ResolvedAt" < @to) THEN 1 ELSE 0 END AS d,
-            CASE WHEN "Status" NOT IN {Terminal} AND "Status" <> 'Resolved' THEN 1 ELSE 0 END AS o
-          FROM "Cases"
-          WHERE "Habitual" = FALSE AND "CreatedAt" < @to
-        ) x
-        GROUP BY "Department", "District"
+    // Bookkeeping events (a due time set, a warning, a notice sent) change neither status nor last action: left out.
+    private const string HistorySql = $"""
+        SELECT c."Number", c."District", c."Category", c."CreatedAt", c."SpecialCloseReview",
+               e."Type", e."At", e."Department", e."Status", e."Level", e."LastActionAt"
+        FROM "Cases" c JOIN "CaseEvents" e ON e."CaseNumber" = c."Number"
+        WHERE c."Habitual" = FALSE AND c."CreatedAt" < @to
+          AND (c."Status" NOT IN {Terminal} OR c."UpdatedAt" >= @from OR c."SpecialCloseReview" = 'Pending')
+          AND e."At" < @to AND e."Type" NOT IN ('DueTimeSet','WarningRaised','NotificationSent')
+        ORDER BY c."Number", e."Id"
         """;
 
     public async Task<List<(string Department, string District, RankingCounts Counts)>> CountsAsync(RankingPeriod period, int pendingDays, int notAttendedDays, CancellationToken ct)
+    {
+        var cells = new Dictionary<(string, string), RankingCounts>();
+        await foreach (var fact in FactsAsync(period.From, period.To, ct))
+        {
+            var add = RankingCounts.Of(fact, period, pendingDays, notAttendedDays);
+            if (ReferenceEquals(add, RankingCounts.Zero)) continue;
+            var key = (fact.Department, fact.District);
+            cells[key] = cells.TryGetValue(key, out var sum) ? sum + add : add;
+        }
+        return cells.Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Value)).ToList();
+    }
+
+    /// <summary>Each case that can count in [from, end) as it stood at <paramref name="end"/>, habitual complainants' left out.</summary>
+    public async IAsyncEnumerable<CaseFact> FactsAsync(DateTimeOffset from, DateTimeOffset end, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await using var db = database.CreateContext();
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = CountsSql;
-        Add(cmd, "@from", period.From.UtcTicks);
-        Add(cmd, "@to", period.To.UtcTicks);
-        Add(cmd, "@pendingBefore", period.To.AddDays(-pendingDays).UtcTicks);
-        Add(cmd, "@idleBefore", period.To.AddDays(-notAttendedDays).UtcTicks);
-        var rows = new List<(string, string, RankingCounts)>();
+        cmd.CommandText = HistorySql;
+        Add(cmd, "@from", from.UtcTicks);
+        Add(cmd, "@to", end.UtcTicks);
         await using var r = await cmd.ExecuteReaderAsync(ct);
+        CaseRecord? current = null;
+        var events = new List<CaseEvent>();
         while (await r.ReadAsync(ct))
         {
-            // Sums come back as bigint or numeric depending on the provider.
-            long L(int i) => r.IsDBNull(i) ? 0 : Convert.ToInt64(r.GetValue(i));
-            var counts = new RankingCounts
+            var number = r.GetString(0);
+            if (current is null || current.Number != number)
             {
-                Active = L(2), Disposed = L(3), SatisfiedClosed = L(4), ForceClosed = L(5), SpecialClosed = L(6), PoorQuality = L(7),
-                DisposedWithinLimit = L(8), DisposalDays = r.IsDBNull(9) ? 0 : Convert.ToDouble(r.GetValue(9)), Open = L(10), PendingBeyondDays = L(11),
-                NotAttended = L(12), Reopened = L(13), SpecialCloseUnderReview = L(14),
-            };
-            // Groups whose cases were all closed before the period contribute nothing, as in the in-memory path.
-            if (counts != RankingCounts.Zero) rows.Add((r.GetString(0), r.GetString(1), counts));
+                if (current is not null) yield return CaseHistory.AsOf(current, events, end);
+                events.Clear();
+                current = new CaseRecord(number, r.GetString(1), r.GetString(2), Ticks(r, 3)!.Value, false,
+                    Enum.Parse<SpecialCloseReview>(r.GetString(4)) is not (SpecialCloseReview.None or SpecialCloseReview.NotSampled));
+            }
+            events.Add(new CaseEvent
+            {
+                CaseNumber = number, Type = Enum.Parse<CaseEventType>(r.GetString(5)), At = Ticks(r, 6)!.Value, Department = r.GetString(7),
+                Status = r.IsDBNull(8) ? null : Enum.Parse<CaseStatus>(r.GetString(8)),
+                Level = r.IsDBNull(9) ? null : Convert.ToInt32(r.GetValue(9)),
+                LastActionAt = Ticks(r, 10),
+            });
         }
-        return rows;
+        if (current is not null) yield return CaseHistory.AsOf(current, events, end);
     }
+
+    private static DateTimeOffset? Ticks(DbDataReader r, int i) => r.IsDBNull(i) ? null : new DateTimeOffset(r.GetInt64(i), TimeSpan.Zero);
 
     /// <summary>Counts per category × district × ISO week for the weeks [first, last], habitual complainants left out.</summary>
     public async Task<List<WeeklyCount>> WeeklyCountsAsync(IsoWeek first, IsoWeek last, CancellationToken ct)
@@ -128,7 +135,6 @@ public sealed class RankingQueries(CaseFlowDatabase database)
             g => (g.Select(x => x.Number).ToList(), (string?)g.GroupBy(x => x.Department).OrderByDescending(d => d.Count()).First().Key));
     }
 
-    /// <summary>A department's open cases past their due time, oldest due first, for its HoD circular.</summary>
     /// <summary>
     /// A department's open cases that missed a time limit, longest overdue first. Missing a limit escalates the
     /// case and starts the next level's clock, so "due time in the past" alone would list almost nothing; a case is
@@ -140,7 +146,7 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         await using var db = database.CreateContext();
         return await Overdue(db, department, now)
             .OrderBy(x => x.Since).ThenBy(x => x.Case.Id).Take(max)
-            .Select(x => new OverdueCase(x.Case.Number, x.Case.District, x.Case.Category, x.Case.Level, x.Since!.Value, x.Case.CreatedAt))
+            .Select(x => new OverdueCase(x.Case.Number, x.Case.District, x.Case.Category, x.Case.Level, x.Since!.Value, x.Case.CreatedAt, x.Case.AssignedPostId))
             .ToListAsync(ct);
     }
 
@@ -180,4 +186,5 @@ public sealed class RankingQueries(CaseFlowDatabase database)
 }
 
 /// <param name="MissedLimitAt">When the case first missed a time limit: the date the letter gives as "due on".</param>
-public sealed record OverdueCase(string Number, string District, string Category, int Level, DateTimeOffset MissedLimitAt, DateTimeOffset CreatedAt);
+/// <param name="PostId">The post that holds the case now.</param>
+public sealed record OverdueCase(string Number, string District, string Category, int Level, DateTimeOffset MissedLimitAt, DateTimeOffset CreatedAt, string PostId);

@@ -138,7 +138,9 @@ public sealed class CircularGrpcService(RankingSnapshots rankings, CircularArchi
         {
             Rank = r.Rank, Department = r.Department, District = r.District ?? "", Score = r.Score, Grade = r.Grade, PeerGroup = r.PeerGroup,
             ActiveCases = r.Counts.Active, Disposed = r.Counts.Disposed, Open = r.Counts.Open, ForceClosed = r.Counts.ForceClosed,
-            SpecialCloseUnderReview = r.Counts.SpecialCloseUnderReview,
+            SpecialCloseUnderReview = r.Counts.SpecialCloseUnderReview, SharedWith = r.SharedWith, NotSatisfied = r.Counts.NotSatisfied,
+            AwaitingConfirmation = r.Counts.AwaitingConfirmation, PastLimit = r.Counts.PastLimit, PastLimitUpTo7Days = r.Counts.PastLimitUpTo7Days,
+            PastLimit8To30Days = r.Counts.PastLimit8To30Days, PastLimitOver30Days = r.Counts.PastLimitOver30Days, ChiefSecretaryReview = r.Counts.ChiefSecretaryReview,
         };
         foreach (var i in r.Indicators)
         {

@@ -53,6 +53,7 @@ internal sealed class CaseEventConfiguration : IEntityTypeConfiguration<CaseEven
         b.ToTable("CaseEvents");
         b.HasKey(e => e.Id);
         b.Property(e => e.Type).HasConversion<string>().HasMaxLength(32);
+        b.Property(e => e.Status).HasConversion<string>().HasMaxLength(32);
         b.Property(e => e.CaseNumber).HasMaxLength(40);
         b.Property(e => e.Department).HasMaxLength(64);
         b.Property(e => e.ActorSystem).HasMaxLength(64);

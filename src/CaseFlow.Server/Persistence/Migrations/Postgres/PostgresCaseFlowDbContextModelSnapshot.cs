@@ -255,8 +255,15 @@ namespace CaseFlow.Server.Persistence.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<long?>("LastActionAt")
+                        .HasColumnType("bigint");
+
                     b.Property<int?>("Level")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("Text")
                         .HasColumnType("text");
