@@ -53,19 +53,71 @@ public sealed class CircularRenderingTests
         new("UK-2026-000012", "haridwar", "water-quality", 1, Issued.AddDays(-3.2), Issued.AddDays(-20), "drinking-water-haridwar-l1"),
     ];
 
+    /// <summary>The letter's sender block as an office would configure it.</summary>
+    private static readonly CircularLetterOptions Letter = new() { SignatoryName = "Sanjay Rawat", SignatoryNameHi = "संजय रावत" };
+
     private static string Render(string name, ScriptObject model) => new CircularRenderer().RenderAsync(Template(name), name, model, CancellationToken.None).GetAwaiter().GetResult();
 
     [TestCase("hi")]
     [TestCase("en")]
     public void The_state_ranking_circular_matches_its_golden_file(string language) =>
         Golden($"ranking.{language}.html", Render($"ranking.{language}",
-            CircularModels.StateRanking(FixedRanking(), Issues, Directory(), Card(), language, 42, Issued)));
+            CircularModels.StateRanking(FixedRanking(), Issues, Directory(), Card(), language, 42, Issued, Letter)));
 
     [TestCase("hi")]
     [TestCase("en")]
     public void The_HoD_overdue_circular_matches_its_golden_file(string language) =>
         Golden($"hod-overdue.{language}.html", Render($"hod-overdue.{language}",
-            CircularModels.HodOverdue(FixedRanking(), "drinking-water", Overdue, 1234, Directory(), language, 42, Issued)));
+            CircularModels.HodOverdue(FixedRanking(), "drinking-water", Overdue, 1234, Directory(), language, 42, Issued, Letter)));
+
+    [TestCase("hi", "पृष्ठ", "/", "रैंक जनपद विभाग", "प्रतिलिपि", "भवदीय")]
+    [TestCase("en", "Page", "of", "Rank District Department", "Copy to", "Yours faithfully")]
+    public async Task A_circular_of_several_pages_numbers_them_and_repeats_the_table_header_on_each(string language, string page, string of, string districtHeader,
+        string copyTo, string closing)
+    {
+        if (!File.Exists("/usr/bin/chromium")) Assert.Ignore("Chromium is not installed (/usr/bin/chromium); .ci/run installs it.");
+        // Every department in every district: over a hundred district rows, so the district table runs over pages.
+        var dir = Directory();
+        var n = 1;
+        var facts = dir.Departments.SelectMany(d => dir.Districts.Select(x => Fact(n++, d.Id, x.Id, n % 3 == 0 ? CaseStatus.Closed : CaseStatus.InProgress, 10 + n % 60,
+            satisfied: n % 3 == 0 ? true : null, closedDaysAgo: n % 3 == 0 ? 2 : null))).ToList();
+        var ranking = new RankingCalculator(Card()).Compute(facts, Week, Issued);
+        var html = Render($"ranking.{language}", CircularModels.StateRanking(ranking, Issues, dir, Card(), language, 42, Issued, Letter));
+        var pdf = (await new PdfPrinter("/usr/bin/chromium", Microsoft.Extensions.Logging.Abstractions.NullLogger<PdfPrinter>.Instance).PrintAsync([html], CancellationToken.None))[0];
+        Assert.That(pdf.SkippedReason, Is.Null);
+
+        var pages = CircularServiceTests.PdfText(pdf.Pdf!).Split('\f').Where(p => p.Trim().Length > 0).ToList();
+        Assert.That(pages, Has.Count.GreaterThanOrEqualTo(3), "the fixture runs over several pages");
+        for (var i = 0; i < pages.Count; i++)
+            Assert.That(Squash(pages[i]), Does.Contain(Squash($"{page} {i + 1} {of} {pages.Count}")), $"page {i + 1} is numbered");
+        // The district table's header (its first three columns, which never wrap) is on every page the table reaches.
+        var first = pages.FindIndex(p => Squash(p).Contains(Squash(districtHeader)));
+        var last = pages.FindLastIndex(p => p.Contains(language == "hi" ? "विशेष रूप से बंद" : "Special closes under review", StringComparison.Ordinal));
+        Assert.That(first, Is.GreaterThanOrEqualTo(0));
+        Assert.That(last, Is.GreaterThan(first), "the district table runs over a page break");
+        for (var i = first; i <= last; i++)
+            Assert.That(Squash(pages[i]), Does.Contain(Squash(districtHeader)), $"the district table's header is repeated on page {i + 1}");
+        var end = Squash(pages[^1]);
+        Assert.That(end, Does.Contain(Squash(closing)).And.Contain(Squash(language == "hi" ? "संजय रावत" : "Sanjay Rawat")).And.Contain(Squash(copyTo)),
+            "the letter ends with the signature block and the copy list");
+    }
+
+    [TestCase("hi")]
+    [TestCase("en")]
+    public void The_state_circular_draws_each_departments_score_as_a_chart_and_says_ranks_in_words(string language)
+    {
+        var html = Render($"ranking.{language}", CircularModels.StateRanking(FixedRanking(), Issues, Directory(), Card(), language, 42, Issued, Letter));
+        var svg = html[html.IndexOf("<svg", StringComparison.Ordinal)..(html.IndexOf("</svg>", StringComparison.Ordinal) + 6)];
+        var names = Directory().DepartmentsById;
+        Assert.That(svg, Does.Contain(System.Net.WebUtility.HtmlEncode(language == "hi" ? names["drinking-water"].NameHi : names["drinking-water"].Name)));
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(svg, "<rect ").Count, Is.EqualTo(2), "one bar per department");
+        Assert.That(html, Does.Contain(language == "hi" ? "2 में से दूसरा स्थान (सबसे कमज़ोर)" : "rank 2 of 2 (worst)"));
+        Assert.That(html, Does.Not.Contain("W48").And.Not.Contain("L1 से L4"), "periods are dates in words");
+        Assert.That(html, Does.Contain(language == "hi" ? "23 नवम्बर 2026 से 29 नवम्बर 2026 तक" : "23 November 2026 to 29 November 2026"));
+    }
+
+    /// <summary>pdftotext breaks and spaces text as it lays it out; compare without whitespace.</summary>
+    private static string Squash(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 
     [TestCase(0, "0")]
     [TestCase(999, "999")]

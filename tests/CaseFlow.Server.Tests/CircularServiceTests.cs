@@ -230,7 +230,7 @@ public sealed class CircularServiceTests(DatabaseProvider provider)
     {
         var shipped = await _client.GetTemplateAsync(new GetTemplateRequest { Name = "hod-overdue.en" }, _host.As(AdminKey));
         Assert.That(shipped.Version, Is.EqualTo(0), "the shipped file until an administrator saves one");
-        var good = shipped.Text.Replace("(Nodal Officer)", "(Nodal Officer, CM Helpline)");
+        var good = shipped.Text.Replace("Yours faithfully,", "Yours faithfully, (edited)");
         var saved = await _client.SaveTemplateAsync(new SaveTemplateRequest { Name = "hod-overdue.en", Text = good }, _host.As(AdminKey));
         Assert.That(saved.Version, Is.EqualTo(1));
 
@@ -244,7 +244,7 @@ public sealed class CircularServiceTests(DatabaseProvider provider)
         Assert.That(inForce.Version, Is.EqualTo(1));
         var preview = await _client.RenderRankingCircularAsync(new RenderRankingCircularRequest { Language = "en", Format = "html", Department = "energy" }, _host.As(ReadOnlyKey));
         var html = preview.Content.ToStringUtf8();
-        Assert.That(html, Does.Contain("(Nodal Officer, CM Helpline)"));
+        Assert.That(html, Does.Contain("Yours faithfully, (edited)"));
         Assert.That(preview.LetterNumber, Is.EqualTo("PREVIEW"));
         Assert.That(html, Does.Contain("UK-2026-"), "overdue cases are listed by number");
         Assert.That(html, Does.Not.Contain("+919000000000"), "no personal data");

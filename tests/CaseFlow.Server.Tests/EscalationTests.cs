@@ -127,17 +127,57 @@ public sealed class EscalationTests(DatabaseProvider provider)
             new RenderRankingCircularRequest { Language = "en", Format = "html", Department = "energy" }, host.As(EnergyKey))).Content.ToStringUtf8();
         Assert.That(await HodLetter(), Does.Not.Contain(missed.Number), "nothing is overdue yet");
 
+        // The other case is resolved in time: it waits for the complainant with its (stale) due time, which no longer runs.
+        await new CaseService.CaseServiceClient(host.Channel).ResolveCaseAsync(new ResolveCaseRequest { Name = onTime.Name, Resolution = "Done." }, host.As(EnergyKey));
         // The L1 limit (18th, 10:00) runs out; the case escalates to L2 with a limit of the 26th, so its due time is in the future.
         clock.SetUtcNow(Ist(11, 18, 10, 0));
         var l2 = await WaitFor(host, missed.Name, x => x.Level == Level.L2, "escalation to L2");
         Assert.That(l2.DueTime.ToDateTimeOffset(), Is.GreaterThan(clock.GetUtcNow()));
-        await new CaseService.CaseServiceClient(host.Channel).ResolveCaseAsync(new ResolveCaseRequest { Name = onTime.Name, Resolution = "Done." }, host.As(EnergyKey));
 
         clock.SetUtcNow(Ist(11, 20, 10, 0));
         var letter = await HodLetter();
         Assert.That(letter, Does.Contain(missed.Number), "missing a limit makes a case overdue, whatever its fresh due time");
         Assert.That(letter, Does.Contain("18-11-2026"), "due on: the first limit it missed");
-        Assert.That(letter, Does.Not.Contain(onTime.Number), "a resolved case is not overdue");
+        Assert.That(letter, Does.Not.Contain(onTime.Number), "a case resolved within its limit is not overdue, though its old due time has passed");
+    }
+
+    [Test]
+    public async Task A_case_that_breached_each_level_is_on_the_HoD_list_at_its_level_with_the_post_that_holds_it_until_disposed()
+    {
+        var (host, clock) = await StartAsync();
+        await using var _h = host;
+        var c = await Register(host);
+        var circulars = new CircularService.CircularServiceClient(host.Channel);
+        async Task<string?> Row()
+        {
+            var html = (await circulars.RenderRankingCircularAsync(
+                new RenderRankingCircularRequest { Language = "en", Format = "html", Department = "energy" }, host.As(EnergyKey))).Content.ToStringUtf8();
+            return html.Split('\n').SingleOrDefault(l => l.Contains($"<td>{c.Number}</td>", StringComparison.Ordinal));
+        }
+        Assert.That(await Row(), Is.Null, "not overdue before its first limit");
+
+        var expected = new (Level Level, string Post)[] { (Level.L2, "energy-dehradun-l2"), (Level.L3, "energy-l3"), (Level.L4, "energy-l4") };
+        var directory = host.Services.GetRequiredService<CaseFlow.Core.Directory.IDirectoryProvider>().Current;
+        foreach (var (level, post) in expected)
+        {
+            var current = await Get(host, c.Name);
+            clock.SetUtcNow(current.DueTime.ToDateTimeOffset());
+            await WaitFor(host, c.Name, x => x.Level == level, $"escalation to {level}");
+            var row = await Row();
+            Assert.That(row, Is.Not.Null, $"overdue after missing its limit below {level}");
+            Assert.That(row, Does.Contain($"<td>L{(int)level}</td>"), "listed at the level it is at now");
+            Assert.That(row, Does.Contain(System.Net.WebUtility.HtmlEncode(directory.FindPost(post)!.Designation)), "with the post that holds it");
+            Assert.That(row, Does.Contain("18-11-2026"), "overdue since the first limit it missed");
+        }
+
+        // Resolved, it still waits for the complainant: not disposed, still listed. Satisfied, it leaves the list.
+        var resolved = await new CaseService.CaseServiceClient(host.Channel).ResolveCaseAsync(new ResolveCaseRequest { Name = c.Name, Resolution = "Done." }, host.As(EnergyKey));
+        Assert.That(await Row(), Is.Not.Null, "resolved and awaiting confirmation is not disposed");
+        await new CaseService.CaseServiceClient(host.Channel).RecordFeedbackAsync(new RecordFeedbackRequest
+        {
+            Name = c.Name, Etag = resolved.Etag, Channel = FeedbackChannel.CallBack, Satisfied = true, Rating = 5, TakenBy = "agent-17",
+        }, host.As(CallCentreKey));
+        Assert.That(await Row(), Is.Null, "closed with a satisfied complainant: no longer overdue");
     }
 
     [Test]

@@ -46,10 +46,10 @@ public sealed class WeeklyRankingWorkflowTests(DatabaseProvider provider)
             ("hod-overdue", "hi", "drinking-water"), ("hod-overdue", "en", "drinking-water"),
         }));
         var state = list.Circulars.Single(c => c.Kind == "state-ranking" && c.Language == "hi");
-        Assert.That(state.LetterNumber, Does.StartWith("ITDA/CMHL/2026-W48/"));
+        Assert.That(state.LetterNumber, Does.StartWith("ITDA/CMHL/2026-11-23/"), "numbered by the first day of the period");
         Assert.That(state.DeliveryNote, Does.StartWith("Mailed to"));
         var full = await circulars.GetCircularAsync(new GetCircularRequest { Id = state.Id }, host.As(ReadOnlyKey));
-        Assert.That(full.Html.ToStringUtf8(), Does.Contain("विभागों की साप्ताहिक रैंकिंग"));
+        Assert.That(full.Html.ToStringUtf8(), Does.Contain("विभागों की रैंकिंग"));
         Assert.That(full.Html.ToStringUtf8(), Does.Contain("30 नवम्बर 2026"));
         if (File.Exists("/usr/bin/chromium"))
             Assert.That(full.Pdf.Length, Is.GreaterThan(1000), "printed with Chromium");
@@ -58,7 +58,7 @@ public sealed class WeeklyRankingWorkflowTests(DatabaseProvider provider)
 
         await Eventually.Until(() => Task.FromResult(smtp.Messages.Count), n => n >= 6, "six mails on the SMTP server");
         var mails = smtp.Messages.ToList();
-        var hindi = mails.Single(m => (m.Message.Subject ?? "").Contains("विभागों की साप्ताहिक रैंकिंग"));
+        var hindi = mails.Single(m => (m.Message.Subject ?? "").Contains("विभागों की रैंकिंग"));
         Assert.That(hindi.Recipients, Does.Contain("hod@energy.uk.example").And.Contain("hod@revenue.uk.example"), "every HoD gets the state-wide circular");
         Assert.That(mails.Single(m => (m.Message.Subject ?? "").Contains("past their time limit") && (m.Message.Subject ?? "").Contains("Energy")).Recipients,
             Is.EqualTo(new[] { "hod@energy.uk.example" }));

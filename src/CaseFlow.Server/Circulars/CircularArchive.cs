@@ -37,7 +37,7 @@ public sealed class CircularArchive(CaseFlowDatabase database, RankingSnapshots 
         var issued = time.GetUtcNow();
         Scriban.Runtime.ScriptObject model;
         if (kind == CircularKinds.StateRanking)
-            model = CircularModels.StateRanking(ranking, issues, snapshot, rankings.LoadScorecard(), language, snapshotId, issued);
+            model = CircularModels.StateRanking(ranking, issues, snapshot, rankings.LoadScorecard(), language, snapshotId, issued, options.Letter);
         else
         {
             if (department is null || !snapshot.DepartmentsById.ContainsKey(department))
@@ -45,7 +45,7 @@ public sealed class CircularArchive(CaseFlowDatabase database, RankingSnapshots 
             var max = options.MaxOverdueListed;
             var overdue = await queries.OverdueAsync(department, issued, max + 1, ct);
             var total = overdue.Count > max ? await queries.CountOverdueAsync(department, issued, ct) : overdue.Count;
-            model = CircularModels.HodOverdue(ranking, department, overdue.Take(max).ToList(), total, snapshot, language, snapshotId, issued);
+            model = CircularModels.HodOverdue(ranking, department, overdue.Take(max).ToList(), total, snapshot, language, snapshotId, issued, options.Letter);
         }
         var template = await templates.GetAsync(CircularKinds.TemplateName(kind, language), ct);
         var html = await renderer.RenderAsync(template.Text, template.Name, model, ct);

@@ -9,8 +9,24 @@ public sealed record PdfResult(byte[]? Pdf, string? SkippedReason);
 /// Playwright; browsers are never downloaded. Without Chromium the circular still goes out as HTML and the
 /// reason is recorded on it.
 /// </summary>
-public sealed class PdfPrinter(string chromiumPath, ILogger<PdfPrinter> log)
+public sealed partial class PdfPrinter(string chromiumPath, ILogger<PdfPrinter> log)
 {
+    /// <summary>
+    /// Page numbers in the document's language ("पृष्ठ 1 / 2", "Page 1 of 2"), printed by Chromium in the bottom margin
+    /// of every page: a template cannot know where its pages break.
+    /// </summary>
+    public static string Footer(string html)
+    {
+        var hindi = HtmlLang().Match(html) is { Success: true } m && m.Groups[1].Value.StartsWith("hi", StringComparison.OrdinalIgnoreCase);
+        var words = hindi
+            ? "पृष्ठ <span class=\"pageNumber\"></span> / <span class=\"totalPages\"></span>"
+            : "Page <span class=\"pageNumber\"></span> of <span class=\"totalPages\"></span>";
+        return $"<div style=\"width:100%;text-align:center;font-size:9pt;font-family:'Noto Sans Devanagari','Noto Sans',sans-serif\">{words}</div>";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<html[^>]*\\blang=\"([A-Za-z-]+)\"", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex HtmlLang();
+
     public bool Available => File.Exists(chromiumPath);
 
     public async Task<IReadOnlyList<PdfResult>> PrintAsync(IReadOnlyList<string> htmls, CancellationToken ct)
@@ -40,7 +56,12 @@ public sealed class PdfPrinter(string chromiumPath, ILogger<PdfPrinter> log)
                 try
                 {
                     await page.SetContentAsync(html, new() { WaitUntil = WaitUntilState.Load, Timeout = 30_000 });
-                    results.Add(new PdfResult(await page.PdfAsync(new() { Format = "A4", PrintBackground = true, Landscape = true }), null));
+                    results.Add(new PdfResult(await page.PdfAsync(new()
+                    {
+                        Format = "A4", PrintBackground = true, Landscape = true, PreferCSSPageSize = true,
+                        DisplayHeaderFooter = true, HeaderTemplate = "<span></span>", FooterTemplate = Footer(html),
+                        Margin = new() { Top = "14mm", Bottom = "18mm", Left = "14mm", Right = "14mm" },
+                    }), null));
                 }
                 finally
                 {

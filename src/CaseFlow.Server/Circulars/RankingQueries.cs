@@ -136,10 +136,12 @@ public sealed class RankingQueries(CaseFlowDatabase database)
     }
 
     /// <summary>
-    /// A department's open cases that missed a time limit, longest overdue first. Missing a limit escalates the
-    /// case and starts the next level's clock, so "due time in the past" alone would list almost nothing; a case is
-    /// overdue from the first limit it missed (its first LimitBreached event) or, if it never breached, from a due
-    /// time already past. Cases with the clock stopped (a proposal pending) and habitual complainants' are left out.
+    /// A department's cases not yet disposed that missed a time limit, longest overdue first. Missing a limit escalates
+    /// the case and starts the next level's clock, so "due time in the past" alone would list almost nothing; a case is
+    /// overdue from the first limit it missed since it came to this department (its first LimitBreached after any
+    /// transfer in, as the ranking counts it) or, if it never breached, from a due time already past. Resolved cases
+    /// awaiting the complainant and cases awaiting a proposal's decision are not disposed, so they stay listed.
+    /// Habitual complainants' cases are left out, as from the ranking.
     /// </summary>
     public async Task<List<OverdueCase>> OverdueAsync(string department, DateTimeOffset now, int max, CancellationToken ct)
     {
@@ -158,14 +160,18 @@ public sealed class RankingQueries(CaseFlowDatabase database)
 
     private static IQueryable<OverdueRow> Overdue(CaseFlowDbContext db, string department, DateTimeOffset now)
     {
+        var open = Core.Cases.CaseStatusExtensions.NotTerminal.ToArray();
+        // A due time counts only while its clock runs: a resolved case or a pending proposal keeps a stale one.
         var workable = Core.Cases.CaseStatusExtensions.Workable.ToArray();
         return db.Cases
-            .Where(c => c.Department == department && workable.Contains(c.Status) && !c.Habitual)
+            .Where(c => c.Department == department && open.Contains(c.Status) && !c.Habitual)
             .Select(c => new OverdueRow
             {
                 Case = c,
-                Since = db.CaseEvents.Where(e => e.CaseNumber == c.Number && e.Type == Core.Cases.CaseEventType.LimitBreached).Min(e => (DateTimeOffset?)e.At)
-                        ?? (c.DueAt < now ? c.DueAt : null),
+                Since = db.CaseEvents.Where(e => e.CaseNumber == c.Number && e.Type == CaseEventType.LimitBreached
+                            && !db.CaseEvents.Any(t => t.CaseNumber == c.Number && t.Type == CaseEventType.TransferApproved && t.Id > e.Id))
+                            .Min(e => (DateTimeOffset?)e.At)
+                        ?? (workable.Contains(c.Status) && c.DueAt < now ? c.DueAt : null),
             })
             .Where(x => x.Since != null);
     }

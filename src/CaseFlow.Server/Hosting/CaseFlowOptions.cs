@@ -187,6 +187,7 @@ internal sealed class CircularOptionsValidator : IValidateOptions<CaseFlowOption
             errors.Add($"CaseFlow:Circulars:TemplatesDirectory '{o.Circulars.ResolvedTemplatesDirectory}' does not exist.");
         if (o.Circulars.MaxOverdueListed is < 1 or > 5000)
             errors.Add($"CaseFlow:Circulars:MaxOverdueListed {o.Circulars.MaxOverdueListed} must be between 1 and 5000.");
+        errors.AddRange(o.Circulars.Letter.Problems().Select(p => p + "."));
         if (!string.IsNullOrWhiteSpace(o.Smtp.Host))
         {
             if (o.Smtp.Port is < 1 or > 65535) errors.Add($"CaseFlow:Smtp:Port {o.Smtp.Port} is not a port number.");
