@@ -226,6 +226,68 @@ public sealed class CircularServiceTests(DatabaseProvider provider)
     }
 
     [Test]
+    public async Task A_new_scorecard_version_is_checked_saved_and_ranks_next_while_a_broken_one_changes_nothing()
+    {
+        var shipped = await _client.GetScorecardAsync(new GetScorecardRequest(), _host.As(ReadOnlyKey));
+        Assert.That(shipped.Shipped, Is.True);
+        var card = Scorecard.Parse(shipped.ScorecardJson);
+
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await _client.SaveScorecardAsync(
+            new SaveScorecardRequest { ScorecardJson = shipped.ScorecardJson }, _host.As(ReadOnlyKey)));
+        Assert.That(e!.StatusCode, Is.EqualTo(StatusCode.PermissionDenied), "a read-only key cannot change what departments are ranked by");
+
+        // Every problem named at once: a negative weight, grade bands out of order, and not JSON at all.
+        var broken = card with
+        {
+            Version = 0,
+            Indicators = [card.Indicators[0] with { Weight = -5 }, .. card.Indicators.Skip(1)],
+            GradeBands = [.. card.GradeBands.Reverse()],
+        };
+        e = await Assert.ThrowsAsync<RpcException>(async () => await _client.SaveScorecardAsync(
+            new SaveScorecardRequest { ScorecardJson = System.Text.Json.JsonSerializer.Serialize(broken, Scorecard.Json) }, _host.As(AdminKey)));
+        Assert.That(e!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+        Assert.That(Requests.Reason(e), Is.EqualTo("SCORECARD_INVALID"));
+        Assert.That(Requests.Violations(e)["scorecard_json"], Does.Contain($"indicator '{card.Indicators[0].Id}': weight must not be negative")
+            .And.Contain("grade bands must be listed best first"));
+        e = await Assert.ThrowsAsync<RpcException>(async () => await _client.SaveScorecardAsync(
+            new SaveScorecardRequest { ScorecardJson = "{ \"version\": " }, _host.As(AdminKey)));
+        Assert.That(Requests.Violations(e!)["scorecard_json"], Does.Contain("not valid JSON"));
+        e = await Assert.ThrowsAsync<RpcException>(async () => await _client.SaveScorecardAsync(
+            new SaveScorecardRequest { ScorecardJson = System.Text.Json.JsonSerializer.Serialize(card, Scorecard.Json) }, _host.As(AdminKey)));
+        Assert.That(Requests.Violations(e!)["scorecard_json.version"], Does.Contain($"must be {card.Version + 1}"), "resaving the version in force is refused");
+
+        // Halving the first indicator's weight: checked without saving, then saved.
+        var edited = System.Text.Json.JsonSerializer.Serialize(card with { Version = 0, Indicators = [card.Indicators[0] with { Weight = card.Indicators[0].Weight / 2 }, .. card.Indicators.Skip(1)] }, Scorecard.Json);
+        var checkedOnly = await _client.SaveScorecardAsync(new SaveScorecardRequest { ScorecardJson = edited, ValidateOnly = true }, _host.As(AdminKey));
+        Assert.That(checkedOnly.Version, Is.EqualTo(card.Version + 1));
+        Assert.That((await _client.GetScorecardAsync(new GetScorecardRequest(), _host.As(ReadOnlyKey))).Version, Is.EqualTo(card.Version), "validate_only saves nothing");
+
+        var saved = await _client.SaveScorecardAsync(new SaveScorecardRequest { ScorecardJson = edited, Note = "halve the first indicator" }, _host.As(AdminKey));
+        Assert.That(saved.Version, Is.EqualTo(card.Version + 1));
+        Assert.That(saved.SavedBy, Is.Not.Empty);
+        Assert.That(saved.Note, Is.EqualTo("halve the first indicator"));
+        var inForce = await _client.GetScorecardAsync(new GetScorecardRequest(), _host.As(ReadOnlyKey));
+        Assert.That(inForce.Version, Is.EqualTo(saved.Version));
+        Assert.That(Scorecard.Parse(inForce.ScorecardJson).Indicators[0].Weight, Is.EqualTo(card.Indicators[0].Weight / 2));
+        var old = await _client.GetScorecardAsync(new GetScorecardRequest { Version = card.Version }, _host.As(ReadOnlyKey));
+        Assert.That(old.Shipped, Is.True, "the version a stored ranking names stays readable");
+
+        var ranking = await _client.ComputeRankingAsync(new ComputeRankingRequest { Period = ToProto(Period) }, _host.As(AdminKey));
+        Assert.That(ranking.ScorecardVersion, Is.EqualTo(saved.Version), "the next ranking uses the saved version");
+        var circular = await _client.RenderRankingCircularAsync(new RenderRankingCircularRequest { Period = ToProto(Period), Language = "en", Format = "html" }, _host.As(ReadOnlyKey));
+        Assert.That(circular.Content.ToStringUtf8(), Does.Contain($"(version {saved.Version})"));
+
+        // Going back is a new version with the old content: the other tests here rank on the shipped weights.
+        var back = await _client.SaveScorecardAsync(new SaveScorecardRequest
+        {
+            ScorecardJson = System.Text.Json.JsonSerializer.Serialize(card with { Version = 0 }, Scorecard.Json), Note = "back to the shipped weights",
+        }, _host.As(AdminKey));
+        Assert.That(back.Version, Is.EqualTo(card.Version + 2));
+    }
+
+    private static Period ToProto(RankingPeriod p) => new() { StartTime = Timestamp.FromDateTimeOffset(p.From), EndTime = Timestamp.FromDateTimeOffset(p.To) };
+
+    [Test]
     public async Task A_broken_template_is_refused_with_line_and_column_and_the_last_good_one_keeps_rendering()
     {
         var shipped = await _client.GetTemplateAsync(new GetTemplateRequest { Name = "hod-overdue.en" }, _host.As(AdminKey));

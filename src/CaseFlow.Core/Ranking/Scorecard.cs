@@ -27,13 +27,19 @@ public sealed record Scorecard
 
     public static Scorecard Parse(string json)
     {
-        Scorecard? card;
-        try { card = JsonSerializer.Deserialize<Scorecard>(json, Json); }
-        catch (JsonException e) { throw new ScorecardException($"The scorecard is not valid JSON: {e.Message}"); }
-        if (card is null) throw new ScorecardException("The scorecard is empty.");
-        var problems = card.Validate();
+        var problems = Check(json, out var card);
+        if (card is null) throw new ScorecardException(problems[0]);
         if (problems.Count > 0) throw new ScorecardException("The scorecard is not usable: " + string.Join("; ", problems));
         return card;
+    }
+
+    /// <summary>Every reason the text is not a usable scorecard (none when it is); <paramref name="card"/> is null only when it does not parse.</summary>
+    public static IReadOnlyList<string> Check(string json, out Scorecard? card)
+    {
+        try { card = JsonSerializer.Deserialize<Scorecard>(json, Json); }
+        catch (JsonException e) { card = null; return [$"The scorecard is not valid JSON: {e.Message}"]; }
+        if (card is null) return ["The scorecard is empty."];
+        return card.Validate();
     }
 
     public static Scorecard Load(string path) => Parse(File.ReadAllText(path));

@@ -37,7 +37,7 @@ public sealed class CircularArchive(CaseFlowDatabase database, RankingSnapshots 
         var issued = time.GetUtcNow();
         Scriban.Runtime.ScriptObject model;
         if (kind == CircularKinds.StateRanking)
-            model = CircularModels.StateRanking(ranking, issues, snapshot, rankings.LoadScorecard(), language, snapshotId, issued, options.Letter);
+            model = CircularModels.StateRanking(ranking, issues, snapshot, await rankings.ScorecardOfAsync(ranking, ct), language, snapshotId, issued, options.Letter);
         else
         {
             if (department is null || !snapshot.DepartmentsById.ContainsKey(department))

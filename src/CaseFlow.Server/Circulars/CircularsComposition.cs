@@ -5,7 +5,7 @@ public static class CircularsComposition
     /// <summary>
     /// Rankings, recurring complaints and circulars: SQL aggregation, snapshots, Scriban templates, the archive,
     /// Chromium PDFs and SMTP mail. Needs <see cref="CircularOptions"/>, <see cref="SmtpOptions"/> and the
-    /// <see cref="ScorecardSource"/>.
+    /// <see cref="ScorecardStore"/> (built where the shipped file's path is known).
     /// </summary>
     public static IServiceCollection AddCaseFlowCirculars(this IServiceCollection services)
     {

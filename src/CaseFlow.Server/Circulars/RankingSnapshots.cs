@@ -10,28 +10,28 @@ namespace CaseFlow.Server.Circulars;
 
 public sealed record StoredRanking(long Id, Ranking Ranking);
 
-/// <summary>The scorecard file, read on every use: an administrator's edit of it applies to the next ranking.</summary>
-public sealed record ScorecardSource(string Path)
-{
-    public Scorecard Load() => Scorecard.Load(Path);
-}
-
 /// <summary>
 /// Rankings and recurring complaints: computed from the database, stored as immutable snapshots (inserted,
 /// never updated) so the circulars and reviews that cite one stay true to it.
 /// </summary>
-public sealed class RankingSnapshots(CaseFlowDatabase database, RankingQueries queries, IDirectoryProvider directory, ScorecardSource scorecard,
+public sealed class RankingSnapshots(CaseFlowDatabase database, RankingQueries queries, IDirectoryProvider directory, ScorecardStore scorecards,
     TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = Scorecard.Json;
 
-    public Scorecard LoadScorecard() => scorecard.Load();
+    /// <summary>The scorecard a ranking was computed with (the one in force for a ranking not yet stored).</summary>
+    public async Task<Scorecard> ScorecardOfAsync(Ranking ranking, CancellationToken ct)
+    {
+        try { return (await scorecards.GetAsync(ranking.ScorecardVersion, ct)).Scorecard; }
+        // A shipped file replaced by a newer one since: its version is gone, and the letter explains with the one in force.
+        catch (CaseFlowException e) when (e.Kind == ErrorKind.NotFound) { return await scorecards.LoadAsync(ct); }
+    }
 
     /// <summary>Ranks a period now, without storing it (a preview).</summary>
     public async Task<Ranking> RankAsync(RankingPeriod period, CancellationToken ct)
     {
         period.Validate();
-        var calculator = new RankingCalculator(LoadScorecard());
+        var calculator = new RankingCalculator(await scorecards.LoadAsync(ct));
         var counts = await queries.CountsAsync(period, calculator.PendingDays, calculator.NotAttendedDays, ct);
         return calculator.Rank(counts, period, time.GetUtcNow());
     }
@@ -73,7 +73,7 @@ public sealed class RankingSnapshots(CaseFlowDatabase database, RankingQueries q
     /// <summary>Detects a week's recurring complaints now, without storing them.</summary>
     public async Task<IReadOnlyList<RecurringIssue>> DetectAsync(IsoWeek week, CancellationToken ct)
     {
-        var settings = LoadScorecard().Recurring;
+        var settings = (await scorecards.LoadAsync(ct)).Recurring;
         var counts = await queries.WeeklyCountsAsync(week.Previous(settings.BaselineWeeks), week, ct);
         var snapshot = directory.Current;
         var issues = new List<RecurringIssue>();

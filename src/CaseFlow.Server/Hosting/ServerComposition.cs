@@ -63,7 +63,8 @@ public static class ServerComposition
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Workflows);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Circulars);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Smtp);
-        services.AddSingleton(sp => new ScorecardSource(sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.ResolvedScorecardPath));
+        services.AddSingleton(sp => new ScorecardStore(sp.GetRequiredService<Persistence.CaseFlowDatabase>(),
+            sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.ResolvedScorecardPath, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Watch);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.Designer);
         services.AddSingleton(sp =>

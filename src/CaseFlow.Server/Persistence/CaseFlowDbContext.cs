@@ -31,6 +31,7 @@ public abstract class CaseFlowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<RecurringSnapshotRow> RecurringSnapshots => Set<RecurringSnapshotRow>();
     public DbSet<CircularRow> Circulars => Set<CircularRow>();
     public DbSet<CircularTemplateRow> CircularTemplates => Set<CircularTemplateRow>();
+    public DbSet<ScorecardVersionRow> ScorecardVersions => Set<ScorecardVersionRow>();
     public DbSet<DesignerSessionRow> DesignerSessions => Set<DesignerSessionRow>();
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
 

@@ -11,12 +11,13 @@ using ApiIssue = CaseFlow.Api.V1.RecurringIssue;
 using ApiRanking = CaseFlow.Api.V1.Ranking;
 using ApiRow = CaseFlow.Api.V1.RankingRow;
 using ApiTemplate = CaseFlow.Api.V1.CircularTemplate;
+using ApiScorecard = CaseFlow.Api.V1.ScorecardVersion;
 using Ranking = CaseFlow.Core.Ranking.Ranking;
 
 namespace CaseFlow.Server.Rpc;
 
 /// <summary>Thin adapter over the ranking snapshots, the circular archive and the template store. Reading needs ReadCases; changing needs Supervise.</summary>
-public sealed class CircularGrpcService(RankingSnapshots rankings, CircularArchive archive, TemplateStore templates, PdfPrinter printer, TimeProvider time)
+public sealed class CircularGrpcService(RankingSnapshots rankings, CircularArchive archive, TemplateStore templates, ScorecardStore scorecards, PdfPrinter printer, TimeProvider time)
     : CircularService.CircularServiceBase
 {
     public override async Task<ApiRanking> ComputeRanking(ComputeRankingRequest request, ServerCallContext context)
@@ -100,6 +101,28 @@ public sealed class CircularGrpcService(RankingSnapshots rankings, CircularArchi
     {
         Require(context, Permissions.ReadCases);
         return ToProto(await templates.GetAsync(request.Name, context.CancellationToken));
+    }
+
+    public override async Task<ApiScorecard> SaveScorecard(SaveScorecardRequest request, ServerCallContext context)
+    {
+        var caller = Require(context, Permissions.Supervise);
+        return ToProto(await scorecards.SaveAsync(request.ScorecardJson, request.Note, caller.System, request.ValidateOnly, context.CancellationToken));
+    }
+
+    public override async Task<ApiScorecard> GetScorecard(GetScorecardRequest request, ServerCallContext context)
+    {
+        Require(context, Permissions.ReadCases);
+        return ToProto(await scorecards.GetAsync(request.Version, context.CancellationToken));
+    }
+
+    private static ApiScorecard ToProto(Circulars.ScorecardVersion v)
+    {
+        var proto = new ApiScorecard
+        {
+            Version = v.Scorecard.Version, Name = v.Scorecard.Name, ScorecardJson = v.Json, SavedBy = v.SavedBy, Note = v.Note, Shipped = v.Shipped,
+        };
+        if (v.SavedAt is { } at) proto.SaveTime = ToTimestamp(at);
+        return proto;
     }
 
     private static Caller Require(ServerCallContext context, Permissions permission)

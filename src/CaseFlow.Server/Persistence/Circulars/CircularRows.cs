@@ -119,3 +119,25 @@ internal sealed class CircularTemplateConfiguration : IEntityTypeConfiguration<C
         b.HasIndex(t => new { t.Name, t.Version }).IsUnique();
     }
 }
+
+/// <summary>One saved version of the scorecard (its JSON as the administrator sent it); the highest version is in force.</summary>
+public sealed class ScorecardVersionRow
+{
+    public long Id { get; set; }
+    public int Version { get; set; }
+    public string Json { get; set; } = "";
+    public DateTimeOffset SavedAt { get; set; }
+    public string SavedBy { get; set; } = "";
+    public string Note { get; set; } = "";
+}
+
+internal sealed class ScorecardVersionConfiguration : IEntityTypeConfiguration<ScorecardVersionRow>
+{
+    public void Configure(EntityTypeBuilder<ScorecardVersionRow> b)
+    {
+        b.ToTable("ScorecardVersions");
+        b.Property(t => t.SavedBy).HasMaxLength(64);
+        b.Property(t => t.Note).HasMaxLength(500);
+        b.HasIndex(t => t.Version).IsUnique();
+    }
+}

@@ -527,6 +527,42 @@ namespace CaseFlow.Server.Persistence.Migrations.Postgres
                     b.ToTable("RecurringSnapshots", (string)null);
                 });
 
+            modelBuilder.Entity("CaseFlow.Server.Persistence.Circulars.ScorecardVersionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SavedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Version")
+                        .IsUnique();
+
+                    b.ToTable("ScorecardVersions", (string)null);
+                });
+
             modelBuilder.Entity("CaseFlow.Server.Persistence.DirectoryVersion", b =>
                 {
                     b.Property<long>("Id")

@@ -501,6 +501,40 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
                     b.ToTable("RecurringSnapshots", (string)null);
                 });
 
+            modelBuilder.Entity("CaseFlow.Server.Persistence.Circulars.ScorecardVersionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SavedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Version")
+                        .IsUnique();
+
+                    b.ToTable("ScorecardVersions", (string)null);
+                });
+
             modelBuilder.Entity("CaseFlow.Server.Persistence.DirectoryVersion", b =>
                 {
                     b.Property<long>("Id")
