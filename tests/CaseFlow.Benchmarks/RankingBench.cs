@@ -72,6 +72,7 @@ internal static class RankingBench
             var weekly = await queries.WeeklyCountsAsync(week.Previous(scorecard.Recurring.BaselineWeeks), week, CancellationToken.None);
             var flagged = new RecurringDetector(scorecard.Recurring).Detect(weekly, week);
             if (flagged.Count > 0) await queries.SamplesAsync(week, scorecard.Recurring.SampleCases, CancellationToken.None);
+            var similar = SimilarComplaints.Group(await queries.ComplaintTextsAsync(week, CancellationToken.None), week, scorecard.Recurring);
             var totalSeconds = watch.Elapsed.TotalSeconds;
 
             await stop.CancelAsync();
@@ -79,7 +80,7 @@ internal static class RankingBench
             peak = Math.Max(peak, Environment.WorkingSet);
             var allocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0;
             var note = $"{cases:N0} cases: ranking (SQL aggregation + scores) {rankSeconds:F2} s, + recurring {totalSeconds - rankSeconds:F2} s " +
-                       $"({flagged.Count} systemic issues) = {totalSeconds:F2} s; bare COUNT(*) baseline {baselineSeconds:F2} s; " +
+                       $"({flagged.Count} systemic issues by count, {similar.Count} groups of near-identical complaints) = {totalSeconds:F2} s; bare COUNT(*) baseline {baselineSeconds:F2} s; " +
                        $"peak working set +{(peak - startSet) / 1048576.0:F0} MB (peak {peak / 1048576.0:F0} MB), managed allocation {allocatedMb:F1} MB; " +
                        $"{ranking.Departments.Count} departments, {ranking.DepartmentDistricts.Count} department × district rows";
             report(new Measurement("ranking-recurring", "normal", cases, 1, cases / totalSeconds, totalSeconds * 1000, totalSeconds * 1000, totalSeconds * 1000,
@@ -101,7 +102,7 @@ internal static class RankingBench
         using var inserter = new CaseInserter(db);
         var c = new Case
         {
-            ComplainantName = "x", ComplainantPhone = "+919000000000", ComplainantDistrict = "dehradun", Description = "generated", CreatedBy = "bench",
+            ComplainantName = "x", ComplainantPhone = "+919000000000", ComplainantDistrict = "dehradun", Description = "", CreatedBy = "bench",
             AssignedPostId = "p", Channel = Channel.Portal,
         };
         var e = new CaseEvent { ActorSystem = "bench" };
@@ -118,9 +119,11 @@ internal static class RankingBench
                 c.Number = $"UK-2026-{j + 1:0000000}";
                 c.Department = department;
                 c.Category = category;
+                // Complaints about one of 2,000 places, worded one of four ways: near-duplicates to find, as in a real week.
+                c.Description = $"{Wordings[rng.Next(Wordings.Length)]} {Places[rng.Next(Places.Length)]}";
                 c.District = Districts[rng.Next(Districts.Length)];
                 c.Status = status;
-                c.CreatedAt = c.UpdatedAt = created;
+                c.CreatedAt = created;
                 c.LastActionAt = Min(created.AddDays(rng.Next(0, 15)), now);
                 c.ResolvedAt = status is CaseStatus.Resolved or CaseStatus.Closed ? closed ?? Min(created.AddDays(rng.Next(0, 20)), now) : null;
                 c.ClosedAt = closed;
@@ -130,17 +133,59 @@ internal static class RankingBench
                 c.Habitual = rng.Next(50) == 0;
                 c.SpecialCloseReview = status == CaseStatus.SpecialClosed ? SpecialCloseReview.Pending : SpecialCloseReview.None;
                 c.DueAt = status.IsTerminal() ? null : created.AddDays(7);
+                // A history consistent with the final state, as the ranking replays it: registered, perhaps a missed L1
+                // limit (every fifth case), then the steps that led to the status.
+                var history = new List<(CaseEventType Type, DateTimeOffset At, CaseStatus Status, int? Level)> { (CaseEventType.Registered, created, CaseStatus.Registered, 1) };
+                var breach = created.AddDays(7);
+                if (j % 5 == 0 && breach < now) history.Add((CaseEventType.LimitBreached, breach, CaseStatus.Registered, 2));
+                var acted = c.LastActionAt;
+                switch (status)
+                {
+                    case CaseStatus.InProgress: history.Add((CaseEventType.InterimReply, acted, CaseStatus.InProgress, null)); break;
+                    case CaseStatus.Resolved:
+                        history.Add((CaseEventType.Resolved, c.ResolvedAt!.Value, CaseStatus.Resolved, null));
+                        if (c.FeedbackUnanswered) history.Add((CaseEventType.FeedbackUnanswered, Min(c.ResolvedAt.Value.AddDays(3), now), CaseStatus.Resolved, null));
+                        break;
+                    case CaseStatus.Closed:
+                        var resolvedAt = Min(c.ResolvedAt!.Value, closed!.Value);
+                        history.Add((CaseEventType.Resolved, resolvedAt, CaseStatus.Resolved, null));
+                        history.Add((CaseEventType.FeedbackRecorded, closed.Value, CaseStatus.Resolved, null));
+                        history.Add((CaseEventType.Closed, closed.Value, CaseStatus.Closed, null));
+                        break;
+                    case CaseStatus.Reopened:
+                        history.Add((CaseEventType.Resolved, acted, CaseStatus.Resolved, null));
+                        history.Add((CaseEventType.FeedbackRecorded, acted, CaseStatus.Resolved, null));
+                        history.Add((CaseEventType.Reopened, acted, CaseStatus.Reopened, null));
+                        break;
+                    case CaseStatus.SpecialClosed:
+                        history.Add((CaseEventType.SpecialCloseProposed, Min(acted, closed!.Value), CaseStatus.SpecialCloseProposed, null));
+                        history.Add((CaseEventType.SpecialCloseApproved, closed.Value, CaseStatus.SpecialClosed, null));
+                        break;
+                    case CaseStatus.ForceClosed: history.Add((CaseEventType.ForceClosed, closed!.Value, CaseStatus.ForceClosed, null)); break;
+                }
+                history.Sort((a, b) => a.At.CompareTo(b.At));
+                var last = history[^1].At;
+                c.UpdatedAt = last;
                 e.Id = 0;
                 e.CaseNumber = c.Number;
                 e.Department = department;
-                // Every fifth case's one event is a breach: the within-limit share then has rows to look up.
-                e.Type = j % 5 == 0 ? CaseEventType.LimitBreached : CaseEventType.Registered;
-                e.At = created;
+                (e.Type, e.At, e.Status, e.Level, e.LastActionAt) = (history[0].Type, history[0].At, history[0].Status, history[0].Level, history[0].At);
                 await inserter.InsertAsync(c, e, null, tx);
+                foreach (var (type, at, state, level) in history.Skip(1))
+                    await inserter.InsertEventAsync(new CaseEvent
+                    {
+                        CaseNumber = c.Number, Department = department, ActorSystem = "bench", Type = type, At = at, Status = state, Level = level,
+                        LastActionAt = type is CaseEventType.LimitBreached ? null : at,
+                    }, tx);
             }
+            inserter.Written.Clear();
             await tx.CommitAsync();
         }
     }
+
+    private static readonly string[] Wordings =
+        ["ट्रांसफार्मर जल गया है बिजली नहीं है गांव", "transformer burnt no power in village", "सड़क टूटी है गड्ढे हैं", "road broken with potholes near"];
+    private static readonly string[] Places = Enumerable.Range(1, 2000).Select(i => $"place{i}").ToArray();
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

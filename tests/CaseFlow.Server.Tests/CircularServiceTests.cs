@@ -351,6 +351,45 @@ public sealed class CircularServiceTests(DatabaseProvider provider)
         Assert.That(issue.SampleCaseNumbers, Is.EqualTo(new[] { "UK-2026-900001", "UK-2026-900002", "UK-2026-900003", "UK-2026-900004", "UK-2026-900005" }));
     }
 
+    [Test]
+    public async Task Near_identical_complaints_registered_through_the_API_are_one_systemic_issue_in_the_circular_without_personal_data()
+    {
+        // A host of its own: these cases would change the shared fixture's counts.
+        await using var host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(new FakeTimeProvider(Now)), provider: provider);
+        var cases = new CaseService.CaseServiceClient(host.Channel);
+        var circulars = new CircularService.CircularServiceClient(host.Channel);
+        string[] sameTransformer =
+        [
+            "रायपुर गांव का ट्रांसफार्मर जल गया है, बिजली नहीं है",
+            "रायपुर गाँव ट्रांसफार्मर जल गया बिजली नहीं",
+            "रायपुर गांव में ट्रांसफार्मर जल गया, कृपया बिजली चालू करें",
+            "ट्रांसफार्मर जल गया रायपुर गांव बिजली नहीं आ रही",
+            "रायपुर गांव ट्रांसफार्मर जल गया है बिजली नहीं, संपर्क 9876543210",
+        ];
+        var numbers = new List<string>();
+        foreach (var text in sameTransformer)
+            numbers.Add((await cases.CreateCaseAsync(Requests.NewCase(description: text), host.As(PortalKey))).Number);
+        await cases.CreateCaseAsync(Requests.NewCase(description: "बिल गलत आया है, मीटर की जांच करें"), host.As(PortalKey));
+        // The same words from another district are another transformer.
+        await cases.CreateCaseAsync(Requests.NewCase(description: sameTransformer[0], district: "haridwar"), host.As(PortalKey));
+
+        var issues = (await circulars.ListRecurringIssuesAsync(new ListRecurringIssuesRequest { Week = "2026-W48" }, host.As(ReadOnlyKey))).Issues;
+        var issue = issues.Single(i => i.Reason == "similar");
+        Assert.That((issue.District, issue.Count, issue.Department, issue.Week), Is.EqualTo(("dehradun", 5, "energy", "2026-W48")));
+        Assert.That(issue.SampleCaseNumbers, Is.EquivalentTo(numbers));
+        Assert.That(issue.Keywords, Is.SupersetOf(new[] { "रायपुर", "ट्रांसफार्मर", "जल", "बिजली" }));
+
+        var period = ToProto(new RankingPeriod(new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.FromHours(5.5)), Now));
+        foreach (var language in new[] { "hi", "en" })
+        {
+            var html = (await circulars.RenderRankingCircularAsync(new RenderRankingCircularRequest { Period = period, Language = language, Format = "html" },
+                host.As(ReadOnlyKey))).Content.ToStringUtf8();
+            Assert.That(html, Does.Contain(language == "hi" ? "मिलती-जुलती शिकायतें" : "near-identical complaints").And.Contain("ट्रांसफार्मर"));
+            Assert.That(html, Does.Contain(numbers[0]));
+            Assert.That(html, Does.Not.Contain("9876543210").And.Not.Contain("Sunita"), "numbers and names from the complaints stay out");
+        }
+    }
+
     public static string PdfText(byte[] pdf)
     {
         var file = Path.GetTempFileName();

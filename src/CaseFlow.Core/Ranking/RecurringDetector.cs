@@ -44,7 +44,8 @@ public sealed record RecurringIssue(
     int Count,
     double BaselineAverage,
     string Reason,
-    IReadOnlyList<string> SampleCaseNumbers);
+    IReadOnlyList<string> SampleCaseNumbers,
+    IReadOnlyList<string>? Keywords = null);
 
 public sealed class RecurringDetector(RecurringSettings settings)
 {

@@ -75,6 +75,8 @@ public sealed record Scorecard
         if (Recurring.BaselineWeeksWithData < 1 || Recurring.BaselineWeeksWithData > Recurring.BaselineWeeks)
             problems.Add("recurring.baselineWeeksWithData must be between 1 and baselineWeeks");
         if (Recurring.SampleCases is < 1 or > 20) problems.Add("recurring.sampleCases must be between 1 and 20");
+        if (Recurring.SimilarMinimum < 2) problems.Add("recurring.similarMinimum must be 2 or more");
+        if (Recurring.SimilarityThreshold is <= 0 or > 1) problems.Add("recurring.similarityThreshold must be more than 0 and at most 1");
         return problems;
     }
 
@@ -123,6 +125,10 @@ public sealed record RecurringSettings
     public int BaselineWeeksWithData { get; init; } = 2;
     /// <summary>How many case numbers an issue lists as examples.</summary>
     public int SampleCases { get; init; } = 5;
+    /// <summary>Near-duplicate complaints (see <see cref="SimilarComplaints"/>): this many in one district and week are one issue...</summary>
+    public int SimilarMinimum { get; init; } = 5;
+    /// <summary>...when their word sets are at least this similar (Jaccard, 0..1).</summary>
+    public double SimilarityThreshold { get; init; } = 0.5;
 }
 
 /// <summary>What an indicator counts. Each is defined once in <see cref="RankingCounts"/> and mirrored in the server's SQL.</summary>

@@ -104,6 +104,8 @@ public static class CircularModels
                 ["count"] = i.Count,
                 ["reason_words"] = (i.Reason, language) switch
                 {
+                    ("similar", "hi") => $"मिलती-जुलती शिकायतें: {E(string.Join(", ", i.Keywords ?? []))}",
+                    ("similar", _) => $"near-identical complaints: {E(string.Join(", ", i.Keywords ?? []))}",
                     ("threshold", "hi") => "साप्ताहिक सीमा पार",
                     ("threshold", _) => "over the weekly threshold",
                     (_, "hi") => "पिछले सप्ताहों से तीव्र वृद्धि",
@@ -111,6 +113,7 @@ public static class CircularModels
                 },
                 ["baseline"] = i.BaselineAverage,
                 ["reason"] = i.Reason,
+                ["keywords"] = new ScriptArray((i.Keywords ?? []).Select(E)),
                 ["cases"] = new ScriptArray(i.SampleCaseNumbers.Select(E)),
             });
         }

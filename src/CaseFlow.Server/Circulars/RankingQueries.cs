@@ -135,6 +135,18 @@ public sealed class RankingQueries(CaseFlowDatabase database)
             g => (g.Select(x => x.Number).ToList(), (string?)g.GroupBy(x => x.Department).OrderByDescending(d => d.Count()).First().Key));
     }
 
+    /// <summary>The week's complaints with their descriptions, for near-duplicate grouping (the text stays in the server).</summary>
+    public async Task<List<ComplaintText>> ComplaintTextsAsync(IsoWeek week, CancellationToken ct)
+    {
+        var start = week.Monday;
+        var end = start.AddDays(7);
+        await using var db = database.CreateContext();
+        return await db.Cases.AsNoTracking()
+            .Where(c => c.CreatedAt >= start && c.CreatedAt < end && !c.Habitual)
+            .Select(c => new ComplaintText(c.Number, c.District, c.Category, c.Department, c.Description))
+            .ToListAsync(ct);
+    }
+
     /// <summary>
     /// A department's cases not yet disposed that missed a time limit, longest overdue first. Missing a limit escalates
     /// the case and starts the next level's clock, so "due time in the past" alone would list almost nothing; a case is

@@ -85,6 +85,7 @@ public sealed class RankingSnapshots(CaseFlowDatabase database, RankingQueries q
             var owner = snapshot.CategoriesById.TryGetValue(cell.Category, out var category) ? category.Department : caseDepartment ?? "";
             issues.Add(new RecurringIssue(cell.Category, cell.District, owner, week, cell.Count, baseline, reason, numbers));
         }
+        issues.AddRange(SimilarComplaints.Group(await queries.ComplaintTextsAsync(week, ct), week, settings));
         return issues;
     }
 

@@ -197,6 +197,7 @@ public sealed class CircularGrpcService(RankingSnapshots rankings, CircularArchi
             BaselineAverage = i.BaselineAverage, Reason = i.Reason,
         };
         proto.SampleCaseNumbers.AddRange(i.SampleCaseNumbers);
+        proto.Keywords.AddRange(i.Keywords ?? []);
         return proto;
     }
 

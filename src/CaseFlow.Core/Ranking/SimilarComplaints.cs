@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+
+namespace CaseFlow.Core.Ranking;
+
+/// <summary>One complaint's text as recurring detection reads it: the number, where, what, and the description.</summary>
+public sealed record ComplaintText(string Number, string District, string Category, string Department, string Description);
+
+/// <summary>
+/// Groups near-duplicate complaints of one week within a district: many people writing about the same transformer or
+/// the same road is one systemic issue, whatever category each chose. The algorithm, so that it can be checked by hand:
+/// <list type="number">
+/// <item>Normalise: Unicode NFKC, lower case, nukta dropped (क़ = क) and chandrabindu read as anusvara (ँ = ं), as
+/// Hindi is written both ways; anything that is not a letter, digit or combining mark splits words.</item>
+/// <item>Words: the normalised words of two or more characters, less a short list of Hindi and English function words.</item>
+/// <item>Similar: two complaints of the same district whose word sets have a Jaccard similarity (shared / all) of at
+/// least <see cref="RecurringSettings.SimilarityThreshold"/>. Only pairs sharing a word that is in at most a quarter
+/// of the district's complaints (or 200) are compared (an inverted index), so the cost follows the week, not its square.</item>
+/// <item>Group: similar pairs are joined transitively (union-find); a group of at least
+/// <see cref="RecurringSettings.SimilarMinimum"/> complaints is an issue, named by the words at least half of them share.</item>
+/// </list>
+/// </summary>
+public static class SimilarComplaints
+{
+    private static readonly HashSet<string> FunctionWords =
+    [
+        "the", "and", "for", "from", "with", "that", "this", "not", "are", "was", "has", "have", "been", "our", "there", "since", "please",
+        "near", "of", "in", "on", "at", "to", "is", "it", "no", "my", "we", "by", "be", "an", "or", "as", "days", "day", "sir",
+        "है", "हैं", "था", "थे", "में", "की", "का", "के", "को", "से", "पर", "और", "नहीं", "भी", "यह", "वह", "हो", "रहा", "रही", "रहे",
+        "गया", "गई", "गए", "कर", "किया", "दिन", "दिनों", "कृपया", "हमारे", "हमारा", "हमारी", "लिए", "तक", "एक", "जी",
+    ];
+
+    public static IReadOnlyList<RecurringIssue> Group(IReadOnlyList<ComplaintText> complaints, IsoWeek week, RecurringSettings settings)
+    {
+        var issues = new List<RecurringIssue>();
+        foreach (var district in complaints.GroupBy(c => c.District, StringComparer.Ordinal))
+        {
+            var items = district.ToList();
+            var words = items.Select(c => Words(c.Description)).ToList();
+            var index = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            for (var i = 0; i < items.Count; i++)
+                foreach (var w in words[i])
+                    (index.TryGetValue(w, out var list) ? list : index[w] = []).Add(i);
+            var common = Math.Max(200, items.Count / 4);
+            var parent = Enumerable.Range(0, items.Count).ToArray();
+            int Find(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
+            var compared = new HashSet<long>();
+            foreach (var postings in index.Values.Where(p => p.Count > 1 && p.Count <= common))
+                for (var a = 0; a < postings.Count; a++)
+                    for (var b = a + 1; b < postings.Count; b++)
+                    {
+                        int i = postings[a], j = postings[b];
+                        if (Find(i) == Find(j) || !compared.Add((long)i << 32 | (uint)j)) continue;
+                        if (Jaccard(words[i], words[j]) >= settings.SimilarityThreshold) parent[Find(i)] = Find(j);
+                    }
+            foreach (var group in Enumerable.Range(0, items.Count).GroupBy(Find).Where(g => g.Count() >= settings.SimilarMinimum))
+            {
+                var members = group.Select(i => items[i]).OrderBy(c => c.Number, StringComparer.Ordinal).ToList();
+                // Words long in digits (a phone or account number) are never shown: the circular carries no personal data.
+                var shared = group.SelectMany(i => words[i]).Where(w => w.Count(char.IsDigit) < 5).GroupBy(w => w).Where(g => g.Count() * 2 >= members.Count)
+                    .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(8).Select(g => g.Key).ToList();
+                var category = members.GroupBy(c => c.Category).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+                var department = members.GroupBy(c => c.Department).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+                issues.Add(new RecurringIssue(category, district.Key, department, week, members.Count, 0, "similar",
+                    members.Select(c => c.Number).Take(settings.SampleCases).ToList(), shared));
+            }
+        }
+        return issues.OrderByDescending(i => i.Count).ThenBy(i => i.District, StringComparer.Ordinal).ThenBy(i => i.SampleCaseNumbers[0], StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The normalised content words of a text (see the class summary).</summary>
+    public static HashSet<string> Words(string text)
+    {
+        var normal = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant().Replace("\u093C", "").Replace('\u0901', '\u0902');
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        var word = new StringBuilder();
+        foreach (var ch in normal + " ")
+        {
+            var category = CharUnicodeInfo.GetUnicodeCategory(ch);
+            if (char.IsLetterOrDigit(ch) || category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark) word.Append(ch);
+            else if (word.Length > 0)
+            {
+                var w = word.ToString();
+                if (w.Length >= 2 && !FunctionWords.Contains(w)) words.Add(w);
+                word.Clear();
+            }
+        }
+        return words;
+    }
+
+    public static double Jaccard(HashSet<string> a, HashSet<string> b)
+    {
+        if (a.Count == 0 || b.Count == 0) return 0;
+        var shared = a.Count < b.Count ? a.Count(b.Contains) : b.Count(a.Contains);
+        return (double)shared / (a.Count + b.Count - shared);
+    }
+}
