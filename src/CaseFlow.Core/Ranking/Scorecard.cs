@@ -50,7 +50,7 @@ public sealed record Scorecard
         if (Version < 1) problems.Add("version must be 1 or more");
         if (Indicators.Count == 0) problems.Add("at least one indicator is needed");
         foreach (var dup in Indicators.GroupBy(i => i.Id).Where(g => g.Count() > 1)) problems.Add($"indicator '{dup.Key}' appears twice");
-        // The database aggregates each measure once per row, with one day count each.
+        // RankingCounts holds one count per measure (with one day count for the day-count measures).
         foreach (var dup in Indicators.GroupBy(i => i.Measure).Where(g => g.Count() > 1)) problems.Add($"measure '{dup.Key}' is used by more than one indicator");
         foreach (var i in Indicators)
         {
@@ -131,7 +131,7 @@ public sealed record RecurringSettings
     public double SimilarityThreshold { get; init; } = 0.5;
 }
 
-/// <summary>What an indicator counts. Each is defined once in <see cref="RankingCounts"/> and mirrored in the server's SQL.</summary>
+/// <summary>What an indicator counts. Each is defined once, in <see cref="RankingCounts"/>.</summary>
 public enum Measure
 {
     SatisfiedClosureShare = 1,
