@@ -19,6 +19,8 @@ public sealed class RankingQueries(CaseFlowDatabase database)
     private const string Terminal = "('Closed','SpecialClosed','ForceClosed')";
 
     // Bookkeeping events (a due time set, a warning, a notice sent) change neither status nor last action: left out.
+    // Ordered by the case's key, so the cases are read in table order (by number, each was a lookup through the index;
+    // no faster on the benchmark, where the two orders coincide).
     private const string HistorySql = $"""
         SELECT c."Number", c."District", c."Category", c."CreatedAt", c."SpecialCloseReview",
                e."Type", e."At", e."Department", e."Status", e."Level", e."LastActionAt"
@@ -26,7 +28,7 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         WHERE c."Habitual" = FALSE AND c."CreatedAt" < @to
           AND (c."Status" NOT IN {Terminal} OR c."UpdatedAt" >= @from OR c."SpecialCloseReview" = 'Pending')
           AND e."At" < @to AND e."Type" NOT IN ('DueTimeSet','WarningRaised','NotificationSent')
-        ORDER BY c."Number", e."Id"
+        ORDER BY c."Id", e."Id"
         """;
 
     public async Task<List<(string Department, string District, RankingCounts Counts)>> CountsAsync(RankingPeriod period, int pendingDays, int notAttendedDays, CancellationToken ct)
