@@ -25,7 +25,11 @@ public sealed class RankingTests
         public Story(string number, string department, string district, double createdDaysBeforeEnd, bool habitual = false)
         {
             var at = D(createdDaysBeforeEnd);
-            Case = new Case { Number = number, Department = department, District = district, Category = "power-supply", CreatedAt = at, LastActionAt = at, Habitual = habitual };
+            Case = new Case
+            {
+                Number = number, Department = department, District = district, Category = "power-supply", CreatedAt = at, LastActionAt = at, Habitual = habitual,
+                Replay = CaseReplay.Start,
+            };
             Record(CaseEventType.Registered, at);
         }
 
@@ -166,6 +170,32 @@ public sealed class RankingTests
         var now = w1.Case;
         Assert.That((end.Status, end.Level, end.ReopenCount, end.LastActionAt), Is.EqualTo((now.Status, now.Level, now.ReopenCount, now.LastActionAt)),
             "replaying every event gives the case as it is");
+    }
+
+    [Test]
+    public void The_fold_a_case_carries_is_the_replay_of_its_events_and_survives_storage()
+    {
+        var stories = Fixture();
+        Find(stories, "W2").Resolve(0.5).Unanswered(0.2);
+        foreach (var s in stories)
+        {
+            var carried = s.Case.Replay!;
+            Assert.That(carried, Is.EqualTo(CaseHistory.Fold(s.Events, DateTimeOffset.MaxValue)), s.Case.Number);
+            Assert.That(CaseReplay.Decode(carried.Encode()), Is.EqualTo(carried), $"{s.Case.Number} stored and read back");
+            Assert.That(carried.Fact(CaseRecord.Of(s.Case)), Is.EqualTo(s.At(DateTimeOffset.MaxValue)), s.Case.Number);
+        }
+        var t1 = Find(stories, "T1").Case.Replay!;
+        Assert.That((t1.Level, t1.ChiefSecretaryReview, t1.FirstBreachAt, t1.Status), Is.EqualTo((4, true, (DateTimeOffset?)D(53), CaseStatus.InProgress)),
+            "the fixture reaches the fields the encoding carries");
+        Assert.That((Find(stories, "E2").Case.Replay!.NotSatisfiedAt, Find(stories, "W2").Case.Replay!.UnansweredAt), Is.EqualTo(((DateTimeOffset?)D(3), (DateTimeOffset?)D(0.2))));
+    }
+
+    [Test]
+    public void A_fold_from_another_format_is_refused_not_misread()
+    {
+        var bytes = CaseReplay.Start.Apply(new CaseEvent { Type = CaseEventType.Registered, At = Week.From, Department = "energy", Status = CaseStatus.Registered }).Encode();
+        bytes[0] = 9;
+        Assert.Throws<FormatException>(() => CaseReplay.Decode(bytes));
     }
 
     [TestCase(1, 8, 0, "rank 1 of 8 (best)", "8 में से पहला स्थान (सर्वश्रेष्ठ)")]

@@ -130,6 +130,9 @@ public sealed class CircularServiceTests(DatabaseProvider provider)
                     break;
             }
             c.UpdatedAt = events.Skip(first).Max(e => e.At);
+            // Half carry the fold of their history, as every case the service registers does; the other half are as if
+            // registered before folds were kept, so the ranking reads both ways.
+            if (i % 2 == 0) c.Replay = CaseHistory.Fold(events.Skip(first).OrderBy(e => e.At), DateTimeOffset.MaxValue);
         }
         var db = _host.Services.GetRequiredService<CaseFlowDatabase>();
         await using var ctx = db.CreateContext();

@@ -31,6 +31,10 @@ public sealed class ClosureTests(DatabaseProvider provider)
     [OneTimeTearDown]
     public async Task Stop() => await _host.DisposeAsync();
 
+    /// <summary>Every closure, reopening, special close, transfer and escalation by hand leaves the case's fold agreeing with its events.</summary>
+    [TearDown]
+    public async Task Folds_agree() => Assert.That(await CarriedFolds.AssertAgreeWithHistoryAsync(_host), Is.GreaterThan(0));
+
     private async Task<Api.V1.Case> NewEnergyCase() =>
         await _cases.CreateCaseAsync(Requests.NewCase(category: "power-supply", district: "dehradun"), _host.As(PortalKey));
 

@@ -229,6 +229,7 @@ public sealed class EscalationTests(DatabaseProvider provider)
         Assert.That(history.Count(t => t == "WarningRaised"), Is.GreaterThanOrEqualTo(4));
         Assert.That(history.Count(t => t == "LimitBreached"), Is.GreaterThanOrEqualTo(4));
         Assert.That(history, Does.Contain("NotificationSent"), "the HoD is told when a case reaches L3");
+        Assert.That(await CarriedFolds.AssertAgreeWithHistoryAsync(host), Is.GreaterThan(0));
     }
 
     [Test]
@@ -249,6 +250,7 @@ public sealed class EscalationTests(DatabaseProvider provider)
         Assert.That(unanswered.Level, Is.EqualTo(Level.L1), "a resolved case does not escalate");
         Assert.That(unanswered.Status, Is.EqualTo(CaseStatus.Resolved), "never closed silently");
         Assert.That(await History(host, c.Name), Does.Not.Contain("Escalated"));
+        Assert.That(await CarriedFolds.AssertAgreeWithHistoryAsync(host), Is.GreaterThan(0));
     }
 
     [Test]
@@ -265,6 +267,7 @@ public sealed class EscalationTests(DatabaseProvider provider)
         var reopened = await WaitFor(host, c.Name, x => x.DueTime.ToDateTimeOffset() == Ist(11, 23, 11), "a fresh L1 due time");
         Assert.That(reopened.Status, Is.EqualTo(CaseStatus.Reopened));
         Assert.That(reopened.Level, Is.EqualTo(Level.L1));
+        Assert.That(await CarriedFolds.AssertAgreeWithHistoryAsync(host), Is.GreaterThan(0));
     }
 
     [Test]

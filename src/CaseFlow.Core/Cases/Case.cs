@@ -71,6 +71,13 @@ public sealed class Case
     /// <summary>Breached its limit at L4: on the Chief Secretary's review list.</summary>
     public bool ChiefSecretaryReview { get; internal set; }
 
+    /// <summary>
+    /// Every event of this case folded so far (<see cref="Ranking.CaseReplay"/>), advanced as each event is made; a
+    /// ranking reads it instead of the events when none came after its period. Null on cases registered before the fold
+    /// was kept: those are replayed from their events.
+    /// </summary>
+    public Ranking.CaseReplay? Replay { get; internal set; }
+
     /// <summary>Bumped on every change; the etag callers send back to detect concurrent edits.</summary>
     public int Version { get; internal set; } = 1;
 
@@ -155,10 +162,18 @@ public sealed class CaseEvent
     /// <summary>The case's last officer action after the change ("no action for N days" as of a past date).</summary>
     public DateTimeOffset? LastActionAt { get; set; }
 
-    /// <summary>The one way an event is made: what happened to <paramref name="c"/> as the change left it (its version, level, status, last action).</summary>
-    public static CaseEvent Of(Case c, CaseEventType type, DateTimeOffset at, string actorSystem, string? actorPost, string? text) => new()
+    /// <summary>
+    /// The one way an event is made: what happened to <paramref name="c"/> as the change left it (its version, level,
+    /// status, last action). The case's fold of its history takes the event in here, so the two cannot disagree.
+    /// </summary>
+    public static CaseEvent Of(Case c, CaseEventType type, DateTimeOffset at, string actorSystem, string? actorPost, string? text)
     {
-        CaseNumber = c.Number, Department = c.Department, Type = type, At = at, ActorSystem = actorSystem, ActorPost = actorPost, Text = text,
-        CaseVersion = c.Version, Level = c.Level, Status = c.Status, LastActionAt = c.LastActionAt,
-    };
+        var e = new CaseEvent
+        {
+            CaseNumber = c.Number, Department = c.Department, Type = type, At = at, ActorSystem = actorSystem, ActorPost = actorPost, Text = text,
+            CaseVersion = c.Version, Level = c.Level, Status = c.Status, LastActionAt = c.LastActionAt,
+        };
+        c.Replay = c.Replay?.Apply(e);
+        return e;
+    }
 }

@@ -49,6 +49,7 @@ public sealed class CaseService(ICaseStore store, IDirectoryProvider directory, 
             UpdatedAt = now,
             LastActionAt = now,
             CreatedBy = actor.Caller.System,
+            Replay = Ranking.CaseReplay.Start,
         };
         // Its case number and version are the writer's to fill in when it numbers the case.
         var registered = CaseEvent.Of(c, CaseEventType.Registered, now, actor.Caller.System, actor.PostId,

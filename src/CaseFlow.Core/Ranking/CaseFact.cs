@@ -45,82 +45,24 @@ public sealed record CaseRecord(string Number, string District, string Category,
 
 /// <summary>
 /// Replays a case's history up to a moment. Every event carries the status and last action the change left
-/// (<see cref="CaseEvent.Of"/>), so the replay restates no transition rule: it only reads what happened when.
+/// (<see cref="CaseEvent.Of"/>), so the replay restates no transition rule: it only reads what happened when
+/// (<see cref="CaseReplay.Apply"/>).
 /// </summary>
 public static class CaseHistory
 {
-    /// <param name="events">The case's events in the order they were recorded; those at or after <paramref name="end"/> are ignored.</param>
-    public static CaseFact AsOf(CaseRecord c, IEnumerable<CaseEvent> events, DateTimeOffset end)
+    /// <param name="events">The case's events in the order they were recorded; from the first at or after <paramref name="end"/> on, they are ignored.</param>
+    public static CaseFact AsOf(CaseRecord c, IEnumerable<CaseEvent> events, DateTimeOffset end) => Fold(events, end).Fact(c);
+
+    /// <inheritdoc cref="AsOf"/>
+    public static CaseReplay Fold(IEnumerable<CaseEvent> events, DateTimeOffset end)
     {
-        var status = CaseStatus.Registered;
-        var department = "";
-        var lastAction = c.CreatedAt;
-        DateTimeOffset? resolved = null, closed = null, unanswered = null, notSatisfied = null, firstBreach = null;
-        bool? satisfied = null;
-        int reopens = 0, level = 1;
-        bool csReview = false, underReview = false;
-        CaseEventType? previous = null;
+        var replay = CaseReplay.Start;
         foreach (var e in events)
         {
             if (e.At >= end) break;
-            var before = status;
-            status = e.Status ?? status;
-            if (e.Department.Length > 0) department = e.Department;
-            level = e.Level ?? level;
-            lastAction = e.LastActionAt ?? lastAction;
-            switch (e.Type)
-            {
-                case CaseEventType.Resolved:
-                    resolved = e.At;
-                    unanswered = null;
-                    break;
-                case CaseEventType.FeedbackUnanswered:
-                    unanswered = e.At;
-                    break;
-                case CaseEventType.Closed:
-                    satisfied = true;
-                    break;
-                case CaseEventType.Reopened:
-                    reopens++;
-                    // Feedback is recorded as the answer followed by its outcome; a reopening right after it is "not satisfied".
-                    if (previous == CaseEventType.FeedbackRecorded)
-                    {
-                        satisfied = false;
-                        notSatisfied = e.At;
-                    }
-                    break;
-                case CaseEventType.SpecialCloseReversed:
-                    reopens++;
-                    underReview = false;
-                    break;
-                case CaseEventType.SpecialCloseApproved:
-                    underReview = c.Sampled;
-                    break;
-                case CaseEventType.SpecialCloseUpheld:
-                    underReview = false;
-                    break;
-                case CaseEventType.LimitBreached:
-                    firstBreach ??= e.At;
-                    break;
-                case CaseEventType.ChiefSecretaryReview:
-                    csReview = true;
-                    break;
-                case CaseEventType.SentBack:
-                    csReview = false;
-                    break;
-                case CaseEventType.TransferApproved:
-                    // The receiving department starts afresh at L1: the sender's missed limits are not held against it.
-                    firstBreach = null;
-                    csReview = false;
-                    break;
-            }
-            if (status.IsTerminal() && !before.IsTerminal()) closed = e.At;
-            else if (!status.IsTerminal()) closed = null;
-            previous = e.Type;
+            replay = replay.Apply(e);
         }
-        return new CaseFact(c.Number, department, c.District, c.Category, status, c.CreatedAt, lastAction, resolved, closed, satisfied,
-            status == CaseStatus.Resolved ? unanswered : null, notSatisfied, reopens, underReview && status == CaseStatus.SpecialClosed, c.Habitual,
-            firstBreach, level, csReview && !status.IsTerminal());
+        return replay;
     }
 }
 

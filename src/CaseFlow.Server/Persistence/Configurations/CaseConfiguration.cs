@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CaseFlow.Core.Cases;
+using CaseFlow.Core.Ranking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -35,6 +36,11 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
                 v => JsonSerializer.Deserialize<List<Attachment>>(v, JsonSerializerOptions.Web) ?? new List<Attachment>())
             .Metadata.SetValueComparer(new ValueComparer<List<Attachment>>(
                 (a, b) => a!.SequenceEqual(b!), v => v.Count, v => v.ToList()));
+        // The history fold in its compact binary form (CaseReplay.Encode): rankings read it for every case that can count.
+        b.Property(c => c.Replay).HasConversion(
+                v => v == null ? null : v.Encode(),
+                v => v == null ? null : CaseReplay.Decode(v))
+            .Metadata.SetValueComparer(new ValueComparer<CaseReplay?>((a, b) => Equals(a, b), v => v == null ? 0 : v.GetHashCode(), v => v));
         b.Ignore(c => c.Etag);
         b.Ignore(c => c.ResourceName);
         // Listing filters by department and pages by id; officers' views filter by status and level.

@@ -141,6 +141,9 @@ namespace CaseFlow.Server.Persistence.Migrations.Postgres
                     b.Property<int>("ReopenCount")
                         .HasColumnType("integer");
 
+                    b.Property<byte[]>("Replay")
+                        .HasColumnType("bytea");
+
                     b.Property<string>("Resolution")
                         .HasColumnType("text");
 

@@ -134,6 +134,9 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
                     b.Property<int>("ReopenCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("Replay")
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("Resolution")
                         .HasColumnType("TEXT");
 
