@@ -12,7 +12,7 @@
 //                      path alone, as shipped vs. two cheaper ways to write the same rows; see WriterVariants.cs)
 //                      escalation-sweep and workflowcore-peer (issue 3; see EscalationBench.cs) run once, at the
 //                      first --sync mode, after the others
-//                      ranking (issue 5; see RankingBench.cs): ranking + recurring detection over 1,000,000
+//                      ranking (issue 5; see RankingBench.cs): ranking + recurring detection over 1,000,000 (--cases N)
 //                      cases generated into a fresh SQLite file; not in "all" (generating the cases takes minutes)
 //                      large (issue 11): N open cases with their workflows and timers in one file (100,000; --large
 //                      1,000,000; --cases N), server restart time, RSS, and a sweep of the tenth that falls due
@@ -126,7 +126,7 @@ foreach (var m in results)
 // Issue 3's escalation sweep and its WorkflowCore peer: after the ratio pass, as "× unary" means nothing for them.
 if (o.Runs("escalation-sweep") || o.Runs("workflowcore-peer")) await EscalationBench.RunAsync(o, Report);
 
-if (o.Runs("ranking")) await RankingBench.RunAsync(1_000_000, Report);
+if (o.Runs("ranking")) await RankingBench.RunAsync(o.Cases ?? 1_000_000, Report);
 
 // Issue 11's scale run: not in "all"; 100,000 cases by default, 1,000,000 with --large.
 if (o.Runs("large")) await LargeBench.RunAsync(o.Sync[0], o.Cases ?? (o.Large ? LargeBench.DefaultCount : LargeBench.DefaultCount / 10), Report);

@@ -69,10 +69,12 @@ internal static class RankingBench
             var ranking = calculator.Rank(counts, period, now);
             var rankSeconds = watch.Elapsed.TotalSeconds;
             var week = IsoWeek.Of(period.To.AddTicks(-1));
-            var weekly = await queries.WeeklyCountsAsync(week.Previous(scorecard.Recurring.BaselineWeeks), week, CancellationToken.None);
-            var flagged = new RecurringDetector(scorecard.Recurring).Detect(weekly, week);
-            if (flagged.Count > 0) await queries.SamplesAsync(week, scorecard.Recurring.SampleCases, CancellationToken.None);
-            var similar = SimilarComplaints.Group(await queries.ComplaintTextsAsync(week, CancellationToken.None), week, scorecard.Recurring);
+            // As RankingSnapshots.DetectAsync: the two reads side by side, then detection.
+            var weekly = queries.WeeklyCountsAsync(week.Previous(scorecard.Recurring.BaselineWeeks), week, CancellationToken.None);
+            var complaints = queries.ComplaintTextsAsync(week, CancellationToken.None);
+            var issues = new RecurringDetector(scorecard.Recurring).Detect(await weekly, await complaints, week, category => Categories.FirstOrDefault(c => c.Category == category).Department);
+            var flagged = issues.Where(i => i.Reason != "similar").ToList();
+            var similar = issues.Where(i => i.Reason == "similar").ToList();
             var totalSeconds = watch.Elapsed.TotalSeconds;
 
             await stop.CancelAsync();
@@ -123,9 +125,13 @@ internal static class RankingBench
             for (var j = i; j < Math.Min(count, i + 10_000); j++)
             {
                 var (department, category) = Categories[rng.Next(Categories.Length)];
-                var status = Statuses[rng.Next(Statuses.Length)];
                 var created = now.AddMinutes(-rng.Next(0, 26 * 7 * 1440));
-                var closed = status.IsTerminal() ? Min(created.AddDays(rng.Next(0, 40)), now) : (DateTimeOffset?)null;
+                // A step that would fall after "now" happened at some moment between registration and now instead (not all
+                // at now: a Monday morning's ranking finds the few cases touched since midnight, not every recent one).
+                DateTimeOffset Between(DateTimeOffset from, DateTimeOffset t) => t < now ? t : from + (now - from) * rng.NextDouble();
+                DateTimeOffset Before(DateTimeOffset t) => Between(created, t);
+                var status = Statuses[rng.Next(Statuses.Length)];
+                var closed = status.IsTerminal() ? Before(created.AddDays(rng.Next(0, 40))) : (DateTimeOffset?)null;
                 c.Id = 0;
                 c.Number = $"UK-2026-{j + 1:0000000}";
                 c.Department = department;
@@ -135,8 +141,8 @@ internal static class RankingBench
                 c.District = Districts[rng.Next(Districts.Length)];
                 c.Status = status;
                 c.CreatedAt = created;
-                c.LastActionAt = Min(created.AddDays(rng.Next(0, 15)), now);
-                c.ResolvedAt = status is CaseStatus.Resolved or CaseStatus.Closed ? closed ?? Min(created.AddDays(rng.Next(0, 20)), now) : null;
+                c.LastActionAt = Before(created.AddDays(rng.Next(0, 15)));
+                c.ResolvedAt = status is CaseStatus.Resolved or CaseStatus.Closed ? closed ?? Before(created.AddDays(rng.Next(0, 20))) : null;
                 c.ClosedAt = closed;
                 c.Satisfied = status == CaseStatus.Closed ? rng.Next(4) > 0 : null;
                 c.FeedbackUnanswered = status == CaseStatus.Resolved && rng.Next(3) == 0;
@@ -155,7 +161,7 @@ internal static class RankingBench
                     case CaseStatus.InProgress: history.Add((CaseEventType.InterimReply, acted, CaseStatus.InProgress, null)); break;
                     case CaseStatus.Resolved:
                         history.Add((CaseEventType.Resolved, c.ResolvedAt!.Value, CaseStatus.Resolved, null));
-                        if (c.FeedbackUnanswered) history.Add((CaseEventType.FeedbackUnanswered, Min(c.ResolvedAt.Value.AddDays(3), now), CaseStatus.Resolved, null));
+                        if (c.FeedbackUnanswered) history.Add((CaseEventType.FeedbackUnanswered, Between(c.ResolvedAt.Value, c.ResolvedAt.Value.AddDays(3)), CaseStatus.Resolved, null));
                         break;
                     case CaseStatus.Closed:
                         var resolvedAt = Min(c.ResolvedAt!.Value, closed!.Value);

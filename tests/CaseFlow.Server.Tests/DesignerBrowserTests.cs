@@ -212,6 +212,159 @@ public sealed class DesignerBrowserTests
         Assert.That(connections, Does.Contain("slaL1:Breached>escL1"), "the other connections are untouched");
     }
 
+    [Test]
+    public async Task Every_basic_edit_works_drag_connect_rename_undo_redo_copy_paste_export_and_nothing_unsaved_is_lost_without_asking()
+    {
+        await using var host = await StartAsync();
+        var (playwright, browser, page) = await SignInAsync(host);
+        using var _ = playwright;
+        await using var __ = browser;
+        var dialogs = new List<(string Type, string Message)>();
+        var accept = false;
+        page.Dialog += async (_, d) =>
+        {
+            dialogs.Add((d.Type, d.Message));
+            if (accept) await d.AcceptAsync(); else await d.DismissAsync();
+        };
+        try
+        {
+            await page.ClickAsync("[data-testid=open-case-escalation]");
+            await page.WaitForSelectorAsync("[data-testid=node-escL1]");
+            var nodes = page.Locator(".react-flow__node");
+            var edges = page.Locator(".react-flow__edge");
+            var (nodeCount, edgeCount) = (await nodes.CountAsync(), await edges.CountAsync());
+            Assert.That(await page.IsDisabledAsync("[data-testid=undo]"), Is.True, "nothing to undo on a fresh open");
+
+            // Drag a Notify from the palette to a spot on the canvas: it lands where it was let go.
+            await page.ClickAsync("[data-testid=outline-escL1]");
+            var canvas = (await page.Locator("[data-testid=canvas]").BoundingBoxAsync())!;
+            await page.Locator("[data-testid='palette-CaseFlow.Notify']").DragToAsync(page.Locator("[data-testid=canvas]"),
+                new() { TargetPosition = new() { X = 150, Y = 120 } });
+            await page.WaitForSelectorAsync("[data-testid=node-notify1]");
+            var dropped = (await page.Locator("[data-testid=node-notify1]").BoundingBoxAsync())!;
+            Assert.That(Math.Abs(dropped.X - (canvas.X + 150)), Is.LessThan(60), "dropped where the pointer let go (x)");
+            Assert.That(Math.Abs(dropped.Y - (canvas.Y + 120)), Is.LessThan(60), "dropped where the pointer let go (y)");
+            Assert.That(await nodes.CountAsync(), Is.EqualTo(nodeCount + 1));
+
+            // The server checks the new activity at once: a Notify with no message cannot be published.
+            await Expect(page, "[data-testid=node-notify1] [data-testid=node-issues]", "MISSING_MESSAGE");
+
+            // Connect escL1's Done port to it by dragging between the handles.
+            await DragAsync(page, "[data-testid=node-escL1] .react-flow__handle.source[data-handleid=Done]", "[data-testid=node-notify1] .react-flow__handle.target");
+            await page.WaitForSelectorAsync("[data-testid='rf__edge-e:escL1:Done:notify1']");
+
+            // Rename it in the property panel: the chart and the outline show the new name.
+            await page.ClickAsync("[data-testid=outline-notify1]");
+            await page.FillAsync("[data-testid=display-name]", "Tell the L2 officer");
+            await Expect(page, "[data-testid=node-notify1] .node-name", "Tell the L2 officer");
+            await Expect(page, "[data-testid=outline-notify1]", "Tell the L2 officer");
+            await Expect(page, "[data-testid=version-badge]", "unsaved changes");
+
+            // Delete an activity, undo it (it comes back with its connections), redo, undo again.
+            await page.ClickAsync("[data-testid=outline-escL3]");
+            await page.Keyboard.PressAsync("Delete");
+            await page.WaitForSelectorAsync("[data-testid=node-escL3]", new() { State = WaitForSelectorState.Detached });
+            var withoutEscL3 = await edges.CountAsync();
+            await page.Keyboard.PressAsync("Control+z");
+            await page.WaitForSelectorAsync("[data-testid=node-escL3]");
+            Assert.That(await edges.CountAsync(), Is.EqualTo(edgeCount + 1), "its connections came back with it");
+            await page.Keyboard.PressAsync("Control+Shift+z");
+            await page.WaitForSelectorAsync("[data-testid=node-escL3]", new() { State = WaitForSelectorState.Detached });
+            Assert.That(await edges.CountAsync(), Is.EqualTo(withoutEscL3));
+            await page.ClickAsync("[data-testid=undo]");
+            await page.WaitForSelectorAsync("[data-testid=node-escL3]");
+            Assert.That(await page.InnerTextAsync("[data-testid=node-notify1] .node-name"), Is.EqualTo("Tell the L2 officer"), "undo went back one step, not to the start");
+
+            // Copy two activities (selected in the outline with Ctrl) and paste them: new ids, the connection between them too.
+            await page.ClickAsync("[data-testid=outline-slaL1]");
+            await page.ClickAsync("[data-testid=outline-escL1]", new() { Modifiers = [KeyboardModifier.Control] });
+            await Expect(page, "[data-testid=multi-selection]", "2 activities selected");
+            await page.Keyboard.PressAsync("Control+c");
+            await page.Keyboard.PressAsync("Control+v");
+            await page.WaitForSelectorAsync("[data-testid=node-slaTimer1]");
+            await page.WaitForSelectorAsync("[data-testid=node-escalate1]");
+            Assert.That(await page.Locator("[data-testid='rf__edge-e:slaTimer1:Breached:escalate1']").CountAsync(), Is.EqualTo(1), "the connection between the copies is pasted");
+            await page.ClickAsync("[data-testid=outline-slaTimer1]");
+            Assert.That(await page.InputValueAsync("[data-testid=input-workingDays]"), Is.EqualTo("7"), "the copy keeps the limit");
+            await ScreenshotAsync(page, "designer-basic-edits");
+
+            // Export is what is on screen: the unsaved rename and the pasted activities are in the file.
+            var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=export]"));
+            var exported = await File.ReadAllTextAsync((await download.PathAsync())!);
+            Assert.That(exported, Does.Contain("Tell the L2 officer").And.Contain("\"slaTimer1\""));
+
+            // Importing another definition's file says so and changes nothing when refused.
+            var other = Path.Combine(TestPaths.RepoRoot, "workflows", "urgent-escalation.json");
+            await page.SetInputFilesAsync("[data-testid=import-file]", other);
+            await Expect(page, "[data-testid=status]", "Import cancelled.");
+            Assert.That(dialogs.Last().Message, Does.Contain("urgent-escalation").And.Contain("not"), "the question names what the file is");
+            Assert.That(await page.Locator("[data-testid=node-notify1]").CountAsync(), Is.EqualTo(1));
+
+            // Leaving with unsaved edits asks first; "stay" keeps everything on screen.
+            var asked = dialogs.Count;
+            await page.ClickAsync("text=← Definitions");
+            await Expect(page, "[data-testid=version-badge]", "unsaved changes");
+            Assert.That(dialogs.Count, Is.EqualTo(asked + 1), "leaving asked");
+            Assert.That(dialogs.Last().Message, Does.Contain("unsaved changes"));
+            Assert.That(page.Url, Does.Contain("definitions/case-escalation"));
+            Assert.That(await page.Locator("[data-testid=node-notify1]").CountAsync(), Is.EqualTo(1), "nothing was thrown away");
+
+            // Reloading asks too (the browser's own question); answered "leave", the unsaved work is gone and v1 is shown.
+            accept = true;
+            await page.ReloadAsync();
+            Assert.That(dialogs.Last().Type, Is.EqualTo("beforeunload"));
+            await page.WaitForSelectorAsync("[data-testid=node-escL1]");
+            Assert.That(await page.Locator("[data-testid=node-notify1]").CountAsync(), Is.Zero);
+        }
+        catch
+        {
+            await ScreenshotAsync(page, "designer-failure");
+            throw;
+        }
+
+        var workflows = new WorkflowService.WorkflowServiceClient(host.Channel);
+        var versions = await workflows.ListWorkflowDefinitionVersionsAsync(new ListWorkflowDefinitionVersionsRequest { DefinitionId = "case-escalation" }, host.As(AdminKey));
+        Assert.That(versions.Definitions.Select(d => d.Version), Is.EqualTo(new[] { 1 }), "nothing was saved behind the administrator's back");
+    }
+
+    [Test]
+    public async Task A_schedule_reads_in_IST_words_and_its_label_follows_the_expression()
+    {
+        await using var host = await StartAsync();
+        var (playwright, browser, page) = await SignInAsync(host);
+        using var _ = playwright;
+        await using var __ = browser;
+        try
+        {
+            await OpenAsync(page, "weekly-ranking", "cron");
+            Assert.That(await page.InnerTextAsync("[data-testid=words-cronExpression]"), Is.EqualTo("Every Monday at 09:00 IST"));
+            await page.FillAsync("[data-testid=input-cronExpression]", "0 30 3 * * 5");
+            await Expect(page, "[data-testid=node-cron] .node-name", "Every Friday at 09:00 IST");
+            Assert.That(await page.InnerTextAsync("[data-testid=node-cron]"), Does.Not.Contain("Monday"), "no stale label on the chart");
+            await page.FillAsync("[data-testid=input-cronExpression]", "30 3 * * 5");
+            await Expect(page, "[data-testid=words-cronExpression]", "six fields");
+            await page.ClickAsync("button:text-is('Validate')");
+            await Expect(page, "[data-testid=node-cron] [data-testid=node-issues]", "cron");
+        }
+        catch
+        {
+            await ScreenshotAsync(page, "designer-failure");
+            throw;
+        }
+    }
+
+    /// <summary>A press on one element, a move in steps (React Flow follows the pointer) and a release on the other.</summary>
+    private static async Task DragAsync(IPage page, string from, string to)
+    {
+        var a = (await page.Locator(from).BoundingBoxAsync())!;
+        var b = (await page.Locator(to).BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(a.X + a.Width / 2, a.Y + a.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(a.X + a.Width / 2 + 10, a.Y + a.Height / 2 + 10, new() { Steps = 3 });
+        await page.Mouse.MoveAsync(b.X + b.Width / 2, b.Y + b.Height / 2, new() { Steps = 12 });
+        await page.Mouse.UpAsync();
+    }
+
     /// <summary>Waits for the text, as the page updates after a server round trip.</summary>
     private static async Task Expect(IPage page, string selector, string text)
     {

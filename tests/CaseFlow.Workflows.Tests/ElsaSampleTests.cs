@@ -171,6 +171,17 @@ public class ElsaSampleTests
         Assert.That(await h.AdvanceAsync(TimeSpan.FromMinutes(30)), Is.EqualTo(1), "version 1's trigger still fires");
     }
 
+    [Test]
+    public async Task A_five_field_cron_is_refused_with_the_six_field_form_Elsa_would_run()
+    {
+        var h = new Harness();
+        var json = File.ReadAllText(Paths.Sample("cron-every-hour.json")).Replace("0 0 * * * *", "30 3 * * 1");
+        var draft = await h.Definitions.SaveDraftAsync(WorkflowDefinition.Parse(System.Text.Encoding.UTF8.GetBytes(json)));
+        var error = draft.Validation.Errors.Single();
+        Assert.That(error.Code, Is.EqualTo(ValidationCodes.InvalidCron));
+        Assert.That(error.Message, Does.Contain("five fields").And.Contain("\"0 30 3 * * 1\""));
+    }
+
     /// <summary>Every line appears once, and after every line with a connection into it.</summary>
     private static void AssertLatticeOrder(WorkflowDefinition definition, IReadOnlyList<string> lines, IEnumerable<string> expected)
     {

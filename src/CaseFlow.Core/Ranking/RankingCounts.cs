@@ -71,6 +71,8 @@ public sealed record RankingCounts
     /// The counts one case, as it stood at the period's end, contributes. Habitual complainants' cases contribute
     /// nothing: they are worked but kept out of the grading (MP's rule for repeat complainants).
     /// </summary>
+    // Once per case per ranking, weekly and so always cold: compiled optimised at once.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static RankingCounts Of(CaseFact c, RankingPeriod period, int pendingDays, int notAttendedDays)
     {
         if (c.Habitual || c.CreatedAt >= period.To) return Zero;

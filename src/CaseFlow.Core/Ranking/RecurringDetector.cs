@@ -79,6 +79,27 @@ public sealed class RecurringDetector(RecurringSettings settings)
             .ThenBy(f => f.Item1.District, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// The issues of a week from the database's weekly counts and the week's complaints: the flagged cells with a few case
+    /// numbers each (the first by number; numbers only, nothing about the complainants) and the owning department (the
+    /// category's, else the one most of those cases belong to), then the groups of near-identical complaints.
+    /// </summary>
+    public IReadOnlyList<RecurringIssue> Detect(IEnumerable<WeeklyCount> counts, IReadOnlyList<ComplaintText> complaints, IsoWeek week, Func<string, string?> departmentOfCategory)
+    {
+        var flagged = Detect(counts, week);
+        var samples = flagged.Count == 0 ? [] : complaints.GroupBy(c => (c.Category, c.District))
+            .ToDictionary(g => g.Key, g => g.OrderBy(c => c.Number, StringComparer.Ordinal).Take(settings.SampleCases).ToList());
+        var issues = flagged.Select(f =>
+        {
+            var sample = samples.GetValueOrDefault((f.Cell.Category, f.Cell.District)) ?? [];
+            var owner = departmentOfCategory(f.Cell.Category)
+                        ?? sample.GroupBy(c => c.Department).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault() ?? "";
+            return new RecurringIssue(f.Cell.Category, f.Cell.District, owner, week, f.Cell.Count, f.Baseline, f.Reason, sample.Select(c => c.Number).ToList());
+        }).ToList();
+        issues.AddRange(SimilarComplaints.Group(complaints, week, settings));
+        return issues;
+    }
+
     /// <summary>The in-memory path over facts (habitual complainants' cases left out, as in the ranking).</summary>
     public IReadOnlyList<RecurringIssue> Detect(IReadOnlyCollection<CaseFact> facts, IsoWeek week, Func<string, string?> departmentOfCategory)
     {

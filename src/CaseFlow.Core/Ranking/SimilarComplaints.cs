@@ -32,43 +32,50 @@ public static class SimilarComplaints
 
     public static IReadOnlyList<RecurringIssue> Group(IReadOnlyList<ComplaintText> complaints, IsoWeek week, RecurringSettings settings)
     {
-        var issues = new List<RecurringIssue>();
-        foreach (var district in complaints.GroupBy(c => c.District, StringComparer.Ordinal))
-        {
-            var items = district.ToList();
-            var words = items.Select(c => Words(c.Description)).ToList();
-            var index = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-            for (var i = 0; i < items.Count; i++)
-                foreach (var w in words[i])
-                    (index.TryGetValue(w, out var list) ? list : index[w] = []).Add(i);
-            var common = Math.Max(200, items.Count / 4);
-            var parent = Enumerable.Range(0, items.Count).ToArray();
-            int Find(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
-            var compared = new HashSet<long>();
-            foreach (var postings in index.Values.Where(p => p.Count > 1 && p.Count <= common))
-                for (var a = 0; a < postings.Count; a++)
-                    for (var b = a + 1; b < postings.Count; b++)
-                    {
-                        int i = postings[a], j = postings[b];
-                        if (Find(i) == Find(j) || !compared.Add((long)i << 32 | (uint)j)) continue;
-                        if (Jaccard(words[i], words[j]) >= settings.SimilarityThreshold) parent[Find(i)] = Find(j);
-                    }
-            foreach (var group in Enumerable.Range(0, items.Count).GroupBy(Find).Where(g => g.Count() >= settings.SimilarMinimum))
-            {
-                var members = group.Select(i => items[i]).OrderBy(c => c.Number, StringComparer.Ordinal).ToList();
-                // Words long in digits (a phone or account number) are never shown: the circular carries no personal data.
-                var shared = group.SelectMany(i => words[i]).Where(w => w.Count(char.IsDigit) < 5).GroupBy(w => w).Where(g => g.Count() * 2 >= members.Count)
-                    .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(8).Select(g => g.Key).ToList();
-                var category = members.GroupBy(c => c.Category).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
-                var department = members.GroupBy(c => c.Department).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
-                issues.Add(new RecurringIssue(category, district.Key, department, week, members.Count, 0, "similar",
-                    members.Select(c => c.Number).Take(settings.SampleCases).ToList(), shared));
-            }
-        }
+        // Districts are grouped apart, so they are worked on side by side (a week's texts are a few tens of thousands).
+        var issues = complaints.GroupBy(c => c.District, StringComparer.Ordinal).AsParallel().SelectMany(district => InDistrict(district, week, settings)).ToList();
         return issues.OrderByDescending(i => i.Count).ThenBy(i => i.District, StringComparer.Ordinal).ThenBy(i => i.SampleCaseNumbers[0], StringComparer.Ordinal).ToList();
     }
 
+    // A week of texts, once a week: compiled optimised at once rather than first as tier-0 code.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static List<RecurringIssue> InDistrict(IGrouping<string, ComplaintText> district, IsoWeek week, RecurringSettings settings)
+    {
+        var issues = new List<RecurringIssue>();
+        var items = district.ToList();
+        var words = items.Select(c => Words(c.Description)).ToList();
+        var index = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+            foreach (var w in words[i])
+                (index.TryGetValue(w, out var list) ? list : index[w] = []).Add(i);
+        var common = Math.Max(200, items.Count / 4);
+        var parent = Enumerable.Range(0, items.Count).ToArray();
+        int Find(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
+        var compared = new HashSet<long>();
+        foreach (var postings in index.Values.Where(p => p.Count > 1 && p.Count <= common))
+            for (var a = 0; a < postings.Count; a++)
+                for (var b = a + 1; b < postings.Count; b++)
+                {
+                    int i = postings[a], j = postings[b];
+                    if (Find(i) == Find(j) || !compared.Add((long)i << 32 | (uint)j)) continue;
+                    if (Jaccard(words[i], words[j]) >= settings.SimilarityThreshold) parent[Find(i)] = Find(j);
+                }
+        foreach (var group in Enumerable.Range(0, items.Count).GroupBy(Find).Where(g => g.Count() >= settings.SimilarMinimum))
+        {
+            var members = group.Select(i => items[i]).OrderBy(c => c.Number, StringComparer.Ordinal).ToList();
+            // Words long in digits (a phone or account number) are never shown: the circular carries no personal data.
+            var shared = group.SelectMany(i => words[i]).Where(w => w.Count(char.IsDigit) < 5).GroupBy(w => w).Where(g => g.Count() * 2 >= members.Count)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(8).Select(g => g.Key).ToList();
+            var category = members.GroupBy(c => c.Category).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+            var department = members.GroupBy(c => c.Department).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+            issues.Add(new RecurringIssue(category, district.Key, department, week, members.Count, 0, "similar",
+                members.Select(c => c.Number).Take(settings.SampleCases).ToList(), shared));
+        }
+        return issues;
+    }
+
     /// <summary>The normalised content words of a text (see the class summary).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static HashSet<string> Words(string text)
     {
         var normal = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant().Replace("\u093C", "").Replace('\u0901', '\u0902');
@@ -88,6 +95,7 @@ public static class SimilarComplaints
         return words;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double Jaccard(HashSet<string> a, HashSet<string> b)
     {
         if (a.Count == 0 || b.Count == 0) return 0;

@@ -1,6 +1,6 @@
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import type { Issue } from "./api";
-import { describeDuration, describeWorkingDays, readInput, type ActivityType, type JsonObject } from "./model";
+import { describeCron, describeDuration, describeWorkingDays, label, readInput, type ActivityType, type JsonObject } from "./model";
 
 export type ActivityNodeData = {
   activity: JsonObject;
@@ -21,6 +21,7 @@ function summary(a: JsonObject, type?: ActivityType): string[] {
     if (v.expressionType !== "Literal") lines.push(`${i.displayName}: ${v.expressionType}`);
     else if (i.uiHint === "duration") lines.push(describeDuration(v.value));
     else if (i.uiHint === "working-days") lines.push(describeWorkingDays(v.value));
+    else if (i.uiHint === "cron") lines.push(describeCron(v.value));
   }
   return lines;
 }
@@ -28,8 +29,6 @@ function summary(a: JsonObject, type?: ActivityType): string[] {
 export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
   const a = data.activity;
   const errors = data.issues.filter((i) => i.severity === "ERROR");
-  const metadata = a.metadata as JsonObject | undefined;
-  const displayText = typeof metadata?.displayText === "string" ? metadata.displayText : undefined;
   const classes = ["activity-node"];
   if (selected) classes.push("selected");
   if (errors.length) classes.push("has-errors");
@@ -40,9 +39,8 @@ export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
   return (
     <div className={classes.join(" ")} data-testid={`node-${String(a.id)}`} title={String(a.type)}>
       <Handle type="target" position={Position.Left} id="In" />
-      <div className="node-name">{String(a.name ?? a.id)}</div>
+      <div className="node-name">{label(a)}</div>
       <div className="node-type">{data.type?.displayName ?? String(a.type)}{data.type ? "" : " (not run here)"}</div>
-      {displayText && <div className="node-text">{displayText}</div>}
       {summary(a, data.type).map((s) => (
         <div className="node-summary" key={s}>{s}</div>
       ))}

@@ -1,14 +1,16 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import {
   Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges, useReactFlow,
   type Connection, type Edge, type EdgeChange, type NodeChange,
 } from "@xyflow/react";
 import { api, ApiError, type Change, type DefinitionSummary, type InstanceDetail, type Issue } from "./api";
 import { ActivityNode, type ActivityFlowNode } from "./ActivityNode";
-import { InputEditor, RawActivityEditor } from "./editors";
+import { CasesEditor, InputEditor, RawActivityEditor, VariableEditor } from "./editors";
 import {
-  activities, activity, addActivity, addConnection, connections, layout, parseWorkflow, ports, removeActivities,
-  removeConnections, replaceActivity, serializeWorkflow, setInput, setPosition, type ActivityType, type WorkflowDoc,
+  activities, activity, addActivity, addConnection, connections, copyActivities, describeCron, displayText, label, layout,
+  parseWorkflow, pasteActivities, ports, record, redo, removeActivities, removeConnections, replaceActivity, serializeWorkflow,
+  setDisplayText, setInput, setPosition, setSwitchCases, setVariableRef, undo, variables, type ActivityType, type Clip,
+  type EditHistory, type WorkflowDoc,
 } from "./model";
 
 const nodeTypes = { activity: ActivityNode };
@@ -22,11 +24,33 @@ function readRoute(): Route {
   return { view: "list" };
 }
 
+/** Set by an editor with unsaved changes: in-app navigation asks before leaving it. */
+let unsavedWork: (() => boolean) | undefined;
+
+/** Copied activities, kept across definitions (an administrator copies from one flow into another). */
+let clipboard: Clip | undefined;
+
+const LeaveQuestion = "This definition has unsaved changes. Leave without saving them?";
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+}
+
 export function App() {
   const [route, setRoute] = useState<Route>(readRoute);
   const [types, setTypes] = useState<ActivityType[]>([]);
   useEffect(() => {
-    const on = () => setRoute(readRoute());
+    // The hash has already changed when this fires: with unsaved work, ask, and put the editor's address back if the answer is no.
+    let current = window.location.hash;
+    const on = () => {
+      if (unsavedWork?.() && !window.confirm(LeaveQuestion)) {
+        window.history.replaceState(null, "", current);
+        return;
+      }
+      current = window.location.hash;
+      setRoute(readRoute());
+    };
     window.addEventListener("hashchange", on);
     api.activityTypes().then(setTypes).catch(() => undefined);
     return () => window.removeEventListener("hashchange", on);
@@ -128,25 +152,32 @@ function buildGraph(doc: WorkflowDoc, types: ActivityType[], issues: Issue[], st
 function Editor({ definitionId, types }: { definitionId: string; types: ActivityType[] }) {
   const flow = useReactFlow();
   const [doc, setDoc] = useState<WorkflowDoc>();
+  // The document as last opened or saved: "unsaved" means the one on screen is another (an undo back to it is saved again).
+  const [savedDoc, setSavedDoc] = useState<WorkflowDoc>();
+  const [history, setHistory] = useState<EditHistory>({ past: [], future: [] });
   const [meta, setMeta] = useState<DefinitionSummary>();
   const [versions, setVersions] = useState<DefinitionSummary[]>([]);
   const [issues, setIssues] = useState<Issue[]>([]);
   const [serverPorts, setServerPorts] = useState<Record<string, string[]>>({});
-  const [dirty, setDirty] = useState(false);
   const [status, setStatus] = useState<string>("");
   const [nodes, setNodes] = useState<ActivityFlowNode[]>([]);
   const [edges, setEdges] = useState<Edge[]>([]);
   const [edgeMenu, setEdgeMenu] = useState<{ x: number; y: number; edge: Edge }>();
-  const [selected, setSelected] = useState<string>();
   const [panel, setPanel] = useState<"inspector" | "history">("inspector");
   const [changes, setChanges] = useState<{ from: number; to: number; changes: Change[] }>();
+  // Activities to select once the graph is rebuilt (after a paste or a drop).
+  const selectNext = useRef<Set<string> | undefined>(undefined);
+  const pastes = useRef(0);
+  const dirty = !!doc && doc !== savedDoc;
 
   const load = useCallback(async (version?: number) => {
     const d = await api.definition(definitionId, version);
-    setDoc(parseWorkflow(d.json));
+    const parsed = parseWorkflow(d.json);
+    setDoc(parsed);
+    setSavedDoc(parsed);
+    setHistory({ past: [], future: [] });
     setMeta(d.definition);
     setVersions(d.versions);
-    setDirty(false);
     const v = await api.validate(d.json);
     setIssues(v.issues);
     setServerPorts(v.ports);
@@ -156,10 +187,25 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     load().catch((e) => setStatus(`Could not open ${definitionId}: ${(e as Error).message}`));
   }, [load, definitionId]);
 
+  // Unsaved work is not lost without a question: leaving the page or the app asks first.
+  useEffect(() => {
+    unsavedWork = () => dirty;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      if (!dirty) return;
+      e.preventDefault();
+      e.returnValue = LeaveQuestion;
+    };
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => {
+      window.removeEventListener("beforeunload", onBeforeUnload);
+      unsavedWork = undefined;
+    };
+  }, [dirty]);
+
   // Every edit is checked by the server shortly after it is made: issues show on their nodes, and ports that come
   // from inputs (a FlowSwitch's cases) follow the server's reading of them rather than a second copy of that rule here.
   useEffect(() => {
-    if (!doc || !dirty) return;
+    if (!doc || doc === savedDoc) return;
     const timer = window.setTimeout(() => {
       api.validate(serializeWorkflow(doc)).then((v) => {
         setIssues(v.issues);
@@ -167,37 +213,86 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
       }, () => { /* a draft the server cannot parse keeps its last answer; Validate and Save say why */ });
     }, 300);
     return () => window.clearTimeout(timer);
-  }, [doc, dirty]);
+  }, [doc, savedDoc]);
 
   const graph = useMemo(() => (doc ? buildGraph(doc, types, issues, undefined, serverPorts) : { nodes: [], edges: [] }), [doc, types, issues, serverPorts]);
   useEffect(() => {
-    // Each rebuild (every edit, every validation answer) keeps the sizes React Flow measured: a node without them is
-    // hidden until measured again, so the whole graph would blink after each keystroke.
+    // Each rebuild (every edit, every validation answer) keeps the sizes React Flow measured and the selection: a node
+    // without its size is hidden until measured again, so the whole graph would blink after each keystroke.
+    const want = selectNext.current;
+    selectNext.current = undefined;
     setNodes((old) => {
-      const measured = new Map(old.map((n) => [n.id, n.measured]));
-      return graph.nodes.map((n) => ({ ...n, measured: measured.get(n.id), selected: n.id === selected }));
+      const before = new Map(old.map((n) => [n.id, n]));
+      return graph.nodes.map((n) => ({ ...n, measured: before.get(n.id)?.measured, selected: want ? want.has(n.id) : !!before.get(n.id)?.selected }));
     });
     setEdges((old) => {
       const kept = new Set(old.filter((e) => e.selected).map((e) => e.id));
-      return graph.edges.map((e) => ({ ...e, selected: kept.has(e.id) }));
+      return graph.edges.map((e) => ({ ...e, selected: !want && kept.has(e.id) }));
     });
-    // Selection is applied on top; a rebuild must not drop it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [graph]);
 
-  const change = (next: WorkflowDoc) => {
-    if (next === doc) return;
+  const selectedIds = nodes.filter((n) => n.selected).map((n) => n.id);
+
+  /** Every edit goes through here, so each can be undone. <key> names the field typed into: keystrokes in one field within a moment are one step. */
+  const change = (next: WorkflowDoc, key?: string) => {
+    if (!doc || next === doc) return;
+    setHistory((h) => record(h, doc, key));
     setDoc(next);
-    setDirty(true);
   };
 
-  const onNodesChange = (c: NodeChange<ActivityFlowNode>[]) => {
-    setNodes((ns) => applyNodeChanges(c, ns));
-    for (const s of c) {
-      if (s.type === "select" && s.selected) setSelected(s.id);
-      else if (s.type === "select" && s.id === selected) setSelected(undefined);
-    }
+  const stepBack = () => {
+    const u = doc && undo(history, doc);
+    if (!u) return;
+    setHistory(u.history);
+    setDoc(u.doc);
+    setStatus("Undone.");
   };
+
+  const stepForward = () => {
+    const r = doc && redo(history, doc);
+    if (!r) return;
+    setHistory(r.history);
+    setDoc(r.doc);
+    setStatus("Redone.");
+  };
+
+  const copy = () => {
+    if (!doc) return;
+    const clip = copyActivities(doc, selectedIds);
+    if (!clip) return;
+    clipboard = clip;
+    pastes.current = 0;
+    // Also on the system clipboard as Elsa JSON where the browser allows it; the designer itself reads its own copy.
+    navigator.clipboard?.writeText(JSON.stringify(clip, null, 2)).catch(() => undefined);
+    setStatus(`Copied ${clip.activities.length} activit${clip.activities.length === 1 ? "y" : "ies"}${clip.connections.length ? ` and ${clip.connections.length} connection(s) between them` : ""}.`);
+  };
+
+  const paste = () => {
+    if (!doc || !clipboard) return;
+    pastes.current++;
+    const { doc: next, ids } = pasteActivities(doc, clipboard, { x: 40 * pastes.current, y: 40 * pastes.current });
+    selectNext.current = new Set(ids);
+    change(next);
+    setStatus(`Pasted ${ids.join(", ")}.`);
+  };
+
+  // Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) / Ctrl+C / Ctrl+V on the canvas; inside a text field they keep their usual meaning.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || isTyping(e.target)) return;
+      const k = e.key.toLowerCase();
+      if (k === "z" && !e.shiftKey) stepBack();
+      else if ((k === "z" && e.shiftKey) || k === "y") stepForward();
+      else if (k === "c") copy();
+      else if (k === "v") paste();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  const onNodesChange = (c: NodeChange<ActivityFlowNode>[]) => setNodes((ns) => applyNodeChanges(c, ns));
 
   // Clicking a connection selects it (Delete or Backspace then removes it); so does its context menu.
   const onEdgesChange = (c: EdgeChange[]) => setEdges((es) => applyEdgeChanges(c, es));
@@ -216,27 +311,38 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     if (!doc) return;
     let next = removeConnections(doc, es.map((e) => (e.data as { index: number }).index));
     next = removeActivities(next, ns.map((n) => n.id));
-    if (ns.some((n) => n.id === selected)) setSelected(undefined);
     change(next);
   };
 
-  const addFromPalette = (t: ActivityType) => {
+  const addAt = (t: ActivityType, at: { x: number; y: number }) => {
     if (!doc) return;
-    const centre = flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 });
-    const next = addActivity(doc, t, centre);
+    const next = addActivity(doc, t, at);
     const added = activities(next).at(-1);
+    if (added) selectNext.current = new Set([String(added.id)]);
     change(next);
-    if (added) setSelected(String(added.id));
+  };
+
+  // A click on a palette item drops it in the middle of the view; dragging it drops it where it is let go.
+  const addFromPalette = (t: ActivityType) => addAt(t, flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 }));
+
+  const onDrop = (e: DragEvent) => {
+    const type = types.find((t) => t.type === e.dataTransfer.getData(PaletteMime));
+    if (!type) return;
+    e.preventDefault();
+    // The node's top-left corner goes where the pointer is, less a little so the pointer lands on the node.
+    const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    addAt(type, { x: at.x - 20, y: at.y - 10 });
   };
 
   const save = async (): Promise<DefinitionSummary | undefined> => {
     if (!doc) return;
     setStatus("Saving…");
     try {
-      const saved = await api.saveDraft(serializeWorkflow(doc));
+      const saving = doc;
+      const saved = await api.saveDraft(serializeWorkflow(saving));
       setMeta(saved.definition);
       setIssues(saved.issues);
-      setDirty(false);
+      setSavedDoc(saving);
       setVersions((await api.definition(definitionId)).versions);
       const errors = saved.issues.filter((i) => i.severity === "ERROR").length;
       setStatus(`Saved draft v${saved.definition.version}${errors ? ` with ${errors} error(s): it cannot be published until they are fixed` : ""}.`);
@@ -278,26 +384,74 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     }
   };
 
+  const openVersion = (version: number) => {
+    if (dirty && !window.confirm(LeaveQuestion)) return;
+    load(version).catch((e) => setStatus((e as Error).message));
+  };
+
+  // Export is what is on screen, saved or not: the file an administrator downloads is the flow they are looking at.
+  const exportOnScreen = () => {
+    if (!doc) return;
+    const url = URL.createObjectURL(new Blob([serializeWorkflow(doc)], { type: "application/json" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `${definitionId}${dirty ? "-unsaved" : meta ? `-v${meta.version}` : ""}.json`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+
+  // An import says what it will replace before it does: this definition's screen (undoable), or another definition.
   const importFile = async (file: File) => {
     try {
       const text = await file.text();
       const imported = parseWorkflow(text);
-      if (imported.definitionId !== definitionId) {
+      const name = String(imported.name ?? imported.definitionId ?? file.name);
+      if (imported.definitionId && imported.definitionId !== definitionId) {
+        if (!window.confirm(`"${file.name}" is the definition "${name}" (${String(imported.definitionId)}), not "${String(doc?.name ?? definitionId)}". ` +
+          `Import it as a new draft of ${String(imported.definitionId)} and open it there? Nothing here changes${dirty ? ", but this screen's unsaved changes are left behind" : ""}.`)) {
+          setStatus("Import cancelled.");
+          return;
+        }
+        if (dirty) unsavedWork = undefined;
         const saved = await api.importJson(text);
         window.location.hash = `#/definitions/${saved.definition.definitionId}`;
         return;
       }
-      change(imported);
-      setStatus("Imported into the editor; save to keep it.");
+      if (!window.confirm(`Replace what is on screen (${meta ? `v${meta.version} ${meta.isPublished ? "published" : "draft"}` : definitionId}` +
+        `${dirty ? " with unsaved changes" : ""}) with "${file.name}" (${activities(imported).length} activities)? Undo brings it back; nothing is saved until you save.`)) {
+        setStatus("Import cancelled.");
+        return;
+      }
+      change(imported.definitionId ? imported : { ...imported, definitionId });
+      setStatus(`Imported "${file.name}" into the editor; save to keep it.`);
     } catch (e) {
       setStatus(`Import failed: ${(e as Error).message}`);
     }
   };
 
-  const sel = doc && selected ? activity(doc, selected) : undefined;
+  const sel = doc && selectedIds.length === 1 ? activity(doc, selectedIds[0]) : undefined;
   const selType = sel ? types.find((t) => t.type === sel.type) : undefined;
   const categories = [...new Set(types.map((t) => t.category))];
   const general = issues.filter((i) => !i.activityId);
+
+  const selectOnly = (id: string) => {
+    setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === id })));
+    const n = nodes.find((x) => x.id === id);
+    if (n) flow.setCenter(n.position.x + 100, n.position.y + 40, { zoom: 1, duration: 0 });
+  };
+
+  /** Ctrl- or Shift-click in the outline adds an activity to the selection (or takes it out), without moving the view. */
+  const toggle = (id: string) => setNodes((ns) => ns.map((n) => (n.id === id ? { ...n, selected: !n.selected } : n)));
+
+  const inputChanged = (id: string, name: string, uiHint: string, v: Parameters<typeof setInput>[3]) => {
+    if (!doc) return;
+    let next = setInput(doc, id, name, v);
+    // A schedule's label follows its expression, so the chart never says "Monday" for a Friday run.
+    if (uiHint === "cron" && v?.expressionType === "Literal" && v.value) next = setDisplayText(next, id, describeCron(v.value));
+    change(next, `input:${id}:${name}`);
+  };
 
   return (
     <div className="editor">
@@ -305,22 +459,28 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
         <a href="#/">← Definitions</a>
         <strong data-testid="definition-title">{String(doc?.name ?? definitionId)}</strong>
         {meta && <span className="badge" data-testid="version-badge">v{meta.version} {meta.isPublished ? "published" : "draft"}{dirty ? " • unsaved changes" : ""}</span>}
+        <button type="button" onClick={stepBack} disabled={history.past.length === 0} title="Undo (Ctrl+Z)" data-testid="undo">Undo</button>
+        <button type="button" onClick={stepForward} disabled={history.future.length === 0} title="Redo (Ctrl+Shift+Z)" data-testid="redo">Redo</button>
         <button type="button" onClick={save} disabled={!doc}>Save draft</button>
         <button type="button" onClick={validate} disabled={!doc}>Validate</button>
         <button type="button" onClick={publish} disabled={!doc}>Publish</button>
-        {meta && <a className="button" href={api.exportUrl(definitionId, meta.version)} download={`${definitionId}.json`}>Export JSON</a>}
-        <label className="button">Import JSON… <input type="file" accept=".json,application/json" hidden onChange={(e) => e.target.files?.[0] && importFile(e.target.files[0])} /></label>
+        <button type="button" onClick={exportOnScreen} disabled={!doc} data-testid="export">Export JSON</button>
+        <label className="button">Import JSON… <input type="file" accept=".json,application/json" hidden data-testid="import-file"
+          onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ""; if (f) importFile(f); }} /></label>
         <button type="button" onClick={() => setPanel(panel === "history" ? "inspector" : "history")}>Versions</button>
         <span className="status" data-testid="status" role="status">{status}</span>
       </div>
       <div className="workspace">
         <aside className="palette" data-testid="palette">
           <h2>Palette</h2>
+          <p className="muted">Drag onto the canvas, or click to add in the middle.</p>
           {categories.map((c) => (
             <details key={c} open={c === "CaseFlow"}>
               <summary>{c}</summary>
               {types.filter((t) => t.category === c).map((t) => (
-                <button type="button" key={t.type} className="palette-item" title={t.description ?? t.type} data-testid={`palette-${t.type}`} onClick={() => addFromPalette(t)}>
+                <button type="button" key={t.type} className="palette-item" title={t.description ?? t.type} data-testid={`palette-${t.type}`} draggable
+                  onDragStart={(e) => { e.dataTransfer.setData(PaletteMime, t.type); e.dataTransfer.effectAllowed = "copy"; }}
+                  onClick={() => addFromPalette(t)}>
                   {t.displayName}
                 </button>
               ))}
@@ -330,15 +490,15 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
           <ul className="outline">
             {doc && activities(doc).map((a) => (
               <li key={String(a.id)}>
-                <button type="button" data-testid={`outline-${String(a.id)}`} className={selected === a.id ? "current" : ""}
-                  onClick={() => { setSelected(String(a.id)); setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === a.id }))); const n = nodes.find((x) => x.id === a.id); if (n) flow.setCenter(n.position.x + 100, n.position.y + 40, { zoom: 1, duration: 0 }); }}>
-                  {String(a.name ?? a.id)} {issuesByActivity(issues).has(String(a.id)) ? "⚠" : ""}
+                <button type="button" data-testid={`outline-${String(a.id)}`} className={selectedIds.includes(String(a.id)) ? "current" : ""}
+                  onClick={(e) => (e.ctrlKey || e.metaKey || e.shiftKey ? toggle(String(a.id)) : selectOnly(String(a.id)))}>
+                  {label(a)} {issuesByActivity(issues).has(String(a.id)) ? "⚠" : ""}
                 </button>
               </li>
             ))}
           </ul>
         </aside>
-        <div className="canvas" data-testid="canvas">
+        <div className="canvas" data-testid="canvas" onDragOver={(e) => { if (e.dataTransfer.types.includes(PaletteMime)) { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; } }} onDrop={onDrop}>
           <ReactFlow<ActivityFlowNode, Edge>
             nodes={nodes}
             edges={edges}
@@ -356,9 +516,9 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
             onNodeDragStop={(_, n, dragged) => { if (doc) { let next = doc; for (const d of dragged.length ? dragged : [n]) next = setPosition(next, d.id, d.position); change(next); } }}
             onConnect={onConnect}
             onDelete={onDelete}
-            onNodeClick={(_, n) => setSelected(n.id)}
-            onPaneClick={() => { setSelected(undefined); setEdgeMenu(undefined); }}
+            onPaneClick={() => setEdgeMenu(undefined)}
             deleteKeyCode={["Delete", "Backspace"]}
+            multiSelectionKeyCode={["Control", "Meta", "Shift"]}
             fitView
             minZoom={0.1}
           >
@@ -376,22 +536,32 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
         </div>
         <aside className="inspector" data-testid="inspector">
           {panel === "history" ? (
-            <History versions={versions} onOpen={(v) => load(v)} onDiff={showDiff} changes={changes} />
+            <History versions={versions} onOpen={openVersion} onDiff={showDiff} changes={changes} />
           ) : sel ? (
             <>
-              <h2 data-testid="inspector-title">{String(sel.name ?? sel.id)}</h2>
-              <div className="muted">{String(sel.type)} · id <code>{String(sel.id)}</code></div>
+              <h2 data-testid="inspector-title">{label(sel)}</h2>
+              <div className="muted">{selType?.displayName ?? String(sel.type)} · id <code>{String(sel.id)}</code></div>
+              <label className="display-name">Display name
+                <input type="text" data-testid="display-name" value={displayText(sel) ?? ""} placeholder={String(sel.name ?? sel.id)}
+                  onChange={(e) => doc && change(setDisplayText(doc, String(sel.id), e.target.value), `display:${String(sel.id)}`)} />
+              </label>
               {!selType && <p className="muted">This activity type is not run by CaseFlow; it is kept as it is.</p>}
               {issuesByActivity(issues).get(String(sel.id))?.map((i, n) => <p key={n} className={i.severity.toLowerCase()}>{i.code}: {i.message}</p>)}
-              {selType?.inputs.map((i) => (
-                <InputEditor key={i.name} activity={sel} input={i} onChange={(v) => doc && change(setInput(doc, String(sel.id), i.name, v))} />
+              {selType?.inputs.map((i) => i.uiHint === "cases" ? (
+                <CasesEditor key={i.name} activity={sel} onChange={(cases) => doc && change(setSwitchCases(doc, String(sel.id), cases), `cases:${String(sel.id)}`)} />
+              ) : i.uiHint === "variable" ? (
+                <VariableEditor key={i.name} activity={sel} declared={doc ? variables(doc) : []} onChange={(v) => doc && change(setVariableRef(doc, String(sel.id), v))} />
+              ) : (
+                <InputEditor key={i.name} activity={sel} input={i} onChange={(v) => inputChanged(String(sel.id), i.name, i.uiHint, v)} />
               ))}
               <RawActivityEditor activity={sel} onApply={(a) => {
                 try { if (doc) change(replaceActivity(doc, String(sel.id), a)); return undefined; } catch (e) { return (e as Error).message; }
               }} />
             </>
+          ) : selectedIds.length > 1 ? (
+            <p className="muted" data-testid="multi-selection">{selectedIds.length} activities selected: Ctrl+C copies them with the connections between them, Delete removes them.</p>
           ) : (
-            <p className="muted">Select an activity to edit its inputs. Drag from a port to another activity's left edge to connect; select and press Delete to remove.</p>
+            <p className="muted">Select an activity to edit its inputs (Ctrl or Shift and click to select several). Drag from a port to another activity's left edge to connect; select and press Delete to remove. Ctrl+Z undoes.</p>
           )}
         </aside>
       </div>
@@ -401,6 +571,9 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     </div>
   );
 }
+
+/** The drag payload of a palette item: its activity type. */
+const PaletteMime = "application/x-caseflow-activity";
 
 function History({ versions, onOpen, onDiff, changes }: {
   versions: DefinitionSummary[]; onOpen: (v: number) => void; onDiff: (v: number) => void; changes?: { from: number; to: number; changes: Change[] };

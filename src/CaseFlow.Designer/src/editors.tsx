@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import {
-  describeDuration, describeWorkingDays, formatDuration, isAmbiguousDuration, normalise, parseDuration, readInput,
-  type InputDescriptor, type InputValue, type JsonObject,
+  describeCron, describeDuration, describeWorkingDays, formatDuration, isAmbiguousDuration, normalise, parseDuration, readInput,
+  readSwitchCases, type InputDescriptor, type InputValue, type JsonObject, type SwitchCase, type VariableDecl,
 } from "./model";
 
 /** Days, hours and minutes as separate fields; writes d.hh:mm:ss, so "72:00:00" cannot be typed. */
@@ -38,6 +38,56 @@ export function WorkingDaysEditor({ name, value, onChange }: { name: string; val
   );
 }
 
+/** A cron expression with its schedule in words (Elsa: six fields, seconds first, UTC). */
+export function CronEditor({ name, value, onChange }: { name: string; value: string; onChange: (v: string) => void }) {
+  return (
+    <div className="cron-editor">
+      <input type="text" data-testid={`input-${name}`} value={value} onChange={(e) => onChange(e.target.value)} spellCheck={false} />
+      <div className="words" data-testid={`words-${name}`}>{value ? describeCron(value) : "not set"}</div>
+    </div>
+  );
+}
+
+/**
+ * A FlowSwitch's cases as Elsa writes them: a plain array of {label, condition}, each label an outcome port of its own.
+ * Cases are plain properties in Elsa's JSON, not inputs, so they have an editor of their own.
+ */
+export function CasesEditor({ activity, onChange }: { activity: JsonObject; onChange: (cases: SwitchCase[]) => void }) {
+  const cases = readSwitchCases(activity);
+  const set = (i: number, c: Partial<SwitchCase>) => onChange(cases.map((x, n) => (n === i ? { ...x, ...c } : x)));
+  return (
+    <fieldset className="input-editor" data-input="cases">
+      <legend>Cases <span className="type-name">one outcome port each, then Default</span></legend>
+      {cases.map((c, i) => (
+        <div className="switch-case" key={i}>
+          <input type="text" aria-label={`case ${i + 1} label`} data-testid={`case-label-${i}`} value={c.label} placeholder="outcome" onChange={(e) => set(i, { label: e.target.value })} />
+          <input type="text" aria-label={`case ${i + 1} condition`} data-testid={`case-condition-${i}`} value={c.condition} placeholder="JavaScript condition" spellCheck={false}
+            onChange={(e) => set(i, { condition: e.target.value })} />
+          <button type="button" aria-label={`remove case ${i + 1}`} onClick={() => onChange(cases.filter((_, n) => n !== i))}>✕</button>
+        </div>
+      ))}
+      <button type="button" data-testid="case-add" onClick={() => onChange([...cases, { label: `Case${cases.length + 1}`, condition: "false" }])}>Add case</button>
+    </fieldset>
+  );
+}
+
+/** SetVariable's variable: one of the definition's declared variables, written by id as Elsa does. */
+export function VariableEditor({ activity, declared, onChange }: { activity: JsonObject; declared: VariableDecl[]; onChange: (id: string) => void }) {
+  const v = activity.variable;
+  const current = v && typeof v === "object" && !Array.isArray(v) ? String(v.id ?? v.name ?? "") : typeof v === "string" ? v : "";
+  return (
+    <fieldset className="input-editor" data-input="variable">
+      <legend>Variable</legend>
+      {declared.length === 0 ? <p className="warning">The definition declares no variables: add one to its "variables" first.</p> : (
+        <select data-testid="input-variable" value={current} onChange={(e) => onChange(e.target.value)}>
+          <option value="">(choose a variable)</option>
+          {declared.map((d) => <option key={d.id} value={d.id}>{d.name} ({d.typeName})</option>)}
+        </select>
+      )}
+    </fieldset>
+  );
+}
+
 /** One input of the selected activity: a literal with the editor its UI hint asks for, or JavaScript. */
 export function InputEditor({ activity, input, onChange }: { activity: JsonObject; input: InputDescriptor; onChange: (v: InputValue | undefined) => void }) {
   const current = readInput(activity, input.name);
@@ -52,6 +102,8 @@ export function InputEditor({ activity, input, onChange }: { activity: JsonObjec
     editor = <CodeArea testId={`input-${input.name}`} value={value} onChange={(v) => write(v)} />;
   } else if (input.uiHint === "duration") {
     editor = <DurationEditor name={input.name} value={value} onChange={(v) => write(v)} />;
+  } else if (input.uiHint === "cron") {
+    editor = <CronEditor name={input.name} value={value} onChange={(v) => write(v)} />;
   } else if (input.uiHint === "working-days") {
     editor = <WorkingDaysEditor name={input.name} value={value} onChange={(v) => write(v)} />;
   } else if (input.uiHint === "checkbox") {

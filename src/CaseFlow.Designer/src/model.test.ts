@@ -2,9 +2,10 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  activities, addActivity, addConnection, connections, describeDuration, describeWorkingDays, formatDuration,
-  isAmbiguousDuration, layout, parseDuration, parseWorkflow, position, removeActivities, removeConnections,
-  serializeWorkflow, setInput, setPosition, type ActivityType,
+  activities, addActivity, addConnection, connections, copyActivities, describeCron, describeDuration, describeWorkingDays, formatDuration,
+  HistoryLimit, isAmbiguousDuration, label, layout, parseDuration, parseWorkflow, pasteActivities, position, readSwitchCases, record, redo,
+  removeActivities, removeConnections, serializeWorkflow, setDisplayText, setInput, setPosition, setSwitchCases, setVariableRef, undo,
+  variables, type ActivityType, type EditHistory, type WorkflowDoc,
 } from "./model";
 
 const here = resolve(__dirname, "..");
@@ -111,5 +112,88 @@ describe("durations in words", () => {
     expect(formatDuration({ days: 0, hours: 72, minutes: 0, seconds: 0 })).toBe("3.00:00:00");
     expect(formatDuration({ days: 1, hours: 6, minutes: 0, seconds: 0 })).toBe("1.06:00:00");
     expect(parseDuration("1.06:30:00")).toEqual({ days: 1, hours: 6, minutes: 30, seconds: 0 });
+  });
+});
+
+describe("editing as an administrator does", () => {
+  const escalation = () => parseWorkflow(readFileSync(resolve(here, "../../workflows/case-escalation.json"), "utf8"));
+
+  it("pastes copied activities under new ids with the connections between them, and nothing else", () => {
+    const doc = escalation();
+    const between = connections(doc).find((c) => c.source === "slaL1" && c.target === "escL1")!;
+    expect(between).toBeDefined();
+    const clip = copyActivities(doc, ["slaL1", "escL1"])!;
+    expect(clip.activities.map((a) => a.id)).toEqual(["slaL1", "escL1"].filter((id) => clip.activities.some((a) => a.id === id)));
+    expect(clip.connections).toEqual([{ source: "slaL1", port: between.port, target: "escL1" }]);
+
+    const { doc: pasted, ids } = pasteActivities(doc, clip, { x: 40, y: 40 });
+    expect(ids).toHaveLength(2);
+    expect(ids.some((id) => activities(doc).some((a) => a.id === id))).toBe(false);
+    expect(activities(pasted)).toHaveLength(activities(doc).length + 2);
+    const newConnections = connections(pasted).slice(connections(doc).length);
+    expect(newConnections.map((c) => [c.source, c.port, c.target])).toEqual([[ids[0], between.port, ids[1]]]);
+    const original = activities(doc).find((a) => a.id === "slaL1")!;
+    const copy = activities(pasted).find((a) => a.id === ids[0])!;
+    expect(copy.workingDays).toEqual(original.workingDays);
+    expect(position(copy)).toEqual({ x: position(original)!.x + 40, y: position(original)!.y + 40 });
+    expect(serializeWorkflow(doc)).toEqual(serializeWorkflow(escalation()));
+  });
+
+  it("undoes and redoes whole steps, keystrokes in one field within a moment as one step, at most the limit kept", () => {
+    let h: EditHistory = { past: [], future: [] };
+    const d = (n: number) => ({ n }) as unknown as WorkflowDoc;
+    h = record(h, d(0), "input:slaL1:workingDays", 1000);
+    h = record(h, d(1), "input:slaL1:workingDays", 1200);
+    expect(h.past).toEqual([d(0)]);
+    h = record(h, d(2), undefined, 1300);
+    const back = undo(h, d(3))!;
+    expect(back.doc).toEqual(d(2));
+    const back2 = undo(back.history, back.doc)!;
+    expect(back2.doc).toEqual(d(0));
+    expect(undo(back2.history, back2.doc)).toBeUndefined();
+    const forward = redo(back2.history, back2.doc)!;
+    expect(forward.doc).toEqual(d(2));
+    expect(redo(forward.history, forward.doc)!.doc).toEqual(d(3));
+    let long: EditHistory = { past: [], future: [] };
+    for (let i = 0; i < HistoryLimit + 50; i++) long = record(long, d(i));
+    expect(long.past).toHaveLength(HistoryLimit);
+    expect(long.past[0]).toEqual(d(50));
+  });
+
+  it("writes FlowSwitch cases as Elsa's plain array, reading a wrapped one too", () => {
+    let doc = addActivity(escalation(), { type: "Elsa.FlowSwitch", displayName: "Switch", category: "Flow", inputs: [], outcomes: [], dynamicOutcomes: true, isTrigger: false }, { x: 0, y: 0 });
+    const id = String(activities(doc).at(-1)!.id);
+    doc = setSwitchCases(doc, id, [{ label: "Urgent", condition: "getUrgent()" }]);
+    const a = activities(doc).find((x) => x.id === id)!;
+    expect(a.cases).toEqual([{ label: "Urgent", condition: { type: "JavaScript", value: "getUrgent()" } }]);
+    const wrapped = { ...a, cases: { typeName: "FlowSwitchCase[]", expression: { type: "Object", value: JSON.stringify(a.cases) } } };
+    expect(readSwitchCases(wrapped)).toEqual([{ label: "Urgent", condition: "getUrgent()" }]);
+  });
+
+  it("binds SetVariable to a declared variable by id, as Elsa writes it", () => {
+    const doc = parseWorkflow(readFileSync(resolve(here, "../../../shared/elsa-samples/implicit-loop.json"), "utf8"));
+    const declared = variables(doc);
+    expect(declared.length).toBeGreaterThan(0);
+    const set = activities(doc).find((a) => a.type === "Elsa.SetVariable")!;
+    const next = setVariableRef(doc, String(set.id), declared[0].id);
+    const v = activities(next).find((a) => a.id === set.id)!.variable as Record<string, unknown>;
+    expect(v.id).toBe(declared[0].id);
+    expect(v.name).toBe(declared[0].name);
+  });
+
+  it("names an activity by its display text, kept where Elsa keeps it", () => {
+    const doc = setDisplayText(escalation(), "slaL1", "L1 officer's time limit");
+    const a = activities(doc).find((x) => x.id === "slaL1")!;
+    expect((a.metadata as Record<string, unknown>).displayText).toBe("L1 officer's time limit");
+    expect(label(a)).toBe("L1 officer's time limit");
+    expect(label(activities(setDisplayText(doc, "slaL1", " ")).find((x) => x.id === "slaL1")!)).toBe(String(a.name ?? a.id));
+  });
+
+  it("says a schedule in IST words", () => {
+    expect(describeCron("0 30 3 * * 1")).toBe("Every Monday at 09:00 IST");
+    expect(describeCron("0 30 3 * * 5")).toBe("Every Friday at 09:00 IST");
+    expect(describeCron("0 0 20 * * 0")).toBe("Every Monday at 01:30 IST");
+    expect(describeCron("0 0 * * * *")).toContain("UTC");
+    expect(describeCron("30 3 * * 1")).toContain("six fields");
   });
 });

@@ -377,3 +377,176 @@ export function describeWorkingDays(text: string): string {
   if (!/^\d+$/.test(t)) return `not a number of working days: "${text}"`;
   return unit(Number(t), "working day");
 }
+
+// --- Copy and paste: activities with the connections among them, under fresh ids.
+
+export interface Clip {
+  activities: JsonObject[];
+  /** Connections whose both ends are in the clip, by the copied ids. */
+  connections: { source: string; port: string; target: string }[];
+}
+
+export function copyActivities(doc: WorkflowDoc, ids: string[]): Clip | undefined {
+  const wanted = new Set(ids);
+  const acts = activities(doc).filter((a) => wanted.has(String(a.id)));
+  if (acts.length === 0) return undefined;
+  return {
+    activities: structuredClone(acts),
+    connections: connections(doc).filter((c) => wanted.has(c.source) && wanted.has(c.target)).map(({ source, port, target }) => ({ source, port, target })),
+  };
+}
+
+/** Pastes a clip moved by <offset>: each activity gets a new id (and name and node id to match), connections follow. */
+export function pasteActivities(doc: WorkflowDoc, clip: Clip, offset: Position): { doc: WorkflowDoc; ids: string[] } {
+  let next = clone(doc);
+  const renamed = new Map<string, string>();
+  for (const original of clip.activities) {
+    const a = structuredClone(original);
+    const id = newActivityId(next, String(a.type));
+    renamed.set(String(a.id), id);
+    a.id = id;
+    a.nodeId = `Workflow1:flowchart:${id}`;
+    a.name = id.charAt(0).toUpperCase() + id.slice(1);
+    const p = position(a);
+    if (p) next = setPositionOn(a, { x: p.x + offset.x, y: p.y + offset.y }, next);
+    mutableActivities(next).push(a);
+  }
+  for (const c of clip.connections)
+    mutableConnections(next).push({ source: { activity: renamed.get(c.source)!, port: c.port }, target: { activity: renamed.get(c.target)!, port: "In" }, vertices: [] });
+  return { doc: next, ids: [...renamed.values()] };
+}
+
+function setPositionOn(a: JsonObject, p: Position, doc: WorkflowDoc): WorkflowDoc {
+  if (!isObject(a.metadata)) a.metadata = {};
+  const m = a.metadata as JsonObject;
+  if (!isObject(m.designer)) m.designer = {};
+  (m.designer as JsonObject).position = { x: Math.round(p.x), y: Math.round(p.y) };
+  return doc;
+}
+
+// --- What the administrator names an activity: Elsa keeps it as metadata.displayText.
+
+export function displayText(a: JsonObject): string | undefined {
+  const m = a.metadata;
+  return isObject(m) && typeof m.displayText === "string" && m.displayText.trim() ? m.displayText : undefined;
+}
+
+/** The label an activity is shown by: its display text, else its name, else its id. */
+export function label(a: JsonObject): string {
+  return displayText(a) ?? String(a.name ?? a.id);
+}
+
+export function setDisplayText(doc: WorkflowDoc, id: string, text: string): WorkflowDoc {
+  const next = clone(doc);
+  const a = activity(next, id);
+  if (!a) return doc;
+  if (!isObject(a.metadata)) a.metadata = {};
+  const m = a.metadata as JsonObject;
+  if (text.trim()) m.displayText = text;
+  else delete m.displayText;
+  return next;
+}
+
+// --- FlowSwitch cases and SetVariable's variable, in the shapes Elsa writes (plain properties, not inputs).
+
+export interface SwitchCase {
+  label: string;
+  condition: string;
+}
+
+export function readSwitchCases(a: JsonObject): SwitchCase[] {
+  let raw: Json | undefined = a.cases;
+  // A designer that wrapped them as an input ({"expression":{"value":"[...]"}}) is read too, and written back plain.
+  if (isObject(raw) && isObject(raw.expression) && typeof raw.expression.value === "string") {
+    try { raw = JSON.parse(raw.expression.value) as Json; } catch { raw = []; }
+  }
+  if (!Array.isArray(raw)) return [];
+  return raw.filter(isObject).map((c) => ({
+    label: String(c.label ?? ""),
+    condition: isObject(c.condition) ? String(c.condition.value ?? "") : typeof c.condition === "string" ? c.condition : "",
+  }));
+}
+
+export function setSwitchCases(doc: WorkflowDoc, id: string, cases: SwitchCase[]): WorkflowDoc {
+  const next = clone(doc);
+  const a = activity(next, id);
+  if (!a) return doc;
+  a.cases = cases.map((c) => ({ label: c.label, condition: { type: "JavaScript", value: c.condition } }));
+  return next;
+}
+
+export interface VariableDecl {
+  id: string;
+  name: string;
+  typeName: string;
+}
+
+export function variables(doc: WorkflowDoc): VariableDecl[] {
+  const list = Array.isArray(doc.variables) ? doc.variables : isObject(doc.root) && Array.isArray(doc.root.variables) ? doc.root.variables : [];
+  return list.filter(isObject).map((v) => ({ id: String(v.id ?? v.name ?? ""), name: String(v.name ?? v.id ?? ""), typeName: String(v.typeName ?? "Object") }));
+}
+
+/** SetVariable names its variable by id, with the declaration's name and type beside it, as Elsa Studio writes it. */
+export function setVariableRef(doc: WorkflowDoc, id: string, variableId: string): WorkflowDoc {
+  const declared = (Array.isArray(doc.variables) ? doc.variables : []).filter(isObject).find((v) => String(v.id ?? v.name) === variableId);
+  const next = clone(doc);
+  const a = activity(next, id);
+  if (!a) return doc;
+  if (!variableId) delete a.variable;
+  else a.variable = declared ? structuredClone(declared) : { id: variableId, name: variableId };
+  return next;
+}
+
+// --- Cron expressions in words (Elsa's six fields, seconds first, evaluated in UTC), in India Standard Time.
+
+const Days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+export function describeCron(expression: string): string {
+  const f = expression.trim().split(/\s+/);
+  if (f.length !== 6) return `cron "${expression}" (Elsa needs six fields, seconds first)`;
+  const [sec, min, hour, dom, mon, dow] = f;
+  const n = (s: string) => (/^\d+$/.test(s) ? Number(s) : undefined);
+  const s = n(sec), m = n(min), h = n(hour);
+  if (s === undefined || m === undefined || h === undefined || mon !== "*") return `cron "${expression}" (UTC)`;
+  // UTC to IST: +5:30, which may move the time into the next day.
+  let total = h * 60 + m + 330;
+  const nextDay = total >= 24 * 60;
+  total %= 24 * 60;
+  const time = `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")} IST`;
+  if (dom === "*" && (dow === "*" || dow === "?")) return `Every day at ${time}`;
+  if (dom === "*" || dom === "?") {
+    const days = dow.split(",").map((d) => n(d));
+    if (days.every((d) => d !== undefined && d >= 0 && d <= 7))
+      return `Every ${days.map((d) => Days[((d! % 7) + (nextDay ? 1 : 0)) % 7]).join(", ")} at ${time}`;
+  }
+  if (n(dom) !== undefined && (dow === "*" || dow === "?") && !nextDay) return `On day ${dom} of every month at ${time}`;
+  return `cron "${expression}" (UTC)`;
+}
+
+// --- Undo and redo: whole documents (they are small), edits to one field within a moment counted as one step.
+
+export interface EditHistory {
+  past: WorkflowDoc[];
+  future: WorkflowDoc[];
+  /** The field the last step edited and when, so typing "15" is one step, not two. */
+  last?: { key: string; at: number };
+}
+
+export const HistoryLimit = 200;
+
+export function record(h: EditHistory, before: WorkflowDoc, key?: string, now = Date.now()): EditHistory {
+  if (key && h.last?.key === key && now - h.last.at < 1500 && h.past.length > 0) return { ...h, future: [], last: { key, at: now } };
+  const past = [...h.past, before];
+  if (past.length > HistoryLimit) past.splice(0, past.length - HistoryLimit);
+  return { past, future: [], last: key ? { key, at: now } : undefined };
+}
+
+export function undo(h: EditHistory, current: WorkflowDoc): { history: EditHistory; doc: WorkflowDoc } | undefined {
+  if (h.past.length === 0) return undefined;
+  return { history: { past: h.past.slice(0, -1), future: [current, ...h.future] }, doc: h.past[h.past.length - 1] };
+}
+
+export function redo(h: EditHistory, current: WorkflowDoc): { history: EditHistory; doc: WorkflowDoc } | undefined {
+  if (h.future.length === 0) return undefined;
+  return { history: { past: [...h.past, current], future: h.future.slice(1) }, doc: h.future[0] };
+}

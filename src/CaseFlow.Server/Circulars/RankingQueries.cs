@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.Ranking;
 using CaseFlow.Server.Persistence;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaseFlow.Server.Circulars;
@@ -21,11 +23,14 @@ public sealed class RankingQueries(CaseFlowDatabase database)
 {
     private const string Terminal = "('Closed','SpecialClosed','ForceClosed')";
 
+    // Most rows qualify, so the table is read in its own order, a range of keys at a time (ORDER BY the key): SQLite
+    // otherwise walks the CreatedAt index and looks each row up, which at a million cases was 7 s instead of under one.
     private const string CasesSql = $"""
         SELECT "Number", "District", "Category", "CreatedAt", "SpecialCloseReview", "Replay"
         FROM "Cases"
-        WHERE "Habitual" = FALSE AND "CreatedAt" < @to
+        WHERE "Id" >= @first AND "Id" < @stop AND "Habitual" = FALSE AND "CreatedAt" < @to
           AND ("Status" NOT IN {Terminal} OR "UpdatedAt" >= @from OR "SpecialCloseReview" = 'Pending')
+        ORDER BY "Id"
         """;
 
     // Bookkeeping events never change the fold (CaseReplay.Counts): left out here only to read less.
@@ -39,49 +44,111 @@ public sealed class RankingQueries(CaseFlowDatabase database)
     /// <summary>Cases replayed from their events per query: enough to amortise a round trip, few enough for any parameter limit.</summary>
     private const int ReplayChunk = 500;
 
+    /// <summary>Below this many rows a range is not split further: a connection and a thread cost more than they save.</summary>
+    private const long MinimumRange = 256;
+
+    /// <summary>
+    /// The counts per department × district. The table is read in as many key ranges as there are cores (each on its own
+    /// connection and thread, its cells added up at the end): each case lies in one range, and a past period's answer
+    /// does not depend on when its rows are read, so the ranges need no common snapshot.
+    /// </summary>
     public async Task<List<(string Department, string District, RankingCounts Counts)>> CountsAsync(RankingPeriod period, int pendingDays, int notAttendedDays, CancellationToken ct)
     {
+        var (first, last) = await KeyRangeAsync(ct);
+        var parts = (int)Math.Clamp((last - first + 1) / MinimumRange, 1, Math.Min(Environment.ProcessorCount, 8));
+        var ranges = Enumerable.Range(0, parts).Select(i => (first + (last - first + 1) * i / parts, first + (last - first + 1) * (i + 1) / parts));
+        // Threads of their own: a scan is seconds of synchronous work that must not hold the request pool's threads.
+        var counted = await Task.WhenAll(ranges.Select(r =>
+            Task.Factory.StartNew(() => CountRangeAsync(period, pendingDays, notAttendedDays, r, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()));
+        var cells = counted[0];
+        foreach (var more in counted.Skip(1))
+            foreach (var (key, add) in more)
+                cells[key] = cells.TryGetValue(key, out var sum) ? sum + add : add;
+        return cells.Select(kv => (kv.Key.Department, kv.Key.District, kv.Value)).ToList();
+    }
+
+    private async Task<(long First, long Last)> KeyRangeAsync(CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var first = await db.Cases.MinAsync(c => (long?)c.Id, ct);
+        var last = await db.Cases.MaxAsync(c => (long?)c.Id, ct);
+        return (first ?? 1, last ?? 0);
+    }
+
+    private async Task<Dictionary<(string Department, string District), RankingCounts>> CountRangeAsync(RankingPeriod period, int pendingDays, int notAttendedDays,
+        (long First, long Stop) keys, CancellationToken ct)
+    {
         var cells = new Dictionary<(string, string), RankingCounts>();
-        await foreach (var fact in FactsAsync(period.From, period.To, ct))
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void Count(CaseFact fact)
         {
             var add = RankingCounts.Of(fact, period, pendingDays, notAttendedDays);
-            if (ReferenceEquals(add, RankingCounts.Zero)) continue;
+            if (ReferenceEquals(add, RankingCounts.Zero)) return;
             var key = (fact.Department, fact.District);
             cells[key] = cells.TryGetValue(key, out var sum) ? sum + add : add;
         }
-        return cells.Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Value)).ToList();
-    }
-
-    /// <summary>Each case that can count in [from, end) as it stood at <paramref name="end"/>, habitual complainants' left out.</summary>
-    public async IAsyncEnumerable<CaseFact> FactsAsync(DateTimeOffset from, DateTimeOffset end, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
         await using var db = database.CreateContext();
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
+        var end = period.To;
         var replay = new List<CaseRecord>();
-        await using (var cmd = connection.CreateCommand())
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void Take(CaseRecord record, CaseReplay? fold)
         {
-            cmd.CommandText = CasesSql;
-            Add(cmd, "@from", from.UtcTicks);
-            Add(cmd, "@to", end.UtcTicks);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-            {
-                var record = new CaseRecord(r.GetString(0), r.GetString(1), r.GetString(2), Ticks(r, 3)!.Value, false,
-                    Enum.Parse<SpecialCloseReview>(r.GetString(4)) is not (SpecialCloseReview.None or SpecialCloseReview.NotSampled));
-                var fold = r.IsDBNull(5) ? null : CaseReplay.Decode(r.GetFieldValue<byte[]>(5));
-                if (fold is null || fold.LastAt >= end) replay.Add(record);
-                else if (fold.LastAt is not null) yield return fold.Fact(record);
-            }
+            if (fold is null || fold.LastAt >= end) replay.Add(record);
+            else if (fold.LastAt is not null) Count(fold.Fact(record));
         }
+        if (connection is SqliteConnection sqlite) ScanSqlite(sqlite, period, keys, Take, ct);
+        else await ScanAsync(connection, period, keys, Take, ct);
         for (var i = 0; i < replay.Count; i += ReplayChunk)
         {
             var chunk = replay.GetRange(i, Math.Min(ReplayChunk, replay.Count - i));
             var events = await EventsAsync(connection, chunk, end, ct);
             foreach (var record in chunk)
-                if (events.TryGetValue(record.Number, out var history)) yield return CaseHistory.AsOf(record, history, end);
+                if (events.TryGetValue(record.Number, out var history)) Count(CaseHistory.AsOf(record, history, end));
+        }
+        return cells;
+    }
+
+    /// <summary>
+    /// The cases that can count, read with SQLite's own API: a ranking reads one row per open case, and Microsoft.Data.Sqlite's
+    /// per-column reads (a string or array for every value) cost three times the scan itself. Names repeat (a few dozen
+    /// districts, categories and departments), so they are read from the row's bytes into one string each.
+    /// </summary>
+    // Run once a week, so always cold: compiled optimised at once rather than first as tier-0 code with the scan inside it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScanSqlite(SqliteConnection connection, RankingPeriod period, (long First, long Stop) keys, Action<CaseRecord, CaseReplay?> take, CancellationToken ct)
+    {
+        var names = new Utf8Names();
+        Func<ReadOnlySpan<byte>, string> name = names.Get;
+        using var statement = new RawSqliteStatement(connection, CasesSql.Replace("@first", "?1").Replace("@stop", "?2").Replace("@from", "?3").Replace("@to", "?4"));
+        statement.Start([keys.First, keys.Stop, period.From.UtcTicks, period.To.UtcTicks]);
+        for (var n = 0; statement.Next(); n++)
+        {
+            if ((n & 0xFFFF) == 0) ct.ThrowIfCancellationRequested();
+            var row = statement.Row;
+            var record = new CaseRecord(row.Text(0), names.Get(row.Bytes(1)), names.Get(row.Bytes(2)), new DateTimeOffset(row.Int64(3), TimeSpan.Zero), false,
+                Sampled(names.Get(row.Bytes(4))));
+            take(record, row.IsNull(5) ? null : CaseReplay.Decode(row.Bytes(5), name));
         }
     }
+
+    private static async Task ScanAsync(DbConnection connection, RankingPeriod period, (long First, long Stop) keys, Action<CaseRecord, CaseReplay?> take, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = CasesSql;
+        Add(cmd, "@first", keys.First);
+        Add(cmd, "@stop", keys.Stop);
+        Add(cmd, "@from", period.From.UtcTicks);
+        Add(cmd, "@to", period.To.UtcTicks);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            take(new CaseRecord(r.GetString(0), r.GetString(1), r.GetString(2), Ticks(r, 3)!.Value, false, Sampled(r.GetString(4))),
+                r.IsDBNull(5) ? null : CaseReplay.Decode(r.GetFieldValue<byte[]>(5)));
+    }
+
+    /// <summary>Its special close, if any, was sampled for review.</summary>
+    private static bool Sampled(string review) => review is not (nameof(SpecialCloseReview.None) or nameof(SpecialCloseReview.NotSampled));
 
     private static async Task<Dictionary<string, List<CaseEvent>>> EventsAsync(DbConnection connection, List<CaseRecord> cases, DateTimeOffset end, CancellationToken ct)
     {
@@ -108,7 +175,10 @@ public sealed class RankingQueries(CaseFlowDatabase database)
 
     private static DateTimeOffset? Ticks(DbDataReader r, int i) => r.IsDBNull(i) ? null : new DateTimeOffset(r.GetInt64(i), TimeSpan.Zero);
 
-    /// <summary>Counts per category × district × ISO week for the weeks [first, last], habitual complainants left out.</summary>
+    /// <summary>
+    /// Counts per category × district × ISO week for the weeks [first, last], habitual complainants left out. Read from the
+    /// index on (CreatedAt, Habitual, Category, District) alone, without a row lookup per case.
+    /// </summary>
     public async Task<List<WeeklyCount>> WeeklyCountsAsync(IsoWeek first, IsoWeek last, CancellationToken ct)
     {
         var start = first.Monday;
@@ -132,37 +202,6 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         while (await r.ReadAsync(ct))
             counts.Add(new WeeklyCount(r.GetString(0), r.GetString(1), IsoWeek.Of(start.AddDays(7 * Convert.ToInt64(r.GetValue(2)))), Convert.ToInt32(r.GetValue(3))));
         return counts;
-    }
-
-    /// <summary>
-    /// A few case numbers per category × district of one week, as examples in the circular (numbers only: no
-    /// personal data leaves here), with the department most of them belong to. One windowed query for all
-    /// cells: a query per flagged cell cost a scan of the week each.
-    /// </summary>
-    public async Task<Dictionary<(string Category, string District), (List<string> Numbers, string? Department)>> SamplesAsync(IsoWeek week, int count, CancellationToken ct)
-    {
-        await using var db = database.CreateContext();
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = """
-            SELECT "Category", "District", "Number", "Department" FROM (
-              SELECT "Category", "District", "Number", "Department",
-                ROW_NUMBER() OVER (PARTITION BY "Category", "District" ORDER BY "Number") AS n
-              FROM "Cases"
-              WHERE "CreatedAt" >= @start AND "CreatedAt" < @end AND "Habitual" = FALSE
-            ) s WHERE n <= @count
-            ORDER BY "Category", "District", "Number"
-            """;
-        Add(cmd, "@start", week.Monday.UtcTicks);
-        Add(cmd, "@end", week.Monday.AddDays(7).UtcTicks);
-        Add(cmd, "@count", count);
-        var rows = new List<(string Category, string District, string Number, string Department)>();
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-                rows.Add((r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)));
-        return rows.GroupBy(x => (x.Category, x.District)).ToDictionary(g => g.Key,
-            g => (g.Select(x => x.Number).ToList(), (string?)g.GroupBy(x => x.Department).OrderByDescending(d => d.Count()).First().Key));
     }
 
     /// <summary>The week's complaints with their descriptions, for near-duplicate grouping (the text stays in the server).</summary>

@@ -74,19 +74,12 @@ public sealed class RankingSnapshots(CaseFlowDatabase database, RankingQueries q
     public async Task<IReadOnlyList<RecurringIssue>> DetectAsync(IsoWeek week, CancellationToken ct)
     {
         var settings = (await scorecards.LoadAsync(ct)).Recurring;
-        var counts = await queries.WeeklyCountsAsync(week.Previous(settings.BaselineWeeks), week, ct);
+        // Two independent reads, each on its own connection.
+        var counts = queries.WeeklyCountsAsync(week.Previous(settings.BaselineWeeks), week, ct);
+        var complaints = queries.ComplaintTextsAsync(week, ct);
         var snapshot = directory.Current;
-        var issues = new List<RecurringIssue>();
-        var flagged = new RecurringDetector(settings).Detect(counts, week);
-        var samples = flagged.Count == 0 ? [] : await queries.SamplesAsync(week, settings.SampleCases, ct);
-        foreach (var (cell, baseline, reason) in flagged)
-        {
-            var (numbers, caseDepartment) = samples.GetValueOrDefault((cell.Category, cell.District), ([], null));
-            var owner = snapshot.CategoriesById.TryGetValue(cell.Category, out var category) ? category.Department : caseDepartment ?? "";
-            issues.Add(new RecurringIssue(cell.Category, cell.District, owner, week, cell.Count, baseline, reason, numbers));
-        }
-        issues.AddRange(SimilarComplaints.Group(await queries.ComplaintTextsAsync(week, ct), week, settings));
-        return issues;
+        return new RecurringDetector(settings).Detect(await counts, await complaints, week,
+            category => snapshot.CategoriesById.TryGetValue(category, out var c) ? c.Department : null);
     }
 
     /// <summary>Detects the recurring complaints of a snapshot's last week and stores them with it (once per request key).</summary>

@@ -56,12 +56,16 @@ public sealed class Cron : Activity, ITimerTrigger
         return null;
     }
 
-    /// <summary>Six fields (Elsa's form) include seconds; five are read as standard cron.</summary>
+    /// <summary>Six fields, seconds first, as Elsa reads them.</summary>
     public static CronExpression Parse(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
             throw new CronFormatException("The cron expression is empty.");
-        var fields = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-        return CronExpression.Parse(text, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+        // Elsa parses with seconds (six fields) only; a five-field expression would not run there, so it is refused here
+        // too, with the form that means the same.
+        var fields = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length == 5)
+            throw new CronFormatException($"it has five fields; Elsa's cron has six, seconds first: write \"0 {string.Join(' ', fields)}\".");
+        return CronExpression.Parse(text, CronFormat.IncludeSeconds);
     }
 }

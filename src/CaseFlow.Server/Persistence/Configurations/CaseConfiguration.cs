@@ -46,7 +46,9 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         // Listing filters by department and pages by id; officers' views filter by status and level.
         b.HasIndex(c => new { c.Department, c.Id });
         b.HasIndex(c => new { c.Department, c.Status, c.Id });
-        b.HasIndex(c => c.CreatedAt);
+        // Registration-time ranges (listing by date, the weeks recurring detection counts): the counts per category and
+        // district come from this index alone.
+        b.HasIndex(c => new { c.CreatedAt, c.Habitual, c.Category, c.District });
         // Abuse control counts complaints per phone number per day.
         b.HasIndex(c => new { c.ComplainantPhone, c.CreatedAt });
     }

@@ -209,8 +209,6 @@ namespace CaseFlow.Server.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
                     b.HasIndex("Number")
                         .IsUnique();
 
@@ -221,6 +219,8 @@ namespace CaseFlow.Server.Persistence.Migrations.Postgres
                     b.HasIndex("SpecialCloseReview", "Id");
 
                     b.HasIndex("Department", "Status", "Id");
+
+                    b.HasIndex("CreatedAt", "Habitual", "Category", "District");
 
                     b.ToTable("Cases", (string)null);
                 });

@@ -202,8 +202,6 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
                     b.HasIndex("Number")
                         .IsUnique();
 
@@ -214,6 +212,8 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
                     b.HasIndex("SpecialCloseReview", "Id");
 
                     b.HasIndex("Department", "Status", "Id");
+
+                    b.HasIndex("CreatedAt", "Habitual", "Category", "District");
 
                     b.ToTable("Cases", (string)null);
                 });
