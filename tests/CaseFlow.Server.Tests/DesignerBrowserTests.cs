@@ -353,6 +353,51 @@ public sealed class DesignerBrowserTests
         }
     }
 
+    [Test]
+    public async Task Inputs_are_edited_as_what_they_are_and_a_wrong_value_is_said_on_the_spot_and_on_the_node()
+    {
+        await using var host = await StartAsync();
+        var (playwright, browser, page) = await SignInAsync(host);
+        using var _ = playwright;
+        await using var __ = browser;
+        try
+        {
+            await OpenAsync(page, "case-escalation", "slaL1");
+            // The warning share is a percentage on screen and a fraction in the JSON.
+            Assert.That(await page.InputValueAsync("[data-testid=input-warningShare]"), Is.EqualTo("75"));
+            await page.FillAsync("[data-testid=input-warningShare]", "50");
+            await Expect(page, "[data-testid=words-warningShare]", "warn when 50 % of the limit has passed");
+            await page.ClickAsync(".raw-editor summary");
+            Assert.That(await page.InputValueAsync("[data-testid=raw-activity]"), Does.Contain("\"0.5\""));
+
+            // Working days: whole numbers in the descriptor's range; 3.5 is not quietly read as 35.
+            await page.FillAsync("[data-testid=input-workingDays]", "3.5");
+            await Expect(page, "[data-testid=problem-workingDays]", "whole number from 1 to 250");
+            await Expect(page, "[data-testid=node-slaL1] [data-testid=node-issues]", "INVALID_NUMBER");
+            await page.FillAsync("[data-testid=input-workingDays]", "0");
+            await Expect(page, "[data-testid=problem-workingDays]", "out of range");
+            await page.FillAsync("[data-testid=input-workingDays]", "5");
+            await Expect(page, "[data-testid=words-workingDays]", "5 working days");
+
+            // The recipient is a choice from the descriptor; the message's placeholders are checked as they are typed.
+            await page.ClickAsync("[data-testid=outline-notifyHod]");
+            var options = await page.Locator("[data-testid=input-recipient] option").AllInnerTextsAsync();
+            Assert.That(options, Is.SupersetOf(new[] { "assigned-officer", "head-of-department", "complainant" }));
+            Assert.That(await page.InnerTextAsync("[data-testid=inspector]"), Does.Contain("{case}"), "the placeholders are listed");
+            await page.FillAsync("[data-testid=input-message]", "Case {caseNumber} needs you");
+            await Expect(page, "[data-testid=node-notifyHod] [data-testid=node-issues]", "UNKNOWN_PLACEHOLDER");
+            await page.FillAsync("[data-testid=input-message]", "Case {case} needs you by {due}");
+            await page.ClickAsync("button:text-is('Validate')");
+            await Expect(page, "[data-testid=status]", "Valid");
+            await ScreenshotAsync(page, "designer-typed-editors");
+        }
+        catch
+        {
+            await ScreenshotAsync(page, "designer-failure");
+            throw;
+        }
+    }
+
     /// <summary>A press on one element, a move in steps (React Flow follows the pointer) and a release on the other.</summary>
     private static async Task DragAsync(IPage page, string from, string to)
     {

@@ -67,6 +67,12 @@ public sealed class DomainValidationTests
             .SetName("An escalation to L2 with nothing after it");
         yield return new TestCaseData(new Func<JsonObject, JsonObject>(d => WithInput(d, "notifyHod", "message", "  ")), "notifyHod", "MISSING_MESSAGE", "no message")
             .SetName("A notice with an empty message");
+        yield return new TestCaseData(new Func<JsonObject, JsonObject>(d => WithInput(d, "notifyHod", "message", "Case {caseNumber} needs you")), "notifyHod", "UNKNOWN_PLACEHOLDER", "{caseNumber}")
+            .SetName("A notice with a placeholder that does not exist");
+        yield return new TestCaseData(new Func<JsonObject, JsonObject>(d => WithInput(d, "slaL1", "workingDays", "3.5")), "slaL1", "INVALID_NUMBER", "whole number")
+            .SetName("A limit of three and a half working days");
+        yield return new TestCaseData(new Func<JsonObject, JsonObject>(d => WithInput(d, "slaL1", "warningShare", "50%")), "slaL1", "INVALID_NUMBER", "50%")
+            .SetName("A warning share written as a percentage");
         yield return new TestCaseData(new Func<JsonObject, JsonObject>(d => WithInput(d, "notifyHod", "recipient", "the-collector")), "notifyHod", "INVALID_CHOICE", "the-collector")
             .SetName("A notice to an unknown recipient");
         yield return new TestCaseData(new Func<JsonObject, JsonObject>(d => WithInput(d, "slaL2", "workingDays", "0")), "slaL2", "OUT_OF_RANGE", "")

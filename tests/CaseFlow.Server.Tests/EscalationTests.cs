@@ -229,6 +229,9 @@ public sealed class EscalationTests(DatabaseProvider provider)
         Assert.That(history.Count(t => t == "WarningRaised"), Is.GreaterThanOrEqualTo(4));
         Assert.That(history.Count(t => t == "LimitBreached"), Is.GreaterThanOrEqualTo(4));
         Assert.That(history, Does.Contain("NotificationSent"), "the HoD is told when a case reaches L3");
+        var notice = (await new CaseService.CaseServiceClient(host.Channel).GetCaseHistoryAsync(new GetCaseHistoryRequest { Name = c.Name }, host.As(PortalKey)))
+            .Events.Single(e => e.Type == "NotificationSent").Text;
+        Assert.That(notice, Does.Contain($"Complaint {c.Number} (").And.Contain("Dehradun").And.Not.Contain("{"), "the message's placeholders are filled from the case");
         Assert.That(await CarriedFolds.AssertAgreeWithHistoryAsync(host), Is.GreaterThan(0));
     }
 

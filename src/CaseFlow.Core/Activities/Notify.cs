@@ -11,7 +11,8 @@ namespace CaseFlow.Core.Activities;
 [Activity("CaseFlow", "Notify", Category = "CaseFlow", Description = "Sends a message about the case to an officer or the complainant.")]
 [Input("recipient", "String", DisplayName = "To", DefaultValue = "assigned-officer", UiHint = UiHints.Dropdown, Choices = "assigned-officer,head-of-department,complainant",
     Description = "assigned-officer, head-of-department or complainant")]
-[Input("message", "String", DisplayName = "Message", UiHint = UiHints.Multiline)]
+[Input("message", "String", DisplayName = "Message", UiHint = UiHints.Multiline,
+    Description = "Placeholders filled from the case: {case}, {level}, {post}, {department}, {district}, {category}, {due}.")]
 [Outcomes(Done)]
 public sealed class Notify : Activity
 {

@@ -98,6 +98,6 @@ public sealed record NotifyCase(string CaseNumber, string Recipient, string Mess
             "head-of-department" => directory.PostFor(c.Department, c.District, 3)?.Designation ?? "the Head of Department",
             _ => directory.FindPost(c.AssignedPostId)?.Designation ?? c.AssignedPostId,
         };
-        return [Event(c, CaseEventType.NotificationSent, now, $"To {to}: {Message}")];
+        return [Event(c, CaseEventType.NotificationSent, now, $"To {to}: {NoticeText.Fill(Message, c, directory)}")];
     }
 }

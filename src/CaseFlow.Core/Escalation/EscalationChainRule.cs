@@ -20,6 +20,7 @@ public sealed class EscalationChainRule : IDefinitionRule
 
     public const string BrokenChain = "ESCALATION_CHAIN_BROKEN";
     public const string MissingMessage = "MISSING_MESSAGE";
+    public const string UnknownPlaceholder = "UNKNOWN_PLACEHOLDER";
 
     private static readonly HashSet<string> ChainSteps = new(StringComparer.Ordinal) { SlaTimerType, EscalateType, FlagType };
 
@@ -36,6 +37,9 @@ public sealed class EscalationChainRule : IDefinitionRule
         foreach (var notify in definition.Activities.Where(a => a.Type == NotifyType))
             if (!notify.Inputs.TryGetValue("message", out var message) || string.IsNullOrWhiteSpace(message.Text))
                 issues.Add(Error(MissingMessage, notify, $"{notify.Label} has no message: the officer would be sent nothing. Write the message to send."));
+            else if (message.IsLiteral && NoticeText.Unknown(message.Text!) is { Count: > 0 } unknown)
+                issues.Add(Error(UnknownPlaceholder, notify, $"{notify.Label}: the message uses {string.Join(", ", unknown.Select(u => $"{{{u}}}"))}, which " +
+                    $"{(unknown.Count == 1 ? "is not a placeholder" : "are not placeholders")}; it may use {string.Join(", ", NoticeText.Placeholders.Keys.Select(k => $"{{{k}}}"))}."));
         if (start is not null && definition.Activities.Any(a => a.Type == SlaTimerType))
             CheckChain(definition, shape, start, issues);
         return issues;

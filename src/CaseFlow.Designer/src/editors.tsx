@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import {
-  describeCron, describeDuration, describeWorkingDays, formatDuration, isAmbiguousDuration, normalise, parseDuration, readInput,
+  describeCron, describeDuration, describeWorkingDays, formatDuration, isAmbiguousDuration, normalise, numberProblem, parseDuration,
+  percentToShare, readInput, shareToPercent,
   readSwitchCases, type InputDescriptor, type InputValue, type JsonObject, type SwitchCase, type VariableDecl,
 } from "./model";
 
@@ -29,11 +30,59 @@ export function DurationEditor({ name, value, onChange }: { name: string; value:
   );
 }
 
-export function WorkingDaysEditor({ name, value, onChange }: { name: string; value: string; onChange: (v: string) => void }) {
+/** Whole working days within the descriptor's range; what is typed is kept as typed, and a problem is said, not silently "fixed". */
+export function WorkingDaysEditor({ input, value, onChange }: { input: InputDescriptor; value: string; onChange: (v: string) => void }) {
+  const problem = numberProblem(value, input);
   return (
     <div className="working-days-editor">
-      <input type="number" min={0} data-testid={`input-${name}`} value={value} onChange={(e) => onChange(e.target.value.replace(/\D/g, ""))} />
-      <span className="words" data-testid={`words-${name}`}>{value ? describeWorkingDays(value) : "not set"}</span>
+      <input type="number" min={input.minimum ?? undefined} max={input.maximum ?? undefined} step={1} data-testid={`input-${input.name}`} value={value}
+        aria-invalid={!!problem} onChange={(e) => onChange(e.target.value)} />
+      <span className="words" data-testid={`words-${input.name}`}>{problem ? "" : value ? describeWorkingDays(value) : "not set"}</span>
+      {problem && <div className="error" role="alert" data-testid={`problem-${input.name}`}>{problem}</div>}
+    </div>
+  );
+}
+
+/** A number within the descriptor's range (whole if it says so). */
+export function NumberEditor({ input, value, onChange }: { input: InputDescriptor; value: string; onChange: (v: string) => void }) {
+  const problem = numberProblem(value, input);
+  return (
+    <div className="number-editor">
+      <input type="number" min={input.minimum ?? undefined} max={input.maximum ?? undefined} step={input.wholeNumber ? 1 : "any"} data-testid={`input-${input.name}`}
+        value={value} aria-invalid={!!problem} placeholder={input.defaultValue ?? ""} onChange={(e) => onChange(e.target.value)} />
+      {problem && <div className="error" role="alert" data-testid={`problem-${input.name}`}>{problem}</div>}
+    </div>
+  );
+}
+
+/** A share of a limit as a percentage: 75 % is written 0.75, as the activity reads it. */
+export function ShareEditor({ input, value, onChange }: { input: InputDescriptor; value: string; onChange: (v: string) => void }) {
+  const [text, setText] = useState(() => shareToPercent(value));
+  useEffect(() => { if (percentToShare(text) !== value) setText(shareToPercent(value)); }, [value]); // eslint-disable-line react-hooks/exhaustive-deps
+  const percent: InputDescriptor = { ...input, minimum: input.minimum == null ? null : input.minimum * 100, maximum: input.maximum == null ? null : input.maximum * 100, wholeNumber: false };
+  const problem = numberProblem(text, percent);
+  return (
+    <div className="share-editor">
+      <input type="number" min={percent.minimum ?? undefined} max={percent.maximum ?? undefined} step={1} data-testid={`input-${input.name}`} value={text}
+        aria-invalid={!!problem} onChange={(e) => { setText(e.target.value); onChange(percentToShare(e.target.value)); }} /> %
+      <span className="words" data-testid={`words-${input.name}`}>{problem ? "" : text === "" ? "not set" : Number(text) === 0 ? "no warning" : `warn when ${text} % of the limit has passed`}</span>
+      {problem && <div className="error" role="alert" data-testid={`problem-${input.name}`}>{problem}</div>}
+    </div>
+  );
+}
+
+/** One of the values the descriptor allows; a value from elsewhere is shown as such, not silently replaced. */
+export function ChoiceEditor({ input, value, onChange }: { input: InputDescriptor; value: string; onChange: (v: string) => void }) {
+  const choices = input.choices ?? [];
+  const unknown = value !== "" && !choices.includes(value);
+  return (
+    <div className="choice-editor">
+      <select data-testid={`input-${input.name}`} value={value} onChange={(e) => onChange(e.target.value)}>
+        {!input.defaultValue && <option value="">(choose)</option>}
+        {unknown && <option value={value}>{value} (not allowed)</option>}
+        {choices.map((c) => <option key={c} value={c}>{c}</option>)}
+      </select>
+      {unknown && <div className="error" role="alert" data-testid={`problem-${input.name}`}>"{value}" is not one of {choices.join(", ")}.</div>}
     </div>
   );
 }
@@ -105,7 +154,13 @@ export function InputEditor({ activity, input, onChange }: { activity: JsonObjec
   } else if (input.uiHint === "cron") {
     editor = <CronEditor name={input.name} value={value} onChange={(v) => write(v)} />;
   } else if (input.uiHint === "working-days") {
-    editor = <WorkingDaysEditor name={input.name} value={value} onChange={(v) => write(v)} />;
+    editor = <WorkingDaysEditor input={input} value={value} onChange={(v) => write(v)} />;
+  } else if (input.uiHint === "share") {
+    editor = <ShareEditor input={input} value={value} onChange={(v) => write(v)} />;
+  } else if (input.choices && input.choices.length > 0) {
+    editor = <ChoiceEditor input={input} value={value || (input.defaultValue ?? "")} onChange={(v) => write(v)} />;
+  } else if (input.minimum != null || input.maximum != null || input.wholeNumber) {
+    editor = <NumberEditor input={input} value={value} onChange={(v) => write(v)} />;
   } else if (input.uiHint === "checkbox") {
     editor = <input type="checkbox" data-testid={`input-${input.name}`} checked={value.toLowerCase() === "true"} onChange={(e) => write(String(e.target.checked))} />;
   } else if (["multiline", "javascript", "json", "cases", "string-list"].includes(input.uiHint)) {

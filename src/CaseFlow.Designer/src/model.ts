@@ -13,6 +13,34 @@ export interface InputDescriptor {
   description?: string | null;
   defaultValue?: string | null;
   uiHint: string;
+  /** From the server's descriptor: the range a number must lie in, whether it must be whole, the values a choice allows. */
+  minimum?: number | null;
+  maximum?: number | null;
+  wholeNumber?: boolean;
+  choices?: string[] | null;
+}
+
+/** What is wrong with a literal number for its descriptor, in words; undefined when it is fine or not a number input. */
+export function numberProblem(text: string, input: InputDescriptor): string | undefined {
+  const { minimum: min, maximum: max, wholeNumber } = input;
+  if (text.trim() === "" || (min == null && max == null && !wholeNumber)) return undefined;
+  const range = min != null && max != null ? `from ${min} to ${max}` : min != null ? `at least ${min}` : max != null ? `at most ${max}` : "";
+  const n = Number(text);
+  if (!/^\s*-?\d+(\.\d+)?\s*$/.test(text) || !Number.isFinite(n)) return `"${text}" is not a number; it must be ${wholeNumber ? "a whole number " : ""}${range}.`.replace(/ \.$/, ".");
+  if (wholeNumber && !Number.isInteger(n)) return `${text} is not a whole number; it must be a whole number ${range}.`.replace(/ \.$/, ".");
+  if ((min != null && n < min) || (max != null && n > max)) return `${text} is out of range; it must be ${range}.`;
+  return undefined;
+}
+
+/** A share (0.75) as a percentage (75), and back; rounding keeps 0.1 + 0.2 from showing as 30.000000000000004. */
+export function shareToPercent(text: string): string {
+  const n = Number(text);
+  return text.trim() === "" || !Number.isFinite(n) ? text : String(Math.round(n * 10000) / 100);
+}
+
+export function percentToShare(text: string): string {
+  const n = Number(text);
+  return text.trim() === "" || !Number.isFinite(n) ? text : String(Math.round(n * 100) / 10000);
 }
 
 export interface ActivityType {
@@ -407,6 +435,8 @@ export function pasteActivities(doc: WorkflowDoc, clip: Clip, offset: Position):
     a.id = id;
     a.nodeId = `Workflow1:flowchart:${id}`;
     a.name = id.charAt(0).toUpperCase() + id.slice(1);
+    // Two activities called "Time limit at L1" on one chart would be mistaken for each other.
+    if (isObject(a.metadata) && typeof a.metadata.displayText === "string" && a.metadata.displayText) a.metadata.displayText += " (copy)";
     const p = position(a);
     if (p) next = setPositionOn(a, { x: p.x + offset.x, y: p.y + offset.y }, next);
     mutableActivities(next).push(a);

@@ -132,7 +132,8 @@ public sealed class DesignerApi(
     private IResult ActivityTypes() => Results.Ok(registry.Descriptors.Select(d => new
     {
         d.Type, d.DisplayName, d.Category, d.Description, d.Outcomes, DynamicOutcomes = d.HasDynamicOutcomes, d.IsTrigger,
-        Inputs = d.Inputs.Select(i => new { i.Name, i.TypeName, i.DisplayName, i.Description, i.DefaultValue, i.UiHint }),
+        // The range, wholeness and choices too: the designer's editors are built from these, never from a copy of their own.
+        Inputs = d.Inputs.Select(i => new { i.Name, i.TypeName, i.DisplayName, i.Description, i.DefaultValue, i.UiHint, i.Minimum, i.Maximum, i.WholeNumber, i.Choices }),
     }));
 
     private async Task<IResult> ListInstancesAsync(string? definitionId, string? correlationId, string? status, CancellationToken ct)

@@ -40,4 +40,6 @@ public static class UiHints
     public const string Cases = "cases";
     public const string Variable = "variable";
     public const string Json = "json";
+    /// <summary>A fraction from 0 to 1, edited and shown as a percentage.</summary>
+    public const string Share = "share";
 }
