@@ -84,6 +84,7 @@ public sealed class DesignerBrowserTests
         var (playwright, browser, page) = await SignInAsync(host);
         using var _ = playwright;
         await using var __ = browser;
+        var questions = AcceptDialogs(page);
         try
         {
             await OpenAsync(page, "case-escalation", "slaL1");
@@ -95,12 +96,20 @@ public sealed class DesignerBrowserTests
             await page.ClickAsync("button:text-is('Save draft')");
             await Expect(page, "[data-testid=status]", "Saved draft v2.");
             await page.ClickAsync("button:text-is('Versions')");
-            await page.Locator("[data-testid=history] li", new() { HasText = "v2" }).Locator("button:text-is('Changes vs published')").ClickAsync();
-            await Expect(page, "[data-testid=diff]", "workingDays 7 → 3");
+            await page.Locator("[data-testid=history] li", new() { HasText = "v2" }).Locator("button:text-is('Changes from published')").ClickAsync();
+            await Expect(page, "[data-testid=diff]", "Working days 7 → 3");
+            await Expect(page, "[data-testid=diff]", "From v1 (published) to v2");
 
             await page.ClickAsync("button:text-is('Publish')");
             await Expect(page, "[data-testid=status]", "Published v2");
+            Assert.That(questions.Last(), Does.Contain("Publish v2 in place of v1").And.Contain("Working days 7 → 3").And.Contain("1 running case keeps the version it started on"),
+                "publishing says in plain words what changes and whom it touches");
             await ScreenshotAsync(page, "designer-case-escalation-published");
+
+            // Second thoughts: version 1 comes back as a new draft; version 2 stays in force until it is published.
+            await page.ClickAsync("[data-testid=restore-1]");
+            await Expect(page, "[data-testid=status]", "Restored v1 as draft v3.");
+            Assert.That(questions.Last(), Does.Contain("Restore v1 as a new draft?"));
         }
         catch
         {
@@ -110,6 +119,10 @@ public sealed class DesignerBrowserTests
 
         var after = await Register(host);
         Assert.That(after.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 12)), "3 working days under version 2: 7th, 9th, 12th");
+        var restored = await new WorkflowService.WorkflowServiceClient(host.Channel).GetWorkflowDefinitionAsync(
+            new GetWorkflowDefinitionRequest { DefinitionId = "case-escalation" }, host.As(AdminKey));
+        Assert.That((restored.Version, restored.IsPublished), Is.EqualTo((3, false)), "the restored version is a draft");
+        Assert.That(restored.Json, Does.Match("\"workingDays\":\\s*\\{[^}]*\"expression\":\\s*\\{[^}]*\"value\":\\s*\"7\""), "with version 1's limit");
         var cases = new CaseService.CaseServiceClient(host.Channel);
         var old = await cases.GetCaseAsync(new GetCaseRequest { Name = before.Name }, host.As(PortalKey));
         Assert.That(old.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 18)), "the case registered before keeps version 1's limit");
@@ -130,6 +143,7 @@ public sealed class DesignerBrowserTests
         var (playwright, browser, page) = await SignInAsync(host);
         using var _ = playwright;
         await using var __ = browser;
+        AcceptDialogs(page);
         try
         {
             await OpenAsync(page, "urgent-escalation", "slaL1");
@@ -169,6 +183,7 @@ public sealed class DesignerBrowserTests
         var (playwright, browser, page) = await SignInAsync(host);
         using var _ = playwright;
         await using var __ = browser;
+        AcceptDialogs(page);
         try
         {
             await page.ClickAsync("[data-testid=open-case-escalation]");
@@ -396,6 +411,18 @@ public sealed class DesignerBrowserTests
             await ScreenshotAsync(page, "designer-failure");
             throw;
         }
+    }
+
+    /// <summary>Answers yes to every question the page asks, and keeps the questions.</summary>
+    private static List<string> AcceptDialogs(IPage page)
+    {
+        var asked = new List<string>();
+        page.Dialog += async (_, d) =>
+        {
+            asked.Add(d.Message);
+            await d.AcceptAsync();
+        };
+        return asked;
     }
 
     /// <summary>A press on one element, a move in steps (React Flow follows the pointer) and a release on the other.</summary>

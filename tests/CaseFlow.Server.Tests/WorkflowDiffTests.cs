@@ -23,7 +23,9 @@ public sealed class WorkflowDiffTests
         var edited = new System.Text.RegularExpressions.Regex("(\"workingDays\":\\s*\\{[^}]*\"expression\":\\s*\\{[^}]*\"value\":\\s*)\"7\"")
             .Replace(Escalation, "$1\"3\"", 1);
         var change = WorkflowDiff.Compare(Escalation, edited).Single();
-        Assert.That(change, Is.EqualTo(new WorkflowChange("ActivityChanged", "slaL1", "workingDays", "7", "3", "LimitL1 (slaL1): workingDays 7 → 3")));
+        Assert.That(change, Is.EqualTo(new WorkflowChange("ActivityChanged", "slaL1", "workingDays", "7", "3", "Time limit at L1 (local office) (slaL1): workingDays 7 → 3")));
+        var named = WorkflowDiff.Compare(Escalation, edited, (type, input) => type == "CaseFlow.SlaTimer" && input == "workingDays" ? "Working days" : null).Single();
+        Assert.That(named.Summary, Is.EqualTo("Time limit at L1 (local office) (slaL1): Working days 7 → 3"), "the input in the words of its descriptor");
     }
 
     [Test]
@@ -39,7 +41,7 @@ public sealed class WorkflowDiffTests
                             {"source":{"activity":"c","port":"Done"},"target":{"activity":"b","port":"In"}}]}}
             """;
         var kinds = WorkflowDiff.Compare(before, after).Select(c => c.Summary).ToList();
-        Assert.That(kinds, Is.EquivalentTo(new[] { "Added Log (c)", "Connected a.Done → c", "Connected c.Done → b", "Disconnected a.Done → b" }));
+        Assert.That(kinds, Is.EquivalentTo(new[] { "Added Log (c)", "Connected a (Done) → Log (c)", "Connected Log (c) (Done) → b", "Disconnected a (Done) → b" }));
         Assert.That(WorkflowDiff.Compare(before, before.Replace("{\"source\":\"a\",\"target\":\"b\",\"sourcePort\":\"Done\",\"targetPort\":\"In\"}",
             "{\"source\":{\"activity\":\"a\",\"port\":\"Done\"},\"target\":{\"activity\":\"b\",\"port\":\"In\"},\"vertices\":[]}")), Is.Empty,
             "the legacy flat form and the Elsa 3 form are the same connection");

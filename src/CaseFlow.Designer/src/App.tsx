@@ -363,6 +363,22 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
   const publish = async () => {
     const target = dirty || !meta ? await save() : meta;
     if (!target) return;
+    // Before it takes effect, the administrator reads in plain words what changes and whom it touches.
+    const inForce = versions.find((v) => v.isPublished);
+    if (inForce && inForce.version !== target.version) {
+      let summary = "";
+      try {
+        const d = await api.diff(definitionId, target.version);
+        summary = d.changes.length === 0 ? "No changes from the published version." :
+          d.changes.slice(0, 12).map((c) => `• ${c.summary}`).join("\n") + (d.changes.length > 12 ? `\n… and ${d.changes.length - 12} more` : "");
+      } catch { summary = "(the changes could not be listed)"; }
+      const running = (await api.definition(definitionId).catch(() => undefined))?.runningInstances ?? 0;
+      if (!window.confirm(`Publish v${target.version} in place of v${inForce.version}?\n\n${summary}\n\nIt applies to cases registered from now on; ` +
+        `${running} running case${running === 1 ? "" : "s"} keep${running === 1 ? "s" : ""} the version ${running === 1 ? "it" : "they"} started on.`)) {
+        setStatus("Not published: cancelled.");
+        return;
+      }
+    }
     setStatus(`Publishing v${target.version}…`);
     try {
       const p = await api.publish(definitionId, target.version);
@@ -381,6 +397,21 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
       setChanges(await api.diff(definitionId, version));
     } catch (e) {
       setStatus((e as Error).message);
+    }
+  };
+
+  // An old version comes back as a new draft: nothing published changes, and the history keeps every version.
+  const restore = async (version: number) => {
+    const draft = versions.find((v) => !v.isPublished && !v.publishedAt);
+    if (!window.confirm(`Restore v${version} as a new draft?` + (draft ? ` It replaces the current draft v${draft.version}.` : "") +
+      (dirty ? " Your unsaved changes on screen are dropped." : "") + " Nothing is published until you publish it.")) return;
+    try {
+      const old = await api.definition(definitionId, version);
+      const saved = await api.saveDraft(old.json);
+      await load();
+      setStatus(`Restored v${version} as draft v${saved.definition.version}.`);
+    } catch (e) {
+      setStatus(`Not restored: ${(e as Error).message}`);
     }
   };
 
@@ -536,7 +567,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
         </div>
         <aside className="inspector" data-testid="inspector">
           {panel === "history" ? (
-            <History versions={versions} onOpen={openVersion} onDiff={showDiff} changes={changes} />
+            <History versions={versions} onOpen={openVersion} onDiff={showDiff} onRestore={restore} changes={changes} />
           ) : sel ? (
             <>
               <h2 data-testid="inspector-title">{label(sel)}</h2>
@@ -575,24 +606,37 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
 /** The drag payload of a palette item: its activity type. */
 const PaletteMime = "application/x-caseflow-activity";
 
-function History({ versions, onOpen, onDiff, changes }: {
-  versions: DefinitionSummary[]; onOpen: (v: number) => void; onDiff: (v: number) => void; changes?: { from: number; to: number; changes: Change[] };
+/** A moment as an administrator in Uttarakhand reads it. */
+function ist(iso?: string | null): string {
+  if (!iso) return "";
+  return new Date(iso).toLocaleString("en-IN", { timeZone: "Asia/Kolkata", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }) + " IST";
+}
+
+function History({ versions, onOpen, onDiff, onRestore, changes }: {
+  versions: DefinitionSummary[]; onOpen: (v: number) => void; onDiff: (v: number) => void; onRestore: (v: number) => void;
+  changes?: { from: number; to: number; changes: Change[] };
 }) {
   return (
     <div className="history" data-testid="history">
       <h2>Versions</h2>
       <ul>
         {[...versions].reverse().map((v) => (
-          <li key={v.version}>
-            v{v.version} {v.isPublished ? "(published)" : v.publishedAt ? "(was published)" : "(draft)"}
+          <li key={v.version} data-testid={`version-${v.version}`}>
+            <div>
+              <strong>v{v.version}</strong> {v.isPublished ? "(published)" : v.publishedAt ? "(was published)" : "(draft)"}
+              <div className="muted">{v.publishedAt ? `published ${ist(v.publishedAt)}` : `saved ${ist(v.updatedAt)}`}</div>
+            </div>
             <button type="button" onClick={() => onOpen(v.version)}>Open</button>
-            <button type="button" onClick={() => onDiff(v.version)}>Changes vs published</button>
+            <button type="button" onClick={() => onDiff(v.version)}>Changes from published</button>
+            {v.version !== Math.max(...versions.map((x) => x.version)) && (
+              <button type="button" data-testid={`restore-${v.version}`} onClick={() => onRestore(v.version)}>Restore as new draft</button>
+            )}
           </li>
         ))}
       </ul>
       {changes && (
         <div className="diff" data-testid="diff">
-          <h3>v{changes.to} against v{changes.from}</h3>
+          <h3>From v{changes.from} (published) to v{changes.to}</h3>
           {changes.changes.length === 0 ? <p>No changes.</p> : (
             <ul>{changes.changes.map((c, n) => <li key={n} className={c.kind}>{c.summary}</li>)}</ul>
           )}

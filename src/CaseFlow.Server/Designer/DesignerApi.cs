@@ -81,7 +81,11 @@ public sealed class DesignerApi(
         if (d is null) return NotFound(definitionId, version);
         var baseline = against is { } a ? await definitions.GetAsync(definitionId, a, ct) : await definitions.GetPublishedAsync(definitionId, ct);
         if (baseline is null) return Problem(StatusCodes.Status404NotFound, "NO_BASELINE", $"{definitionId} has no published version to compare with.");
-        return Results.Ok(new { From = baseline.Version, To = d.Version, Changes = WorkflowDiff.Compare(baseline.Json, d.Json) });
+        return Results.Ok(new
+        {
+            From = baseline.Version, To = d.Version,
+            Changes = WorkflowDiff.Compare(baseline.Json, d.Json, (type, input) => registry.Describe(type)?.Inputs.FirstOrDefault(i => i.Name == input)?.DisplayName),
+        });
     }
 
     private async Task<IResult> ExportAsync(string definitionId, int? version, CancellationToken ct)

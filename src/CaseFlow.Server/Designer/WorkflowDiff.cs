@@ -12,7 +12,8 @@ public static class WorkflowDiff
 {
     private static readonly HashSet<string> NotInputs = ["id", "nodeId", "metadata", "customProperties", "version", "canStartWorkflow", "runAsynchronously"];
 
-    public static IReadOnlyList<WorkflowChange> Compare(string beforeJson, string afterJson)
+    /// <param name="inputName">The words for an activity type's input (its descriptor's display name), when known.</param>
+    public static IReadOnlyList<WorkflowChange> Compare(string beforeJson, string afterJson, Func<string, string, string?>? inputName = null)
     {
         var before = Root(beforeJson);
         var after = Root(afterJson);
@@ -34,15 +35,17 @@ public static class WorkflowDiff
                 if (JsonNode.DeepEquals(x, y)) continue;
                 var bv = Value(x);
                 var av = Value(y);
-                changes.Add(new("ActivityChanged", id, name, bv, av, $"{Label(id, now)}: {name} {bv ?? "(unset)"} → {av ?? "(unset)"}"));
+                var words = Type(now) is { } type ? inputName?.Invoke(type, name) ?? name : name;
+                changes.Add(new("ActivityChanged", id, name, bv, av, $"{Label(id, now)}: {words} {bv ?? "(unset)"} → {av ?? "(unset)"}"));
             }
         }
         var ca = Connections(before);
         var cb = Connections(after);
+        string End(string id) => b.TryGetValue(id, out var n) || a.TryGetValue(id, out n) ? Label(id, n) : id;
         foreach (var c in cb.Except(ca))
-            changes.Add(new("ConnectionAdded", c.Source, c.Port, null, c.Target, $"Connected {c.Source}.{c.Port} → {c.Target}"));
+            changes.Add(new("ConnectionAdded", c.Source, c.Port, null, c.Target, $"Connected {End(c.Source)} ({c.Port}) → {End(c.Target)}"));
         foreach (var c in ca.Except(cb))
-            changes.Add(new("ConnectionRemoved", c.Source, c.Port, c.Target, null, $"Disconnected {c.Source}.{c.Port} → {c.Target}"));
+            changes.Add(new("ConnectionRemoved", c.Source, c.Port, c.Target, null, $"Disconnected {End(c.Source)} ({c.Port}) → {End(c.Target)}"));
         return changes;
     }
 
@@ -70,7 +73,10 @@ public static class WorkflowDiff
 
     private static string? Type(JsonObject node) => node["type"]?.ToString();
 
-    private static string Label(string id, JsonObject node) => node["name"]?.ToString() is { Length: > 0 } name ? $"{name} ({id})" : id;
+    /// <summary>The name an administrator gave it (Elsa's display text), else its name, with its id for the record.</summary>
+    private static string Label(string id, JsonObject node) =>
+        (node["metadata"] as JsonObject)?["displayText"]?.ToString() is { Length: > 0 } text ? $"{text} ({id})"
+        : node["name"]?.ToString() is { Length: > 0 } name ? $"{name} ({id})" : id;
 
     /// <summary>An input's literal or script text, not its typed wrapper.</summary>
     private static string? Value(JsonNode? node) => node switch
