@@ -413,6 +413,70 @@ public sealed class DesignerBrowserTests
         }
     }
 
+    [Test]
+    public async Task The_rules_table_and_the_chart_are_one_flow_in_Hindi_or_English_and_a_limit_changed_in_either_shows_in_both()
+    {
+        await using var host = await StartAsync();
+        var (playwright, browser, page) = await SignInAsync(host);
+        using var _ = playwright;
+        await using var __ = browser;
+        AcceptDialogs(page);
+        try
+        {
+            await page.ClickAsync("[data-testid=open-case-escalation]");
+            await page.WaitForSelectorAsync("[data-testid=node-slaL2]");
+            await page.ClickAsync("[data-testid=rules-toggle]");
+            await page.WaitForSelectorAsync("[data-testid=rule-L4]");
+            Assert.That(await page.Locator("[data-testid=rules] tbody tr").CountAsync(), Is.EqualTo(4), "one row per level");
+            Assert.That(await page.InnerTextAsync("[data-testid=rule-L3]"), Does.Contain("Head of Department").And.Contain("escalate to L4"));
+            Assert.That(await page.InnerTextAsync("[data-testid=rule-L4]"), Does.Contain("Chief Secretary's review list"));
+            Assert.That(await page.InputValueAsync("[data-testid=rule-L2-days]"), Is.EqualTo("5"));
+            Assert.That(await page.InputValueAsync("[data-testid=rule-L1-warn]"), Is.EqualTo("75"));
+
+            // A cell edits the node...
+            await page.FillAsync("[data-testid=rule-L2-days]", "3");
+            await Expect(page, "[data-testid=node-slaL2]", "3 working days");
+            // ...and the node edits the cell.
+            await page.ClickAsync("[data-testid=outline-slaL1]");
+            await page.FillAsync("[data-testid=input-workingDays]", "6");
+            await page.ClickAsync("[data-testid=rules-toggle]");
+            Assert.That(await page.InputValueAsync("[data-testid=rule-L1-days]"), Is.EqualTo("6"));
+
+            // Breaking the chain shows in the table too: L2's breach no longer escalates.
+            await page.Locator("[data-testid='rf__edge-e:slaL2:Breached:escL2'] .react-flow__edge-text").DispatchEventAsync("click");
+            await page.Keyboard.PressAsync("Delete");
+            await Expect(page, "[data-testid=rule-L2]", "nothing — the chain is broken here");
+            await page.Keyboard.PressAsync("Control+z");
+            await Expect(page, "[data-testid=rule-L2]", "escalate to L3");
+
+            // Hindi: the page, the table and the activity names from the server's descriptors; the choice is remembered.
+            await page.ClickAsync("[data-testid=language]");
+            await Expect(page, "[data-testid=rules] thead", "स्तर");
+            await Expect(page, "[data-testid=rule-L3]", "विभागाध्यक्ष");
+            await Expect(page, "[data-testid=rule-L3]", "L4 पर भेजें");
+            Assert.That(await page.InnerTextAsync("[data-testid=save]"), Is.EqualTo("मसौदा सहेजें"));
+            Assert.That(await page.InnerTextAsync("[data-testid='palette-CaseFlow.SlaTimer']"), Is.EqualTo("SLA समय-सीमा"));
+            Assert.That(await page.InnerTextAsync("[data-testid=node-slaL1] .node-type"), Is.EqualTo("SLA समय-सीमा"));
+            await ScreenshotAsync(page, "designer-rules-hindi");
+            await page.ClickAsync("[data-testid=save]");
+            await page.ReloadAsync();
+            await page.WaitForSelectorAsync("[data-testid=node-slaL1]");
+            Assert.That(await page.InnerTextAsync("[data-testid=language]"), Is.EqualTo("English"), "Hindi is remembered");
+            Assert.That(await page.InnerTextAsync("[data-testid=publish]"), Is.EqualTo("प्रकाशित करें"));
+        }
+        catch
+        {
+            await ScreenshotAsync(page, "designer-failure");
+            throw;
+        }
+
+        var saved = await new WorkflowService.WorkflowServiceClient(host.Channel).GetWorkflowDefinitionAsync(
+            new GetWorkflowDefinitionRequest { DefinitionId = "case-escalation" }, host.As(AdminKey));
+        var slas = System.Text.Json.Nodes.JsonNode.Parse(saved.Json)!["root"]!["activities"]!.AsArray()
+            .Where(a => (string?)a!["id"] is "slaL1" or "slaL2").ToDictionary(a => (string)a!["id"]!, a => (string?)a!["workingDays"]!["expression"]!["value"]);
+        Assert.That(slas, Is.EqualTo(new Dictionary<string, string?> { ["slaL1"] = "6", ["slaL2"] = "3" }), "the draft holds both edits");
+    }
+
     /// <summary>Answers yes to every question the page asks, and keeps the questions.</summary>
     private static List<string> AcceptDialogs(IPage page)
     {

@@ -9,7 +9,7 @@ namespace CaseFlow.Core.Activities;
 /// Prints and mails the rendered circulars. Runs after the step commits, so a step that is redone does not
 /// mail twice; delivery itself skips circulars already delivered.
 /// </summary>
-[Activity("CaseFlow", "DeliverCircular", Category = "CaseFlow Review", Description = "Prints the circulars to PDF and mails them to the officers in the directory.")]
+[Activity("CaseFlow", "DeliverCircular", DisplayNameHi = "परिपत्र भेजें", DescriptionHi = "परिपत्रों को PDF में छापकर निर्देशिका के अधिकारियों को मेल करता है।", Category = "CaseFlow Review", Description = "Prints the circulars to PDF and mails them to the officers in the directory.")]
 [Outcomes(Done)]
 public sealed class DeliverCircular : Activity
 {

@@ -9,7 +9,7 @@ namespace CaseFlow.Core.Activities;
 /// The change is applied with the workflow step, so it happens exactly once; a case that was resolved
 /// or escalated by hand meanwhile is left alone.
 /// </summary>
-[Activity("CaseFlow", "Escalate", Category = "CaseFlow", Description = "Escalates the case to the next level's post and records the breach.")]
+[Activity("CaseFlow", "Escalate", DisplayNameHi = "अगले स्तर पर भेजें", DescriptionHi = "समय-सीमा बीतने पर शिकायत को अगले स्तर के पद पर भेजता है।", Category = "CaseFlow", Description = "Escalates the case to the next level's post and records the breach.")]
 [Outcomes(Done)]
 public sealed class Escalate : Activity
 {

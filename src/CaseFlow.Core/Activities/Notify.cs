@@ -8,7 +8,7 @@ namespace CaseFlow.Core.Activities;
 /// Records a message for the assigned officer, the Head of Department or the complainant on the case.
 /// It reaches them through the systems watching case events (SMS gateway, department MIS, e-mail).
 /// </summary>
-[Activity("CaseFlow", "Notify", Category = "CaseFlow", Description = "Sends a message about the case to an officer or the complainant.")]
+[Activity("CaseFlow", "Notify", DisplayNameHi = "सूचना भेजें", DescriptionHi = "शिकायत के बारे में अधिकारी या शिकायतकर्ता को संदेश भेजता है।", Category = "CaseFlow", Description = "Sends a message about the case to an officer or the complainant.")]
 [Input("recipient", "String", DisplayName = "To", DefaultValue = "assigned-officer", UiHint = UiHints.Dropdown, Choices = "assigned-officer,head-of-department,complainant",
     Description = "assigned-officer, head-of-department or complainant")]
 [Input("message", "String", DisplayName = "Message", UiHint = UiHints.Multiline,

@@ -6,7 +6,7 @@ using CaseFlow.Workflows.Runtime;
 namespace CaseFlow.Core.Activities;
 
 /// <summary>Renders the state-wide ranking circular and each department's HoD circular, in Hindi and English, into the archive.</summary>
-[Activity("CaseFlow", "RenderCircular", Category = "CaseFlow Review", Description = "Renders the ranking circulars from the administrators' templates and archives them.")]
+[Activity("CaseFlow", "RenderCircular", DisplayNameHi = "परिपत्र तैयार करें", DescriptionHi = "प्रशासकों के टेम्पलेट से रैंकिंग परिपत्र बनाकर संग्रहित करता है।", Category = "CaseFlow Review", Description = "Renders the ranking circulars from the administrators' templates and archives them.")]
 [Outcomes(Done)]
 public sealed class RenderCircular : Activity
 {

@@ -12,7 +12,7 @@ namespace CaseFlow.Core.Activities;
 /// reopens it. With no answer after the last follow-up the case is marked unanswered (open, counted as
 /// not satisfied) and the activity keeps waiting: a complaint is never closed silently.
 /// </summary>
-[Activity("CaseFlow", "RequestFeedback", Waits = true, DisplayName = "Ask the complainant", Category = "CaseFlow",
+[Activity("CaseFlow", "RequestFeedback", DisplayNameHi = "शिकायतकर्ता से पूछें", DescriptionHi = "निस्तारण के बाद शिकायतकर्ता से संतुष्टि पूछता है और उत्तर न मिलने पर फिर पूछता है।", Waits = true, DisplayName = "Ask the complainant", Category = "CaseFlow",
     Description = "Asks for feedback after a resolution, with follow-ups; completes when the complainant answers.")]
 [Input("followUpAfter", "TimeSpan", DisplayName = "Ask again after", DefaultValue = "3.00:00:00", UiHint = UiHints.Duration)]
 [Input("followUps", "Int32", DisplayName = "Follow-ups", DefaultValue = "2", Minimum = 0, Maximum = 10, WholeNumber = true, Description = "How many times to ask again before marking the feedback unanswered.")]

@@ -15,7 +15,7 @@ namespace CaseFlow.Core.Activities;
 /// <c>Resolved</c>, <c>Closed</c> or <c>Moved</c> (the case changed level or department by hand) as
 /// soon as the case does.
 /// </summary>
-[Activity("CaseFlow", "SlaTimer", Waits = true, DisplayName = "SLA timer", Category = "CaseFlow",
+[Activity("CaseFlow", "SlaTimer", DisplayNameHi = "SLA समय-सीमा", DescriptionHi = "वर्तमान स्तर की समय-सीमा: नियत समय तय करता है, चेतावनी देता है, और समय बीतने पर Breached पूरा करता है।", Waits = true, DisplayName = "SLA timer", Category = "CaseFlow",
     Description = "The current level's time limit: sets the due time, warns, and completes Breached when it runs out.")]
 [Input("workingDays", "Int32", DisplayName = "Working days", DefaultValue = "7", UiHint = "working-days", Minimum = 1, Maximum = 250, WholeNumber = true,
     Description = "Limit in working days on the calendar (weekly offs and holidays excluded). Ignored when a duration is set.")]

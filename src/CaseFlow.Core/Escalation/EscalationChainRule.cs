@@ -45,7 +45,20 @@ public sealed class EscalationChainRule : IDefinitionRule
         return issues;
     }
 
-    private static void CheckChain(WorkflowDefinition definition, DefinitionShape shape, ActivityNode start, List<ValidationIssue> issues)
+    /// <summary>
+    /// The escalation as levels, read from the flow the same way it is checked: each level's SLA timer and what its breach
+    /// leads to. The designer's rules table is this, so the table and the chart cannot disagree. Empty for a flow with no
+    /// start or no SLA timer.
+    /// </summary>
+    public static IReadOnlyList<EscalationLevel> Levels(WorkflowDefinition definition, DefinitionShape shape)
+    {
+        var levels = new List<EscalationLevel>();
+        if (shape.Start is { } start && definition.Activities.Any(a => a.Type == SlaTimerType))
+            CheckChain(definition, shape, start, [], levels);
+        return levels;
+    }
+
+    private static void CheckChain(WorkflowDefinition definition, DefinitionShape shape, ActivityNode start, List<ValidationIssue> issues, List<EscalationLevel>? levels = null)
     {
         var timers = StepsAfter(definition, shape, start.Id, port: null).Where(a => a.Type == SlaTimerType).ToList();
         if (timers.Count == 0)
@@ -67,6 +80,7 @@ public sealed class EscalationChainRule : IDefinitionRule
                 levelOf[timer.Id] = level;
                 var onBreach = StepsAfter(definition, shape, timer.Id, "Breached");
                 var escalations = onBreach.Where(a => a.Type == EscalateType).ToList();
+                levels?.Add(new EscalationLevel(level, timer.Id, escalations.FirstOrDefault()?.Id, onBreach.FirstOrDefault(a => a.Type == FlagType)?.Id));
                 if (level < Post.MaxLevel)
                 {
                     if (escalations.Count == 0)
@@ -127,3 +141,6 @@ public sealed class EscalationChainRule : IDefinitionRule
 
     private static ValidationIssue Error(string code, ActivityNode a, string message) => new(ValidationSeverity.Error, code, a.Id, a.Name, message);
 }
+
+/// <summary>One level of an escalation flow: its SLA timer, and the Escalate (L1–L3) or Chief Secretary flag (L4) its breach leads to.</summary>
+public sealed record EscalationLevel(int Level, string TimerId, string? EscalateId, string? FlagId);

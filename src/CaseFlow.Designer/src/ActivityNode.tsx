@@ -1,4 +1,6 @@
+import { useContext } from "react";
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
+import { LangContext } from "./i18n";
 import type { Issue } from "./api";
 import { describeCron, describeDuration, describeWorkingDays, label, readInput, type ActivityType, type JsonObject } from "./model";
 
@@ -27,6 +29,7 @@ function summary(a: JsonObject, type?: ActivityType): string[] {
 }
 
 export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
+  const lang = useContext(LangContext);
   const a = data.activity;
   const errors = data.issues.filter((i) => i.severity === "ERROR");
   const classes = ["activity-node"];
@@ -40,7 +43,7 @@ export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
     <div className={classes.join(" ")} data-testid={`node-${String(a.id)}`} title={String(a.type)}>
       <Handle type="target" position={Position.Left} id="In" />
       <div className="node-name">{label(a)}</div>
-      <div className="node-type">{data.type?.displayName ?? String(a.type)}{data.type ? "" : " (not run here)"}</div>
+      <div className="node-type">{(lang === "hi" && data.type?.displayNameHi) || data.type?.displayName || String(a.type)}{data.type ? "" : " (not run here)"}</div>
       {summary(a, data.type).map((s) => (
         <div className="node-summary" key={s}>{s}</div>
       ))}

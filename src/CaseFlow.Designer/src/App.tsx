@@ -1,14 +1,16 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useContext, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import {
   Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges, useReactFlow,
   type Connection, type Edge, type EdgeChange, type NodeChange,
 } from "@xyflow/react";
-import { api, ApiError, type Change, type DefinitionSummary, type InstanceDetail, type Issue } from "./api";
+import { api, ApiError, type Change, type DefinitionSummary, type EscalationLevel, type InstanceDetail, type Issue } from "./api";
+import { escalateTo, LangContext, levelPost, say, storedLang, storeLang, type Lang } from "./i18n";
 import { ActivityNode, type ActivityFlowNode } from "./ActivityNode";
 import { CasesEditor, InputEditor, RawActivityEditor, VariableEditor } from "./editors";
 import {
   activities, activity, addActivity, addConnection, connections, copyActivities, describeCron, displayText, label, layout,
-  parseWorkflow, pasteActivities, ports, record, redo, removeActivities, removeConnections, replaceActivity, serializeWorkflow,
+  numberProblem, parseWorkflow, pasteActivities, percentToShare, ports, readInput, record, redo, removeActivities, removeConnections,
+  replaceActivity, serializeWorkflow, shareToPercent,
   setDisplayText, setInput, setPosition, setSwitchCases, setVariableRef, undo, variables, type ActivityType, type Clip,
   type EditHistory, type WorkflowDoc,
 } from "./model";
@@ -40,6 +42,8 @@ function isTyping(target: EventTarget | null): boolean {
 export function App() {
   const [route, setRoute] = useState<Route>(readRoute);
   const [types, setTypes] = useState<ActivityType[]>([]);
+  const [lang, setLang] = useState<Lang>(storedLang);
+  useEffect(() => { document.documentElement.lang = lang; }, [lang]);
   useEffect(() => {
     // The hash has already changed when this fires: with unsaved work, ask, and put the editor's address back if the answer is no.
     let current = window.location.hash;
@@ -55,12 +59,21 @@ export function App() {
     api.activityTypes().then(setTypes).catch(() => undefined);
     return () => window.removeEventListener("hashchange", on);
   }, []);
+  const switchLang = () => {
+    const next = lang === "en" ? "hi" : "en";
+    storeLang(next);
+    setLang(next);
+  };
   return (
+    <LangContext.Provider value={lang}>
     <div className="app">
       <header className="top">
-        <a href="#/" className="brand">CaseFlow workflow designer</a>
+        <a href="#/" className="brand">{say("title", lang)}</a>
         <div className="signout">
-          <button type="button" onClick={() => api.signOut().finally(() => { window.location.href = "/designer/login"; })}>Sign out</button>
+          <button type="button" data-testid="language" onClick={switchLang} title={lang === "en" ? "हिन्दी में देखें" : "View in English"}>
+            {lang === "en" ? "हिन्दी" : "English"}
+          </button>
+          <button type="button" onClick={() => api.signOut().finally(() => { window.location.href = "/designer/login"; })}>{say("signOut", lang)}</button>
         </div>
       </header>
       {route.view === "list" && <DefinitionList />}
@@ -75,6 +88,7 @@ export function App() {
         </ReactFlowProvider>
       )}
     </div>
+    </LangContext.Provider>
   );
 }
 
@@ -163,7 +177,9 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
   const [nodes, setNodes] = useState<ActivityFlowNode[]>([]);
   const [edges, setEdges] = useState<Edge[]>([]);
   const [edgeMenu, setEdgeMenu] = useState<{ x: number; y: number; edge: Edge }>();
-  const [panel, setPanel] = useState<"inspector" | "history">("inspector");
+  const [panel, setPanel] = useState<"inspector" | "history" | "rules">("inspector");
+  const [levels, setLevels] = useState<EscalationLevel[]>([]);
+  const lang = useContext(LangContext);
   const [changes, setChanges] = useState<{ from: number; to: number; changes: Change[] }>();
   // Activities to select once the graph is rebuilt (after a paste or a drop).
   const selectNext = useRef<Set<string> | undefined>(undefined);
@@ -181,6 +197,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     const v = await api.validate(d.json);
     setIssues(v.issues);
     setServerPorts(v.ports);
+    setLevels(v.levels ?? []);
   }, [definitionId]);
 
   useEffect(() => {
@@ -210,6 +227,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
       api.validate(serializeWorkflow(doc)).then((v) => {
         setIssues(v.issues);
         setServerPorts(v.ports);
+        setLevels(v.levels ?? []);
       }, () => { /* a draft the server cannot parse keeps its last answer; Validate and Save say why */ });
     }, 300);
     return () => window.clearTimeout(timer);
@@ -357,6 +375,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     const v = await api.validate(serializeWorkflow(doc));
     setIssues(v.issues);
     setServerPorts(v.ports);
+    setLevels(v.levels ?? []);
     setStatus(v.publishable ? "Valid: it can be published." : `${v.issues.filter((i) => i.severity === "ERROR").length} error(s): shown on the activities.`);
   };
 
@@ -469,6 +488,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
 
   const selectOnly = (id: string) => {
     setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === id })));
+    setPanel("inspector");
     const n = nodes.find((x) => x.id === id);
     if (n) flow.setCenter(n.position.x + 100, n.position.y + 40, { zoom: 1, duration: 0 });
   };
@@ -487,37 +507,38 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
   return (
     <div className="editor">
       <div className="toolbar">
-        <a href="#/">← Definitions</a>
+        <a href="#/">{say("definitions", lang)}</a>
         <strong data-testid="definition-title">{String(doc?.name ?? definitionId)}</strong>
-        {meta && <span className="badge" data-testid="version-badge">v{meta.version} {meta.isPublished ? "published" : "draft"}{dirty ? " • unsaved changes" : ""}</span>}
-        <button type="button" onClick={stepBack} disabled={history.past.length === 0} title="Undo (Ctrl+Z)" data-testid="undo">Undo</button>
-        <button type="button" onClick={stepForward} disabled={history.future.length === 0} title="Redo (Ctrl+Shift+Z)" data-testid="redo">Redo</button>
-        <button type="button" onClick={save} disabled={!doc}>Save draft</button>
-        <button type="button" onClick={validate} disabled={!doc}>Validate</button>
-        <button type="button" onClick={publish} disabled={!doc}>Publish</button>
-        <button type="button" onClick={exportOnScreen} disabled={!doc} data-testid="export">Export JSON</button>
-        <label className="button">Import JSON… <input type="file" accept=".json,application/json" hidden data-testid="import-file"
+        {meta && <span className="badge" data-testid="version-badge">v{meta.version} {say(meta.isPublished ? "published" : "draft", lang)}{dirty ? ` • ${say("unsaved", lang)}` : ""}</span>}
+        <button type="button" onClick={stepBack} disabled={history.past.length === 0} title="Undo (Ctrl+Z)" data-testid="undo">{say("undo", lang)}</button>
+        <button type="button" onClick={stepForward} disabled={history.future.length === 0} title="Redo (Ctrl+Shift+Z)" data-testid="redo">{say("redo", lang)}</button>
+        <button type="button" onClick={save} disabled={!doc} data-testid="save">{say("save", lang)}</button>
+        <button type="button" onClick={validate} disabled={!doc} data-testid="validate">{say("validate", lang)}</button>
+        <button type="button" onClick={publish} disabled={!doc} data-testid="publish">{say("publish", lang)}</button>
+        <button type="button" onClick={exportOnScreen} disabled={!doc} data-testid="export">{say("export", lang)}</button>
+        <label className="button">{say("import", lang)} <input type="file" accept=".json,application/json" hidden data-testid="import-file"
           onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ""; if (f) importFile(f); }} /></label>
-        <button type="button" onClick={() => setPanel(panel === "history" ? "inspector" : "history")}>Versions</button>
+        <button type="button" onClick={() => setPanel(panel === "history" ? "inspector" : "history")} data-testid="versions">{say("versions", lang)}</button>
+        <button type="button" onClick={() => setPanel(panel === "rules" ? "inspector" : "rules")} data-testid="rules-toggle">{say("rules", lang)}</button>
         <span className="status" data-testid="status" role="status">{status}</span>
       </div>
       <div className="workspace">
         <aside className="palette" data-testid="palette">
-          <h2>Palette</h2>
-          <p className="muted">Drag onto the canvas, or click to add in the middle.</p>
+          <h2>{say("palette", lang)}</h2>
+          <p className="muted">{say("paletteHint", lang)}</p>
           {categories.map((c) => (
             <details key={c} open={c === "CaseFlow"}>
               <summary>{c}</summary>
               {types.filter((t) => t.category === c).map((t) => (
-                <button type="button" key={t.type} className="palette-item" title={t.description ?? t.type} data-testid={`palette-${t.type}`} draggable
+                <button type="button" key={t.type} className="palette-item" title={(lang === "hi" && t.descriptionHi) || t.description || t.type} data-testid={`palette-${t.type}`} draggable
                   onDragStart={(e) => { e.dataTransfer.setData(PaletteMime, t.type); e.dataTransfer.effectAllowed = "copy"; }}
                   onClick={() => addFromPalette(t)}>
-                  {t.displayName}
+                  {nameOf(t, lang)}
                 </button>
               ))}
             </details>
           ))}
-          <h2>Activities</h2>
+          <h2>{say("activities", lang)}</h2>
           <ul className="outline">
             {doc && activities(doc).map((a) => (
               <li key={String(a.id)}>
@@ -566,13 +587,15 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
           )}
         </div>
         <aside className="inspector" data-testid="inspector">
-          {panel === "history" ? (
+          {panel === "rules" ? (
+            doc && <RulesTable doc={doc} levels={levels} lang={lang} types={types} onChange={(next, key) => change(next, key)} onSelect={(id) => selectOnly(id)} />
+          ) : panel === "history" ? (
             <History versions={versions} onOpen={openVersion} onDiff={showDiff} onRestore={restore} changes={changes} />
           ) : sel ? (
             <>
               <h2 data-testid="inspector-title">{label(sel)}</h2>
-              <div className="muted">{selType?.displayName ?? String(sel.type)} · id <code>{String(sel.id)}</code></div>
-              <label className="display-name">Display name
+              <div className="muted">{selType ? nameOf(selType, lang) : String(sel.type)} · id <code>{String(sel.id)}</code></div>
+              <label className="display-name">{say("displayName", lang)}
                 <input type="text" data-testid="display-name" value={displayText(sel) ?? ""} placeholder={String(sel.name ?? sel.id)}
                   onChange={(e) => doc && change(setDisplayText(doc, String(sel.id), e.target.value), `display:${String(sel.id)}`)} />
               </label>
@@ -599,6 +622,61 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
       {general.length > 0 && (
         <ul className="general-issues">{general.map((i, n) => <li key={n} className={i.severity.toLowerCase()}>{i.code}: {i.message}</li>)}</ul>
       )}
+    </div>
+  );
+}
+
+/** An activity type's name in the chosen language (the server's descriptors carry the Hindi). */
+function nameOf(t: ActivityType, lang: Lang): string {
+  return lang === "hi" && t.displayNameHi ? t.displayNameHi : t.displayName;
+}
+
+/**
+ * The escalation as a table, in the words of the order: level, who holds it, the limit, when the officer is warned, and
+ * what a breach does. Rows come from the server's reading of the flow (the same the escalation rule checks); the values
+ * are read from the activities on screen, and editing a cell edits that activity, so table and chart never disagree.
+ */
+function RulesTable({ doc, levels, lang, types, onChange, onSelect }: {
+  doc: WorkflowDoc; levels: EscalationLevel[]; lang: Lang; types: ActivityType[]; onChange: (next: WorkflowDoc, key: string) => void; onSelect: (id: string) => void;
+}) {
+  if (levels.length === 0) return <p className="muted" data-testid="rules">{say("noLevels", lang)}</p>;
+  return (
+    <div className="rules" data-testid="rules">
+      <h2>{say("rules", lang)}</h2>
+      <p className="muted">{say("rulesHint", lang)}</p>
+      <table>
+        <thead><tr><th>{say("level", lang)}</th><th>{say("post", lang)}</th><th>{say("limit", lang)}</th><th>{say("warnAt", lang)}</th><th>{say("onBreach", lang)}</th></tr></thead>
+        <tbody>
+          {levels.map((l) => {
+            const timer = activity(doc, l.timerId);
+            if (!timer) return null;
+            const days = readInput(timer, "workingDays")?.value ?? "";
+            const duration = readInput(timer, "duration")?.value ?? "";
+            const share = readInput(timer, "warningShare")?.value ?? "";
+            // The range is the timer's own, from its descriptor.
+            const daysInput = types.find((t) => t.type === timer.type)?.inputs.find((i) => i.name === "workingDays");
+            const dayProblem = daysInput ? numberProblem(days, daysInput) : undefined;
+            return (
+              <tr key={l.timerId} data-testid={`rule-L${l.level}`}>
+                <td><button type="button" className="link" onClick={() => onSelect(l.timerId)}>L{l.level}</button></td>
+                <td>{levelPost(l.level, lang)}</td>
+                <td>
+                  {duration ? <span title={duration}>{say("duration", lang)}</span> : (
+                    <input type="number" min={daysInput?.minimum ?? undefined} max={daysInput?.maximum ?? undefined} step={1} data-testid={`rule-L${l.level}-days`} value={days} aria-invalid={!!dayProblem}
+                      onChange={(e) => onChange(setInput(doc, l.timerId, "workingDays", { typeName: "Int32", expressionType: "Literal", value: e.target.value }), `input:${l.timerId}:workingDays`)} />
+                  )}
+                  {dayProblem && <div className="error">{dayProblem}</div>}
+                </td>
+                <td>
+                  <input type="number" min={0} max={99} step={1} data-testid={`rule-L${l.level}-warn`} value={shareToPercent(share)}
+                    onChange={(e) => onChange(setInput(doc, l.timerId, "warningShare", { typeName: "Double", expressionType: "Literal", value: percentToShare(e.target.value) }), `input:${l.timerId}:warningShare`)} /> %
+                </td>
+                <td>{l.escalateId ? escalateTo(l.level + 1, lang) : l.flagId ? say("csReview", lang) : <span className="error">{say("brokenBreach", lang)}</span>}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
     </div>
   );
 }

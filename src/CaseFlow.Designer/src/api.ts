@@ -38,6 +38,14 @@ export interface InstanceDetail {
   waiting: string[];
 }
 
+/** One level of an escalation as the server's escalation rule reads the flow. */
+export interface EscalationLevel {
+  level: number;
+  timerId: string;
+  escalateId: string | null;
+  flagId: string | null;
+}
+
 export class ApiError extends Error {
   constructor(public status: number, message: string, public issues: Issue[] = []) {
     super(message);
@@ -87,7 +95,7 @@ export const api = {
   saveDraft: (json: string) => call<{ definition: DefinitionSummary; json: string; issues: Issue[] }>("/drafts", postJson(json)),
   importJson: (json: string) => call<{ definition: DefinitionSummary; json: string; issues: Issue[] }>("/import", postJson(json)),
   /** Issues, and every activity's output ports as the server will follow them (a FlowSwitch's cases included). */
-  validate: (json: string) => call<{ issues: Issue[]; publishable: boolean; ports: Record<string, string[]> }>("/validate", postJson(json)),
+  validate: (json: string) => call<{ issues: Issue[]; publishable: boolean; ports: Record<string, string[]>; levels: EscalationLevel[] }>("/validate", postJson(json)),
   publish: (id: string, version: number) =>
     call<{ definition: DefinitionSummary; issues: Issue[] }>(`/definitions/${encodeURIComponent(id)}/publish?version=${version}`, { method: "POST" }),
   diff: (id: string, version: number) =>

@@ -46,6 +46,9 @@ export function percentToShare(text: string): string {
 export interface ActivityType {
   type: string;
   displayName: string;
+  /** The Hindi name, where the server's descriptor has one. */
+  displayNameHi?: string | null;
+  descriptionHi?: string | null;
   category: string;
   description?: string | null;
   inputs: InputDescriptor[];

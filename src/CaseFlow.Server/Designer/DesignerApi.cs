@@ -1,4 +1,5 @@
 using System.Text;
+using CaseFlow.Core.Escalation;
 using CaseFlow.Workflows.Activities;
 using CaseFlow.Workflows.Definitions;
 using CaseFlow.Workflows.Model;
@@ -111,7 +112,9 @@ public sealed class DesignerApi(
         var result = definitions.Validate(definition, ValidationPurpose.Publish);
         // Ports as the runtime sees them, so the designer draws a FlowSwitch's cases as the server will follow them.
         var ports = definition.Activities.GroupBy(a => a.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => registry.PortsOf(g.First()));
-        return Results.Ok(new { Issues = result.Issues.Select(Issue), Publishable = !result.HasErrors, Ports = ports });
+        // The levels as the escalation rule reads the flow: the rules table beside the chart is built on them.
+        var levels = EscalationChainRule.Levels(definition, WorkflowValidator.Shape(definition));
+        return Results.Ok(new { Issues = result.Issues.Select(Issue), Publishable = !result.HasErrors, Ports = ports, Levels = levels });
     }
 
     private async Task<IResult> PublishAsync(string definitionId, int? version, CancellationToken ct)
@@ -135,7 +138,7 @@ public sealed class DesignerApi(
 
     private IResult ActivityTypes() => Results.Ok(registry.Descriptors.Select(d => new
     {
-        d.Type, d.DisplayName, d.Category, d.Description, d.Outcomes, DynamicOutcomes = d.HasDynamicOutcomes, d.IsTrigger,
+        d.Type, d.DisplayName, d.Category, d.Description, d.DisplayNameHi, d.DescriptionHi, d.Outcomes, DynamicOutcomes = d.HasDynamicOutcomes, d.IsTrigger,
         // The range, wholeness and choices too: the designer's editors are built from these, never from a copy of their own.
         Inputs = d.Inputs.Select(i => new { i.Name, i.TypeName, i.DisplayName, i.Description, i.DefaultValue, i.UiHint, i.Minimum, i.Maximum, i.WholeNumber, i.Choices }),
     }));

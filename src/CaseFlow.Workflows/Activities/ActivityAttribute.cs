@@ -10,6 +10,9 @@ public sealed class ActivityAttribute(string @namespace, string name) : Attribut
     public string? DisplayName { get; init; }
     public string Category { get; init; } = "Primitives";
     public string? Description { get; init; }
+    /// <summary>The name and description in Hindi, for administrators who work in Hindi.</summary>
+    public string? DisplayNameHi { get; init; }
+    public string? DescriptionHi { get; init; }
 
     /// <summary>A trigger can start a published workflow on its own (timer, cron, start-at).</summary>
     public bool IsTrigger { get; init; }

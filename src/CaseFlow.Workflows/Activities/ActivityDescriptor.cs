@@ -16,7 +16,9 @@ public sealed record ActivityDescriptor(
     IReadOnlyList<string> Outcomes,
     bool HasDynamicOutcomes,
     bool IsTrigger,
-    bool Waits = false)
+    bool Waits = false,
+    string? DisplayNameHi = null,
+    string? DescriptionHi = null)
 {
     private static readonly ConcurrentDictionary<Type, ActivityDescriptor> Cache = new();
 
@@ -41,7 +43,9 @@ public sealed record ActivityDescriptor(
             outcomes?.Names ?? [Activity.Done],
             outcomes?.Dynamic ?? false,
             activity.IsTrigger,
-            activity.Waits || activity.IsTrigger);
+            activity.Waits || activity.IsTrigger,
+            activity.DisplayNameHi,
+            activity.DescriptionHi);
     }
 
     private static string Humanize(string name)

@@ -2,7 +2,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "Correlate", Category = "Primitives", Description = "Sets the instance's correlation id; later event waits use it.")]
+[Activity("Elsa", "Correlate", DisplayNameHi = "सहसंबंध", Category = "Primitives", Description = "Sets the instance's correlation id; later event waits use it.")]
 [Input("correlationId", "String")]
 [Outcomes(Done)]
 public sealed class Correlate : Activity

@@ -6,7 +6,7 @@ using Cronos;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "Cron", Category = "Scheduling", IsTrigger = true, Description = "Starts, or continues, at the next time matching a cron expression (UTC; seconds first when six fields).")]
+[Activity("Elsa", "Cron", DisplayNameHi = "अनुसूची (क्रॉन)", Category = "Scheduling", IsTrigger = true, Description = "Starts, or continues, at the next time matching a cron expression (UTC; seconds first when six fields).")]
 [Input("cronExpression", "String", DefaultValue = "0 0 * * * *", UiHint = UiHints.Cron)]
 [Outcomes(Done)]
 public sealed class Cron : Activity, ITimerTrigger

@@ -2,7 +2,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "Delay", Waits = true, Category = "Scheduling", Description = "Waits for a duration (d.hh:mm:ss), durably.")]
+[Activity("Elsa", "Delay", DisplayNameHi = "प्रतीक्षा", Waits = true, Category = "Scheduling", Description = "Waits for a duration (d.hh:mm:ss), durably.")]
 [Input("timeSpan", "TimeSpan", DefaultValue = "00:01:00", UiHint = UiHints.Duration)]
 [Outcomes(Done)]
 public sealed class Delay : Activity

@@ -2,7 +2,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "End", Category = "Flow", Description = "Completes the flowchart at once, cancelling every activity still waiting.")]
+[Activity("Elsa", "End", DisplayNameHi = "अंत", Category = "Flow", Description = "Completes the flowchart at once, cancelling every activity still waiting.")]
 [Outcomes]
 public sealed class End : Activity
 {

@@ -2,7 +2,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "Fault", Category = "Flow", Description = "Faults the instance with a message; an incident is recorded.")]
+[Activity("Elsa", "Fault", DisplayNameHi = "त्रुटि", Category = "Flow", Description = "Faults the instance with a message; an incident is recorded.")]
 [Input("code", "String", Description = "A short machine-readable reason.")]
 [Input("message", "String", UiHint = UiHints.Multiline)]
 [Outcomes]

@@ -2,7 +2,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "Finish", Category = "Flow", Description = "Finishes the workflow, cancelling every activity still waiting.")]
+[Activity("Elsa", "Finish", DisplayNameHi = "समाप्त", Category = "Flow", Description = "Finishes the workflow, cancelling every activity still waiting.")]
 [Outcomes]
 public sealed class Finish : Activity
 {

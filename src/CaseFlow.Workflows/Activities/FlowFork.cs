@@ -4,7 +4,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "FlowFork", DisplayName = "Fork", Category = "Branching", Description = "Continues along every branch at once.")]
+[Activity("Elsa", "FlowFork", DisplayNameHi = "शाखाएँ", DisplayName = "Fork", Category = "Branching", Description = "Continues along every branch at once.")]
 [Input("branches", "String[]", UiHint = UiHints.StringList, Description = "Branch names; each becomes a port.")]
 [Outcomes(Dynamic = true)]
 public sealed class FlowFork : Activity

@@ -4,7 +4,7 @@ using CaseFlow.Workflows.Runtime;
 namespace CaseFlow.Workflows.Activities;
 
 /// <summary>The waiting is done by the flowchart (it owns the inbound bookkeeping); once scheduled, the join just passes on.</summary>
-[Activity("Elsa", "FlowJoin", DisplayName = "Join", Category = "Branching", Description = "Merges branches: WaitAny, WaitAll or WaitAllActive.")]
+[Activity("Elsa", "FlowJoin", DisplayNameHi = "मिलान", DisplayName = "Join", Category = "Branching", Description = "Merges branches: WaitAny, WaitAll or WaitAllActive.")]
 [Input("mode", ModeTypeName, DefaultValue = nameof(FlowJoinMode.WaitAny), UiHint = UiHints.Dropdown)]
 [Outcomes(Done)]
 public sealed class FlowJoin : Activity

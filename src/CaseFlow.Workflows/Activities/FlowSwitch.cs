@@ -7,7 +7,7 @@ namespace CaseFlow.Workflows.Activities;
 
 /// <summary>Elsa writes cases as a plain array, not an input:
 /// <c>"cases":[{"label":"High","condition":{"type":"JavaScript","value":"..."}}]</c>, plus a <c>mode</c> input.</summary>
-[Activity("Elsa", "FlowSwitch", DisplayName = "Switch", Category = "Branching", Description = "Follows the port of the first matching case (or every match), else Default.")]
+[Activity("Elsa", "FlowSwitch", DisplayNameHi = "विकल्प", DisplayName = "Switch", Category = "Branching", Description = "Follows the port of the first matching case (or every match), else Default.")]
 [Input("cases", "FlowSwitchCase[]", UiHint = UiHints.Cases)]
 [Input("mode", "Elsa.Workflows.Activities.Flowchart.Models.SwitchMode, Elsa.Workflows.Core", DefaultValue = "MatchFirst", UiHint = UiHints.Dropdown)]
 [Outcomes(DefaultPort, Dynamic = true)]

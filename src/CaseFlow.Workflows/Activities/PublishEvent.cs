@@ -2,7 +2,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "PublishEvent", DisplayName = "Publish Event", Category = "Primitives", Description = "Publishes an event once this step has committed.")]
+[Activity("Elsa", "PublishEvent", DisplayNameHi = "घटना प्रकाशित करें", DisplayName = "Publish Event", Category = "Primitives", Description = "Publishes an event once this step has committed.")]
 [Input("eventName", "String")]
 [Input("correlationId", "String", Description = "Defaults to this instance's correlation id.")]
 [Input("payload", "Object", UiHint = UiHints.Json)]

@@ -2,7 +2,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "SetName", DisplayName = "Set Name", Category = "Primitives", Description = "Names the workflow instance.")]
+[Activity("Elsa", "SetName", DisplayNameHi = "नाम रखें", DisplayName = "Set Name", Category = "Primitives", Description = "Names the workflow instance.")]
 [Input("value", "String")]
 [Outcomes(Done)]
 public sealed class SetName : Activity

@@ -3,7 +3,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "SetVariable", DisplayName = "Set Variable", Category = "Primitives", Description = "Assigns a value to a workflow variable.")]
+[Activity("Elsa", "SetVariable", DisplayNameHi = "चर का मान रखें", DisplayName = "Set Variable", Category = "Primitives", Description = "Assigns a value to a workflow variable.")]
 [Input("variable", "Variable", UiHint = UiHints.Variable, Description = "The variable, referenced by id as Elsa writes it.")]
 [Input("value", "Object", UiHint = UiHints.JavaScript)]
 [Outcomes(Done)]

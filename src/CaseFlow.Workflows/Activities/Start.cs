@@ -2,7 +2,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "Start", Category = "Flow", Description = "Where the flowchart begins.")]
+[Activity("Elsa", "Start", DisplayNameHi = "शुरुआत", Category = "Flow", Description = "Where the flowchart begins.")]
 [Outcomes(Done)]
 public sealed class Start : Activity
 {

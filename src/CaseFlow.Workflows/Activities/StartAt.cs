@@ -5,7 +5,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "StartAt", Waits = true, DisplayName = "Start At", Category = "Scheduling", IsTrigger = true, Description = "Starts, or continues, at a given instant.")]
+[Activity("Elsa", "StartAt", DisplayNameHi = "इस समय शुरू", Waits = true, DisplayName = "Start At", Category = "Scheduling", IsTrigger = true, Description = "Starts, or continues, at a given instant.")]
 [Input("dateTime", "DateTimeOffset", UiHint = UiHints.DateTime)]
 [Outcomes(Done)]
 public sealed class StartAt : Activity, ITimerTrigger

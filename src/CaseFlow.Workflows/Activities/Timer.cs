@@ -5,7 +5,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "Timer", Category = "Scheduling", IsTrigger = true, Description = "As a trigger, starts the workflow every interval; inside a flow, waits one interval.")]
+[Activity("Elsa", "Timer", DisplayNameHi = "टाइमर", Category = "Scheduling", IsTrigger = true, Description = "As a trigger, starts the workflow every interval; inside a flow, waits one interval.")]
 [Input("interval", "TimeSpan", DefaultValue = "00:01:00", UiHint = UiHints.Duration)]
 [Outcomes(Done)]
 public sealed class Timer : Activity, ITimerTrigger

@@ -2,7 +2,7 @@ using CaseFlow.Workflows.Runtime;
 
 namespace CaseFlow.Workflows.Activities;
 
-[Activity("Elsa", "WriteLine", DisplayName = "Write Line", Category = "Console", Description = "Writes a line of text to the line sink once the step has committed.")]
+[Activity("Elsa", "WriteLine", DisplayNameHi = "पंक्ति लिखें", DisplayName = "Write Line", Category = "Console", Description = "Writes a line of text to the line sink once the step has committed.")]
 [Input("text", "String", UiHint = UiHints.Multiline)]
 [Outcomes(Done)]
 public sealed class WriteLine : Activity

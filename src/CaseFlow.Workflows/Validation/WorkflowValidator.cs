@@ -22,6 +22,15 @@ public sealed class WorkflowValidator(ActivityRegistry registry, ValidationLimit
 
     public ValidationLimits Limits => _limits;
 
+    /// <summary>The flow's start, what it reaches and its connections: what domain rules (and views of the flow built on them) read.</summary>
+    public static DefinitionShape Shape(WorkflowDefinition definition)
+    {
+        var graph = FlowGraph.For(definition);
+        var start = graph.DefaultStart;
+        var from = graph.Outbound.ToDictionary(kv => kv.Key, kv => kv.Value.Select(ci => graph.Connections[ci]).ToList(), StringComparer.Ordinal);
+        return new DefinitionShape(start, graph.Reachable(start), from);
+    }
+
     public ValidationResult Validate(WorkflowDefinition definition, ValidationPurpose purpose)
     {
         var issues = new List<ValidationIssue>();

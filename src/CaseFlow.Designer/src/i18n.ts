@@ -1,0 +1,75 @@
+import { createContext } from "react";
+
+// The designer's words in English and Hindi. The choice is the administrator's and is remembered in this browser.
+// Activity names and descriptions come from the server's descriptors (with their Hindi forms), not from here.
+
+export type Lang = "en" | "hi";
+
+const words = {
+  definitions: { en: "← Definitions", hi: "← परिभाषाएँ" },
+  undo: { en: "Undo", hi: "पूर्ववत करें" },
+  redo: { en: "Redo", hi: "फिर से करें" },
+  save: { en: "Save draft", hi: "मसौदा सहेजें" },
+  validate: { en: "Validate", hi: "जाँचें" },
+  publish: { en: "Publish", hi: "प्रकाशित करें" },
+  export: { en: "Export JSON", hi: "JSON निर्यात करें" },
+  import: { en: "Import JSON…", hi: "JSON आयात करें…" },
+  versions: { en: "Versions", hi: "संस्करण" },
+  rules: { en: "Rules table", hi: "नियम तालिका" },
+  palette: { en: "Palette", hi: "गतिविधियाँ जोड़ें" },
+  paletteHint: { en: "Drag onto the canvas, or click to add in the middle.", hi: "कैनवास पर खींचें, या बीच में जोड़ने के लिए क्लिक करें।" },
+  activities: { en: "Activities", hi: "इस प्रवाह की गतिविधियाँ" },
+  displayName: { en: "Display name", hi: "प्रदर्शित नाम" },
+  unsaved: { en: "unsaved changes", hi: "बिना सहेजे बदलाव" },
+  published: { en: "published", hi: "प्रकाशित" },
+  draft: { en: "draft", hi: "मसौदा" },
+  signOut: { en: "Sign out", hi: "साइन आउट" },
+  title: { en: "CaseFlow workflow designer", hi: "केसफ़्लो वर्कफ़्लो डिज़ाइनर" },
+  level: { en: "Level", hi: "स्तर" },
+  post: { en: "Post", hi: "पद" },
+  limit: { en: "Limit (working days)", hi: "समय-सीमा (कार्य दिवस)" },
+  warnAt: { en: "Warn at", hi: "चेतावनी" },
+  onBreach: { en: "On breach", hi: "समय-सीमा बीतने पर" },
+  rulesHint: {
+    en: "Read from the flow: editing a cell edits its activity on the chart.",
+    hi: "प्रवाह से बनी तालिका: किसी खाने में बदलाव चार्ट की उसी गतिविधि को बदलता है।",
+  },
+  noLevels: { en: "This flow has no escalation levels (no SLA timer after its start).", hi: "इस प्रवाह में कोई स्तर नहीं है (शुरुआत के बाद कोई SLA टाइमर नहीं)।" },
+  brokenBreach: { en: "nothing — the chain is broken here", hi: "कुछ नहीं — यहाँ क्रम टूटा है" },
+  csReview: { en: "Chief Secretary's review list", hi: "मुख्य सचिव की समीक्षा सूची" },
+  duration: { en: "a plain duration (edit on the node)", hi: "सीधी अवधि (गतिविधि में बदलें)" },
+} as const;
+
+export type WordKey = keyof typeof words;
+
+export function say(key: WordKey, lang: Lang): string {
+  return words[key][lang];
+}
+
+export function escalateTo(level: number, lang: Lang): string {
+  return lang === "hi" ? `L${level} पर भेजें` : `escalate to L${level}`;
+}
+
+/** Who sits at a level: L1 and L2 in the district, the Head of Department at L3 (the Chief Secretary's order), the Secretary at L4. */
+export function levelPost(level: number, lang: Lang): string {
+  const en = ["", "district officer (L1)", "district head (L2)", "Head of Department", "Secretary"];
+  const hi = ["", "ज़िला स्तरीय अधिकारी (L1)", "ज़िला प्रमुख (L2)", "विभागाध्यक्ष", "सचिव"];
+  return (lang === "hi" ? hi : en)[level] ?? `L${level}`;
+}
+
+const key = "caseflow.designer.lang";
+
+export function storedLang(): Lang {
+  try {
+    return window.localStorage.getItem(key) === "hi" ? "hi" : "en";
+  } catch {
+    return "en";
+  }
+}
+
+export function storeLang(lang: Lang) {
+  try { window.localStorage.setItem(key, lang); } catch { /* private mode: the choice lasts this page */ }
+}
+
+/** The language the administrator chose, for every part of the page. */
+export const LangContext = createContext<Lang>("en");
