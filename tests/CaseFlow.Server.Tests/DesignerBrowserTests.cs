@@ -477,6 +477,57 @@ public sealed class DesignerBrowserTests
         Assert.That(slas, Is.EqualTo(new Dictionary<string, string?> { ["slaL1"] = "6", ["slaL2"] = "3" }), "the draft holds both edits");
     }
 
+    [Test]
+    public async Task Before_publishing_the_simulator_and_the_what_if_show_what_a_shorter_L1_limit_would_do()
+    {
+        // Three open cases, registered on Friday 6, Monday 9 and Thursday 12 November at 10:00; now is the 12th at noon.
+        var clock = new FakeTimeProvider(Registered);
+        await using var host = await CaseFlowHost.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
+        var cases = new CaseService.CaseServiceClient(host.Channel);
+        foreach (var day in new[] { 6, 9, 12 })
+        {
+            clock.SetUtcNow(Ist(11, day));
+            await cases.CreateCaseAsync(Requests.NewCase(category: "power-supply", district: "dehradun"), host.As(PortalKey));
+        }
+        clock.SetUtcNow(Ist(11, 12, 12));
+
+        var (playwright, browser, page) = await SignInAsync(host);
+        using var _ = playwright;
+        await using var __ = browser;
+        try
+        {
+            await page.ClickAsync("[data-testid=open-case-escalation]");
+            await page.WaitForSelectorAsync("[data-testid=node-slaL1]");
+            await page.ClickAsync("[data-testid=rules-toggle]");
+            await page.FillAsync("[data-testid=rule-L1-days]", "3");
+            await page.ClickAsync("[data-testid=preview-toggle]");
+
+            // A case registered Friday 6 Nov 10:00 under the draft: 7 (first Saturday), 9, 12 -> Thursday 12th at L1;
+            // then 13, 16, 17, 18, 19 (the second Saturday and Sunday skipped) -> Thursday 19th at L2.
+            await page.ClickAsync("[data-testid=sim-run]");
+            await Expect(page, "[data-testid=sim-L1]", "Thu 12 Nov 2026, 10:00 IST");
+            await Expect(page, "[data-testid=sim-L2]", "Thu 19 Nov 2026, 10:00 IST");
+            await Expect(page, "[data-testid=sim-L1]", "Sub-Divisional Officer");
+
+            // Open cases: v1 (7 days) has them due on the 18th, 21st and 23rd, all within 7 working days and none past;
+            // the draft would have the first past its limit already (12th 10:00) and the others due on the 16th and 17th.
+            await page.ClickAsync("[data-testid=whatif-run]");
+            await Expect(page, "[data-testid=whatif-L1-past-published]", "0");
+            Assert.That(await page.InnerTextAsync("[data-testid=whatif-L1-past-draft]"), Is.EqualTo("1"));
+            Assert.That(await page.InnerTextAsync("[data-testid=whatif-L1-soon-published]"), Is.EqualTo("3"));
+            Assert.That(await page.InnerTextAsync("[data-testid=whatif-L1-soon-draft]"), Is.EqualTo("2"));
+            await ScreenshotAsync(page, "designer-preview");
+        }
+        catch
+        {
+            await ScreenshotAsync(page, "designer-failure");
+            throw;
+        }
+        var versions = await new WorkflowService.WorkflowServiceClient(host.Channel).ListWorkflowDefinitionVersionsAsync(
+            new ListWorkflowDefinitionVersionsRequest { DefinitionId = "case-escalation" }, host.As(AdminKey));
+        Assert.That(versions.Definitions.Select(d => d.Version), Is.EqualTo(new[] { 1 }), "previewing saves nothing");
+    }
+
     /// <summary>Answers yes to every question the page asks, and keeps the questions.</summary>
     private static List<string> AcceptDialogs(IPage page)
     {

@@ -130,15 +130,20 @@ public sealed class SlaTimer : Activity
     /// <summary>The due time from a start, and the limit in words for the case history.</summary>
     private static (DateTimeOffset Due, string Limit) DueFrom(ActivityExecutionContext context, DateTimeOffset start)
     {
-        if (context.HasInput("duration") && context.EvaluateString("duration") is { Length: > 0 })
-        {
-            var duration = context.EvaluateTimeSpan("duration");
-            if (duration > TimeSpan.Zero)
-                return (start + duration, Workflows.Validation.DurationText.Describe(duration));
-        }
-        var days = CaseActivity.ReadInt(context, "workingDays") ?? 7;
+        TimeSpan? duration = context.HasInput("duration") && context.EvaluateString("duration") is { Length: > 0 } ? context.EvaluateTimeSpan("duration") : null;
+        var days = CaseActivity.ReadInt(context, "workingDays") ?? DefaultWorkingDays;
         var calendarId = (context.HasInput("calendar") ? context.EvaluateString("calendar") : null) ?? ICalendarProvider.DefaultId;
-        var calendar = context.GetRequiredService<ICalendarProvider>().Get(calendarId);
-        return (calendar.AddWorkingDays(start, days), days == 1 ? "1 working day" : $"{days} working days");
+        return Due(start, duration, days, context.GetRequiredService<ICalendarProvider>().Get(calendarId));
     }
+
+    public const int DefaultWorkingDays = 7;
+
+    /// <summary>
+    /// When a limit that starts at <paramref name="start"/> runs out: a plain duration when one is set, else working days on
+    /// the calendar. The one rule, used by the running timer and by the designer's simulator and what-if preview.
+    /// </summary>
+    public static (DateTimeOffset Due, string Limit) Due(DateTimeOffset start, TimeSpan? duration, int workingDays, WorkingCalendar calendar) =>
+        duration is { } d && d > TimeSpan.Zero
+            ? (start + d, Workflows.Validation.DurationText.Describe(d))
+            : (calendar.AddWorkingDays(start, workingDays), workingDays == 1 ? "1 working day" : $"{workingDays} working days");
 }

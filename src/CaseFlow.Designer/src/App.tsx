@@ -3,7 +3,7 @@ import {
   Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges, useReactFlow,
   type Connection, type Edge, type EdgeChange, type NodeChange,
 } from "@xyflow/react";
-import { api, ApiError, type Change, type DefinitionSummary, type EscalationLevel, type InstanceDetail, type Issue } from "./api";
+import { api, ApiError, type Change, type DefinitionSummary, type EscalationLevel, type InstanceDetail, type Issue, type SimulatedLevel, type WhatIf } from "./api";
 import { escalateTo, LangContext, levelPost, say, storedLang, storeLang, type Lang } from "./i18n";
 import { ActivityNode, type ActivityFlowNode } from "./ActivityNode";
 import { CasesEditor, InputEditor, RawActivityEditor, VariableEditor } from "./editors";
@@ -177,7 +177,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
   const [nodes, setNodes] = useState<ActivityFlowNode[]>([]);
   const [edges, setEdges] = useState<Edge[]>([]);
   const [edgeMenu, setEdgeMenu] = useState<{ x: number; y: number; edge: Edge }>();
-  const [panel, setPanel] = useState<"inspector" | "history" | "rules">("inspector");
+  const [panel, setPanel] = useState<"inspector" | "history" | "rules" | "preview">("inspector");
   const [levels, setLevels] = useState<EscalationLevel[]>([]);
   const lang = useContext(LangContext);
   const [changes, setChanges] = useState<{ from: number; to: number; changes: Change[] }>();
@@ -520,6 +520,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
           onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ""; if (f) importFile(f); }} /></label>
         <button type="button" onClick={() => setPanel(panel === "history" ? "inspector" : "history")} data-testid="versions">{say("versions", lang)}</button>
         <button type="button" onClick={() => setPanel(panel === "rules" ? "inspector" : "rules")} data-testid="rules-toggle">{say("rules", lang)}</button>
+        <button type="button" onClick={() => setPanel(panel === "preview" ? "inspector" : "preview")} data-testid="preview-toggle">{say("preview", lang)}</button>
         <span className="status" data-testid="status" role="status">{status}</span>
       </div>
       <div className="workspace">
@@ -587,7 +588,9 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
           )}
         </div>
         <aside className="inspector" data-testid="inspector">
-          {panel === "rules" ? (
+          {panel === "preview" ? (
+            doc && <Preview doc={doc} lang={lang} />
+          ) : panel === "rules" ? (
             doc && <RulesTable doc={doc} levels={levels} lang={lang} types={types} onChange={(next, key) => change(next, key)} onSelect={(id) => selectOnly(id)} />
           ) : panel === "history" ? (
             <History versions={versions} onOpen={openVersion} onDiff={showDiff} onRestore={restore} changes={changes} />
@@ -677,6 +680,63 @@ function RulesTable({ doc, levels, lang, types, onChange, onSelect }: {
           })}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/**
+ * The draft tried out before it is published, read-only: when a case registered at a chosen moment would be due at each
+ * level (the holiday calendar included), and how many open cases would be past their limit, or due within a week, under
+ * the draft against the version in force. Both come from the server, which works limits out with the running timer's rule.
+ */
+function Preview({ doc, lang }: { doc: WorkflowDoc; lang: Lang }) {
+  const [registered, setRegistered] = useState("2026-11-06T10:00");
+  const [district, setDistrict] = useState("dehradun");
+  const [category, setCategory] = useState("power-supply");
+  const [levels, setLevels] = useState<SimulatedLevel[]>();
+  const [whatIf, setWhatIf] = useState<WhatIf>();
+  const [error, setError] = useState<string>();
+  const run = async <T,>(f: () => Promise<T>, set: (v: T) => void) => {
+    setError(undefined);
+    try { set(await f()); } catch (e) { setError((e as Error).message); }
+  };
+  const n = (v: number | null) => (v === null ? "—" : String(v));
+  return (
+    <div className="preview" data-testid="preview">
+      <h2>{say("simulator", lang)}</h2>
+      <form onSubmit={(e) => { e.preventDefault(); run(() => api.simulate(serializeWorkflow(doc), registered, district, category), (r) => setLevels(r.levels)); }}>
+        <label>{say("registeredOn", lang)} <input type="datetime-local" data-testid="sim-registered" value={registered} onChange={(e) => setRegistered(e.target.value)} /></label>
+        <label>{say("district", lang)} <input type="text" data-testid="sim-district" value={district} onChange={(e) => setDistrict(e.target.value)} /></label>
+        <label>{say("category", lang)} <input type="text" data-testid="sim-category" value={category} onChange={(e) => setCategory(e.target.value)} /></label>
+        <button type="submit" data-testid="sim-run">{say("simulate", lang)}</button>
+      </form>
+      {levels && (
+        <table data-testid="sim-result">
+          <thead><tr><th>{say("level", lang)}</th><th>{say("post", lang)}</th><th>{say("due", lang)}</th></tr></thead>
+          <tbody>{levels.map((l) => (
+            <tr key={l.level} data-testid={`sim-L${l.level}`}><td>L{l.level}</td><td>{l.post ?? levelPost(l.level, lang)}</td>
+              <td>{l.problem ? <span className="error">{l.problem}</span> : <>{l.dueText} <span className="muted">({l.limit})</span></>}</td></tr>
+          ))}</tbody>
+        </table>
+      )}
+      <h2>{say("whatIf", lang)}</h2>
+      <button type="button" data-testid="whatif-run" onClick={() => run(() => api.whatIf(serializeWorkflow(doc)), setWhatIf)}>{say("whatIfRun", lang)}</button>
+      {whatIf && (
+        <table data-testid="whatif-result">
+          <thead>
+            <tr><th rowSpan={2}>{say("level", lang)}</th><th rowSpan={2}>{say("openCases", lang)}</th><th colSpan={2}>{say("pastNow", lang)}</th><th colSpan={2}>{say("withinSoon", lang)}</th></tr>
+            <tr><th>v{whatIf.publishedVersion ?? "—"} ({say("inForce", lang)})</th><th>{say("draft", lang)}</th><th>v{whatIf.publishedVersion ?? "—"}</th><th>{say("draft", lang)}</th></tr>
+          </thead>
+          <tbody>{whatIf.levels.map((l) => (
+            <tr key={l.level} data-testid={`whatif-L${l.level}`}>
+              <td>L{l.level}</td><td>{l.cases}</td>
+              <td data-testid={`whatif-L${l.level}-past-published`}>{n(l.published.pastLimit)}</td><td data-testid={`whatif-L${l.level}-past-draft`}>{n(l.draft.pastLimit)}</td>
+              <td data-testid={`whatif-L${l.level}-soon-published`}>{n(l.published.withinSoon)}</td><td data-testid={`whatif-L${l.level}-soon-draft`}>{n(l.draft.withinSoon)}</td>
+            </tr>
+          ))}</tbody>
+        </table>
+      )}
+      {error && <p className="error" role="alert">{error}</p>}
     </div>
   );
 }

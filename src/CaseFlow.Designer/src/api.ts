@@ -46,6 +46,25 @@ export interface EscalationLevel {
   flagId: string | null;
 }
 
+export interface SimulatedLevel {
+  level: number;
+  timerId: string;
+  due: string | null;
+  dueText: string | null;
+  limit: string;
+  post: string | null;
+  problem: string | null;
+}
+
+export interface WhatIf {
+  now: string;
+  soon: string;
+  soonWorkingDays: number;
+  publishedVersion: number | null;
+  openCases: number;
+  levels: { level: number; cases: number; published: { pastLimit: number | null; withinSoon: number | null }; draft: { pastLimit: number | null; withinSoon: number | null } }[];
+}
+
 export class ApiError extends Error {
   constructor(public status: number, message: string, public issues: Issue[] = []) {
     super(message);
@@ -100,6 +119,10 @@ export const api = {
     call<{ definition: DefinitionSummary; issues: Issue[] }>(`/definitions/${encodeURIComponent(id)}/publish?version=${version}`, { method: "POST" }),
   diff: (id: string, version: number) =>
     call<{ from: number; to: number; changes: Change[] }>(`/definitions/${encodeURIComponent(id)}/diff?version=${version}`),
+  simulate: (json: string, registered: string, district: string, category: string) =>
+    call<{ registered: string; levels: SimulatedLevel[] }>(
+      `/simulate?registered=${encodeURIComponent(registered)}&district=${encodeURIComponent(district)}&category=${encodeURIComponent(category)}`, postJson(json)),
+  whatIf: (json: string) => call<WhatIf>("/what-if", postJson(json)),
   exportUrl: (id: string, version: number) => `${base}/definitions/${encodeURIComponent(id)}/export?version=${version}`,
   instance: (idOrCase: string) =>
     call<InstanceDetail>(`/cases/${encodeURIComponent(idOrCase)}/instance`).catch((e) => {

@@ -38,6 +38,19 @@ const words = {
   brokenBreach: { en: "nothing — the chain is broken here", hi: "कुछ नहीं — यहाँ क्रम टूटा है" },
   csReview: { en: "Chief Secretary's review list", hi: "मुख्य सचिव की समीक्षा सूची" },
   duration: { en: "a plain duration (edit on the node)", hi: "सीधी अवधि (गतिविधि में बदलें)" },
+  preview: { en: "Preview", hi: "पूर्वावलोकन" },
+  simulator: { en: "When would a case be due?", hi: "शिकायत की समय-सीमा कब होगी?" },
+  registeredOn: { en: "Registered on (IST)", hi: "पंजीकरण (IST)" },
+  district: { en: "District", hi: "ज़िला" },
+  category: { en: "Category", hi: "श्रेणी" },
+  simulate: { en: "Work out the due dates", hi: "समय-सीमाएँ निकालें" },
+  due: { en: "Due", hi: "नियत समय" },
+  whatIf: { en: "What if this draft were in force?", hi: "यदि यह मसौदा लागू हो तो?" },
+  whatIfRun: { en: "Count the open cases", hi: "खुली शिकायतें गिनें" },
+  openCases: { en: "Cases now at this level", hi: "इस स्तर पर अभी शिकायतें" },
+  pastNow: { en: "Past the limit now", hi: "अभी समय-सीमा पार" },
+  withinSoon: { en: "Due within 7 working days", hi: "7 कार्य दिवसों में नियत" },
+  inForce: { en: "in force", hi: "लागू" },
 } as const;
 
 export type WordKey = keyof typeof words;

@@ -194,7 +194,10 @@ public sealed class DesignerApi(
         };
     }
 
-    private async Task<(WorkflowDefinition?, IResult?)> ParseAsync(HttpRequest request, CancellationToken ct)
+    private Task<(WorkflowDefinition?, IResult?)> ParseAsync(HttpRequest request, CancellationToken ct) => ParseBodyAsync(request, ct);
+
+    /// <summary>The request body as a workflow definition, or the 400 that says why it is not one.</summary>
+    internal static async Task<(WorkflowDefinition?, IResult?)> ParseBodyAsync(HttpRequest request, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var json = await reader.ReadToEndAsync(ct);
@@ -233,7 +236,7 @@ public sealed class DesignerApi(
     private static IResult NotFound(string definitionId, int? version) =>
         Problem(StatusCodes.Status404NotFound, "NOT_FOUND", $"Workflow definition {definitionId}{(version is > 0 ? $" v{version}" : "")} does not exist.");
 
-    private static IResult Problem(int status, string code, string message) => Results.Json(new { Code = code, Message = message }, statusCode: status);
+    internal static IResult Problem(int status, string code, string message) => Results.Json(new { Code = code, Message = message }, statusCode: status);
 
     private static string? Empty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }

@@ -76,6 +76,7 @@ public static class DesignerComposition
         });
         services.AddAuthorization();
         services.AddSingleton<DesignerApi>();
+        services.AddSingleton<DesignerPreview>();
         return services;
     }
 
@@ -98,6 +99,7 @@ public static class DesignerComposition
         api.MapGet("/session", (HttpContext ctx, IAntiforgery antiforgery) =>
             Results.Ok(new { User = ctx.User.Identity?.Name, AntiforgeryToken = antiforgery.GetAndStoreTokens(ctx).RequestToken, AntiforgeryHeader }));
         app.Services.GetRequiredService<DesignerApi>().Map(api);
+        app.Services.GetRequiredService<DesignerPreview>().Map(api);
 
         app.MapGet("/designer/{**path}", ServeApp);
         return app;

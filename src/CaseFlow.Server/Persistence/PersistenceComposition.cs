@@ -18,6 +18,7 @@ public static class PersistenceComposition
     {
         services.AddSingleton<CaseFlowDatabase>();
         services.AddSingleton<CommitSignal>();
+        services.AddSingleton<OpenClocks>();
         services.AddSingleton(sp => new CaseWriter(sp.GetRequiredService<CaseFlowDatabase>(),
             sp.GetRequiredService<PersistenceOptions>().Database.MaxWriteBatch, sp.GetRequiredService<ILogger<CaseWriter>>(),
             sp.GetRequiredService<CaseFlowMetrics>(), sp.GetRequiredService<CommitSignal>()));
