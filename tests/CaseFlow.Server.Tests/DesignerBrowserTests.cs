@@ -128,11 +128,17 @@ public sealed class DesignerBrowserTests
         Assert.That(old.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 18)), "the case registered before keeps version 1's limit");
 
         // The new case's instance, read-only: what it passed and the SLA timer it waits on, on version 2.
-        await page.GotoAsync($"http://127.0.0.1:{host.HttpPort}/designer/#/instances/{after.Number}");
+        // Typed in small letters, as people do: the case is found all the same.
+        await page.GotoAsync($"http://127.0.0.1:{host.HttpPort}/designer/#/instances/{after.Number.ToLowerInvariant()}");
         await page.WaitForSelectorAsync("[data-testid=instance-canvas] [data-testid=node-slaL1].waiting");
         Assert.That(await page.Locator("[data-testid=instance-canvas] [data-testid=node-start].passed").CountAsync(), Is.EqualTo(1), "Start is marked passed");
-        await Expect(page, ".toolbar .badge", "case-escalation v2");
-        await Expect(page, "[data-testid=waits]", "slaL1");
+        await Expect(page, ".toolbar .badge", "case-escalation v2 · waiting");
+        await Expect(page, "[data-testid=waits]", "Time limit at L1 (local office): timer, Thu, 12 Nov, 2026, 10:00 IST");
+        // The case's own story, in IST and plain words; no engine states or timer tags.
+        var timeline = await page.InnerTextAsync("[data-testid=timeline]");
+        Assert.That(timeline, Does.Contain("Registered and assigned to the L1 post").And.Contain("Time limit at L1 started").And.Contain("IST"));
+        var panel = await page.InnerTextAsync(".inspector");
+        Assert.That(panel, Does.Not.Contain("Suspended").And.Not.Contain("K=breach"));
         await ScreenshotAsync(page, "designer-instance");
     }
 

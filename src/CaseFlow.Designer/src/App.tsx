@@ -4,7 +4,7 @@ import {
   type Connection, type Edge, type EdgeChange, type NodeChange,
 } from "@xyflow/react";
 import { api, ApiError, type Change, type DefinitionSummary, type EscalationLevel, type InstanceDetail, type Issue, type SimulatedLevel, type WhatIf } from "./api";
-import { escalateTo, LangContext, levelPost, say, storedLang, storeLang, type Lang } from "./i18n";
+import { escalateTo, eventWords, istText, LangContext, levelPost, say, storedLang, storeLang, type Lang } from "./i18n";
 import { ActivityNode, type ActivityFlowNode } from "./ActivityNode";
 import { CasesEditor, InputEditor, RawActivityEditor, VariableEditor } from "./editors";
 import {
@@ -797,15 +797,20 @@ function InstanceView({ idOrCase, types }: { idOrCase: string; types: ActivityTy
     detail.waiting.forEach((id) => states.set(id, "waiting"));
     return buildGraph(parseWorkflow(detail.json), types, [], states);
   }, [detail, types]);
-  if (error) return <main className="list-view"><p className="error" role="alert">{error}</p><a href="#/">← Definitions</a></main>;
+  const lang = useContext(LangContext);
+  if (error) return <main className="list-view"><p className="error" role="alert">{error}</p><a href="#/">{say("definitions", lang)}</a></main>;
   if (!detail) return <main className="list-view">Loading…</main>;
   const i = detail.instance;
+  const doc = detail.json ? parseWorkflow(detail.json) : undefined;
+  const activityOf = (id: string) => (doc && activity(doc, id)) ?? { id };
+  // The engine says Suspended while it waits on a timer or an event: to an administrator the case is simply waiting.
+  const state = i.status === "Suspended" ? "waiting" : i.status === "Running" ? "running" : i.status.toLowerCase();
   return (
     <div className="editor">
       <div className="toolbar">
         <a href="#/">← Definitions</a>
         <strong>Instance {i.id}</strong>
-        <span className="badge">{i.definitionId} v{i.definitionVersion} · {i.status}{i.correlationId ? ` · case ${i.correlationId}` : ""}</span>
+        <span className="badge" data-testid="instance-badge">{i.definitionId} v{i.definitionVersion} · {state}{i.correlationId ? ` · case ${i.correlationId}` : ""}</span>
         <span className="legend"><span className="swatch passed" /> passed <span className="swatch waiting" /> waiting</span>
       </div>
       <div className="workspace">
@@ -817,18 +822,35 @@ function InstanceView({ idOrCase, types }: { idOrCase: string; types: ActivityTy
           </ReactFlow>
         </div>
         <aside className="inspector">
-          <h2>Waiting on</h2>
+          {detail.timeline && (
+            <>
+              <h2>{say("timeline", lang)}</h2>
+              <ol className="timeline" data-testid="timeline">
+                {detail.timeline.map((e, n) => (
+                  <li key={n} className={e.type}>
+                    <div className="when">{istText(e.at, lang)}</div>
+                    <div className="what">{eventWords(e.type, e.level, lang)}</div>
+                    {e.text && e.type !== "DueTimeSet" && <div className="muted">{e.text}</div>}
+                  </li>
+                ))}
+              </ol>
+            </>
+          )}
+          <h2>{say("waitingOn", lang)}</h2>
           <ul data-testid="waits">
             {detail.waits.map((w, n) => (
-              <li key={n}>{w.activityId}: {w.kind}{w.eventName ? ` ${w.eventName}` : ""}{w.dueTime ? ` due ${new Date(w.dueTime).toLocaleString()}` : ""}{w.tag ? ` (${w.tag})` : ""}</li>
+              <li key={n}>{label(activityOf(w.activityId))}: {w.kind === "Timer" ? `${lang === "hi" ? "टाइमर" : "timer"}, ${w.dueTime ? istText(w.dueTime, lang) : ""}`
+                : w.eventName === "CaseChanged" ? (lang === "hi" ? "शिकायत में बदलाव" : "a change to the case") : w.eventName ?? w.kind}</li>
             ))}
           </ul>
-          <h2>Journal</h2>
-          <ol className="journal">
-            {detail.journal.map((j, n) => (
-              <li key={n}>{new Date(j.at).toLocaleString()} {j.kind} {j.activityName ?? j.activityId ?? ""}{j.detail ? ` — ${j.detail}` : ""}</li>
-            ))}
-          </ol>
+          <details>
+            <summary>{say("engineJournal", lang)}</summary>
+            <ol className="journal">
+              {detail.journal.map((j, n) => (
+                <li key={n}>{istText(j.at, lang)} {j.kind} {j.activityName ?? j.activityId ?? ""}{j.detail ? ` — ${j.detail}` : ""}</li>
+              ))}
+            </ol>
+          </details>
         </aside>
       </div>
     </div>

@@ -36,6 +36,9 @@ export interface InstanceDetail {
   waits: { activityId: string; kind: string; eventName: string | null; dueTime: string | null; tag: string | null }[];
   passed: string[];
   waiting: string[];
+  /** For a case: its own history, oldest first (the journal is the engine's view of the same). */
+  case?: string;
+  timeline?: { at: string; type: string; level: number | null; text: string | null }[];
 }
 
 /** One level of an escalation as the server's escalation rule reads the flow. */
@@ -125,7 +128,8 @@ export const api = {
   whatIf: (json: string) => call<WhatIf>("/what-if", postJson(json)),
   exportUrl: (id: string, version: number) => `${base}/definitions/${encodeURIComponent(id)}/export?version=${version}`,
   instance: (idOrCase: string) =>
-    call<InstanceDetail>(`/cases/${encodeURIComponent(idOrCase)}/instance`).catch((e) => {
+    call<{ detail: InstanceDetail; case: string; timeline: InstanceDetail["timeline"] }>(`/cases/${encodeURIComponent(idOrCase)}/instance`)
+      .then((r): InstanceDetail => ({ ...r.detail, case: r.case, timeline: r.timeline })).catch((e) => {
       if (e instanceof ApiError && e.status === 404) return call<InstanceDetail>(`/instances/${encodeURIComponent(idOrCase)}`);
       throw e;
     }),

@@ -51,6 +51,9 @@ const words = {
   pastNow: { en: "Past the limit now", hi: "अभी समय-सीमा पार" },
   withinSoon: { en: "Due within 7 working days", hi: "7 कार्य दिवसों में नियत" },
   inForce: { en: "in force", hi: "लागू" },
+  timeline: { en: "What happened to the case", hi: "शिकायत पर अब तक क्या हुआ" },
+  waitingOn: { en: "Waiting for", hi: "किसकी प्रतीक्षा" },
+  engineJournal: { en: "Engine journal (for support)", hi: "इंजन का लेखा (सहायता हेतु)" },
 } as const;
 
 export type WordKey = keyof typeof words;
@@ -86,3 +89,32 @@ export function storeLang(lang: Lang) {
 
 /** The language the administrator chose, for every part of the page. */
 export const LangContext = createContext<Lang>("en");
+
+/** A case event in plain words: what an officer or administrator would say happened. */
+export function eventWords(type: string, level: number | null, lang: Lang): string {
+  const l = level ? `L${level}` : "";
+  const en: Record<string, string> = {
+    Registered: `Registered and assigned to the ${l} post`, NoteAdded: "Note added", InterimReply: "Interim reply given", Resolved: "Resolved by the officer",
+    FeedbackRequested: "Complainant asked whether satisfied", FeedbackRecorded: "Complainant answered", FeedbackUnanswered: "Complainant did not answer",
+    Closed: "Closed: complainant satisfied", Reopened: "Reopened", SpecialCloseProposed: "Special close proposed", SpecialCloseApproved: "Special close approved",
+    SpecialCloseRejected: "Special close rejected", SpecialCloseUpheld: "Special close upheld in review", SpecialCloseReversed: "Special close reversed in review",
+    TransferProposed: "Transfer proposed", TransferApproved: "Transfer approved", TransferRejected: "Transfer rejected", Escalated: `Escalated to ${l}`,
+    SentBack: `Sent back to ${l}`, ForceClosed: "Force-closed", Assigned: `Assigned at ${l}`, DueTimeSet: `Time limit at ${l} started`, WarningRaised: `Warned: ${l} limit running out`,
+    LimitBreached: `Time limit at ${l} ran out`, FlaggedHabitual: "Complainant flagged as habitual", NotificationSent: "Notice sent", ChiefSecretaryReview: "Put on the Chief Secretary's review list",
+  };
+  const hi: Record<string, string> = {
+    Registered: `पंजीकृत, ${l} पद को सौंपी गई`, NoteAdded: "टिप्पणी जोड़ी गई", InterimReply: "अंतरिम उत्तर दिया गया", Resolved: "अधिकारी द्वारा निस्तारित",
+    FeedbackRequested: "शिकायतकर्ता से संतुष्टि पूछी गई", FeedbackRecorded: "शिकायतकर्ता ने उत्तर दिया", FeedbackUnanswered: "शिकायतकर्ता ने उत्तर नहीं दिया",
+    Closed: "बंद: शिकायतकर्ता संतुष्ट", Reopened: "फिर से खोली गई", SpecialCloseProposed: "विशेष निस्तारण प्रस्तावित", SpecialCloseApproved: "विशेष निस्तारण स्वीकृत",
+    SpecialCloseRejected: "विशेष निस्तारण अस्वीकृत", SpecialCloseUpheld: "समीक्षा में विशेष निस्तारण यथावत", SpecialCloseReversed: "समीक्षा में विशेष निस्तारण पलटा गया",
+    TransferProposed: "स्थानांतरण प्रस्तावित", TransferApproved: "स्थानांतरण स्वीकृत", TransferRejected: "स्थानांतरण अस्वीकृत", Escalated: `${l} पर भेजी गई`,
+    SentBack: `${l} पर वापस भेजी गई`, ForceClosed: "बलपूर्वक बंद", Assigned: `${l} पर सौंपी गई`, DueTimeSet: `${l} की समय-सीमा शुरू`, WarningRaised: `चेतावनी: ${l} की समय-सीमा समाप्त होने को`,
+    LimitBreached: `${l} की समय-सीमा बीत गई`, FlaggedHabitual: "शिकायतकर्ता आदतन चिह्नित", NotificationSent: "सूचना भेजी गई", ChiefSecretaryReview: "मुख्य सचिव की समीक्षा सूची में",
+  };
+  return (lang === "hi" ? hi : en)[type] ?? type;
+}
+
+/** A moment in India Standard Time, as officers read it. */
+export function istText(iso: string, lang: Lang): string {
+  return new Date(iso).toLocaleString(lang === "hi" ? "hi-IN" : "en-IN", { timeZone: "Asia/Kolkata", weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }) + " IST";
+}

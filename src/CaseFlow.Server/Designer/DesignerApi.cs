@@ -19,7 +19,8 @@ public sealed class DesignerApi(
     WorkflowEngine engine,
     IWorkflowInstanceStore instances,
     WorkflowInstanceQueries queries,
-    ActivityRegistry registry)
+    ActivityRegistry registry,
+    Core.Cases.ICaseStore cases)
 {
     public void Map(RouteGroupBuilder api)
     {
@@ -169,12 +170,24 @@ public sealed class DesignerApi(
         return detail is null ? Problem(StatusCodes.Status404NotFound, "NOT_FOUND", $"Workflow instance {id} does not exist.") : Results.Ok(await DetailAsync(detail, ct));
     }
 
-    /// <summary>A case's workflow is correlated by the case number; the newest instance is the one in force.</summary>
+    /// <summary>
+    /// A case's workflow is correlated by the case number; the newest instance is the one in force. Case numbers are
+    /// written in capitals ("UK-2026-000123"); an administrator who types "uk-2026-000123" means the same case.
+    /// The case's own history comes with it, as the timeline an administrator reads (the journal is the engine's view).
+    /// </summary>
     private async Task<IResult> GetCaseInstanceAsync(string caseNumber, CancellationToken ct)
     {
-        var row = await queries.LatestForAsync(caseNumber, ct);
-        return row is null ? Problem(StatusCodes.Status404NotFound, "NOT_FOUND", $"No workflow instance for case {caseNumber}.")
-            : Results.Ok(await DetailAsync(await queries.DetailAsync(row, ct), ct));
+        var number = caseNumber.Trim().ToUpperInvariant();
+        var row = await queries.LatestForAsync(number, ct);
+        if (row is null) return Problem(StatusCodes.Status404NotFound, "NOT_FOUND", $"No workflow instance for case {number}.");
+        var detail = await DetailAsync(await queries.DetailAsync(row, ct), ct);
+        var history = await cases.HistoryAsync(number, ct);
+        return Results.Ok(new
+        {
+            detail,
+            Case = number,
+            Timeline = history.Select(p => new { p.Event.At, Type = p.Event.Type.ToString(), p.Event.Level, p.Event.Text }),
+        });
     }
 
     private async Task<object> DetailAsync(InstanceDetail detail, CancellationToken ct)
