@@ -84,7 +84,7 @@ public sealed class DesignerBrowserTests
         var (playwright, browser, page) = await SignInAsync(host);
         using var _ = playwright;
         await using var __ = browser;
-        var questions = AcceptDialogs(page);
+        var questions = AcceptDialogs(page, "L1 cut to 3 days on the Chief Secretary's orders");
         try
         {
             await OpenAsync(page, "case-escalation", "slaL1");
@@ -104,6 +104,8 @@ public sealed class DesignerBrowserTests
             await Expect(page, "[data-testid=status]", "Published v2");
             Assert.That(questions.Last(), Does.Contain("Publish v2 in place of v1").And.Contain("Working days 7 → 3").And.Contain("1 running case keeps the version it started on"),
                 "publishing says in plain words what changes and whom it touches");
+            await Expect(page, "[data-testid=note-2]", "L1 cut to 3 days on the Chief Secretary's orders");
+            await Expect(page, "[data-testid=version-2]", "by admin");
             await ScreenshotAsync(page, "designer-case-escalation-published");
 
             // Second thoughts: version 1 comes back as a new draft; version 2 stays in force until it is published.
@@ -535,13 +537,14 @@ public sealed class DesignerBrowserTests
     }
 
     /// <summary>Answers yes to every question the page asks, and keeps the questions.</summary>
-    private static List<string> AcceptDialogs(IPage page)
+    /// <param name="answer">What to type where the page asks for text (the note on publishing).</param>
+    private static List<string> AcceptDialogs(IPage page, string? answer = null)
     {
         var asked = new List<string>();
         page.Dialog += async (_, d) =>
         {
             asked.Add(d.Message);
-            await d.AcceptAsync();
+            await d.AcceptAsync(d.Type == "prompt" ? answer ?? "" : null);
         };
         return asked;
     }

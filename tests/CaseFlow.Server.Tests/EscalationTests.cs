@@ -288,7 +288,15 @@ public sealed class EscalationTests(DatabaseProvider provider)
         Assert.That(edited, Is.Not.EqualTo(current.Json), "the L1 limit literal was found");
         var draft = await workflows.SaveWorkflowDraftAsync(new SaveWorkflowDraftRequest { Json = edited }, host.As(AdminKey));
         Assert.That(draft.Definition.Version, Is.EqualTo(2));
-        await workflows.PublishWorkflowDefinitionAsync(new PublishWorkflowDefinitionRequest { DefinitionId = "case-escalation", Version = 2 }, host.As(AdminKey));
+        var tooLong = await Assert.ThrowsAsync<RpcException>(async () => await workflows.PublishWorkflowDefinitionAsync(
+            new PublishWorkflowDefinitionRequest { DefinitionId = "case-escalation", Version = 2, Note = new string('x', 501) }, host.As(AdminKey)));
+        Assert.That(tooLong!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+        Assert.That(tooLong.Status.Detail, Does.Contain("note"));
+        await workflows.PublishWorkflowDefinitionAsync(new PublishWorkflowDefinitionRequest { DefinitionId = "case-escalation", Version = 2, Note = "L1 cut to 3 working days." },
+            host.As(AdminKey));
+        var v2 = (await workflows.ListWorkflowDefinitionVersionsAsync(new ListWorkflowDefinitionVersionsRequest { DefinitionId = "case-escalation" }, host.As(AdminKey)))
+            .Definitions.Single(d => d.Version == 2);
+        Assert.That((v2.PublishedBy, v2.Note), Is.EqualTo(("itda-admin", "L1 cut to 3 working days.")), "who published it and why, kept with the version");
 
         var after = await Register(host);
         Assert.That(after.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 12)), "3 working days: 7th, 9th, 12th");

@@ -384,6 +384,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     if (!target) return;
     // Before it takes effect, the administrator reads in plain words what changes and whom it touches.
     const inForce = versions.find((v) => v.isPublished);
+    let note = "";
     if (inForce && inForce.version !== target.version) {
       let summary = "";
       try {
@@ -392,15 +393,19 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
           d.changes.slice(0, 12).map((c) => `• ${c.summary}`).join("\n") + (d.changes.length > 12 ? `\n… and ${d.changes.length - 12} more` : "");
       } catch { summary = "(the changes could not be listed)"; }
       const running = (await api.definition(definitionId).catch(() => undefined))?.runningInstances ?? 0;
-      if (!window.confirm(`Publish v${target.version} in place of v${inForce.version}?\n\n${summary}\n\nIt applies to cases registered from now on; ` +
-        `${running} running case${running === 1 ? "" : "s"} keep${running === 1 ? "s" : ""} the version ${running === 1 ? "it" : "they"} started on.`)) {
+      // The question is also where the note for the record is written: Cancel publishes nothing.
+      const answer = window.prompt(`Publish v${target.version} in place of v${inForce.version}?\n\n${summary}\n\nIt applies to cases registered from now on; ` +
+        `${running} running case${running === 1 ? "" : "s"} keep${running === 1 ? "s" : ""} the version ${running === 1 ? "it" : "they"} started on.\n\n` +
+        "A note for the record (why this change), then OK to publish:", "");
+      if (answer === null) {
         setStatus("Not published: cancelled.");
         return;
       }
+      note = answer.trim().slice(0, 500);
     }
     setStatus(`Publishing v${target.version}…`);
     try {
-      const p = await api.publish(definitionId, target.version);
+      const p = await api.publish(definitionId, target.version, note);
       setMeta(p.definition);
       setIssues(p.issues);
       setVersions((await api.definition(definitionId)).versions);
@@ -762,7 +767,8 @@ function History({ versions, onOpen, onDiff, onRestore, changes }: {
           <li key={v.version} data-testid={`version-${v.version}`}>
             <div>
               <strong>v{v.version}</strong> {v.isPublished ? "(published)" : v.publishedAt ? "(was published)" : "(draft)"}
-              <div className="muted">{v.publishedAt ? `published ${ist(v.publishedAt)}` : `saved ${ist(v.updatedAt)}`}</div>
+              <div className="muted">{v.publishedAt ? `published ${ist(v.publishedAt)}${v.publishedBy ? ` by ${v.publishedBy}` : ""}` : `saved ${ist(v.updatedAt)}${v.savedBy ? ` by ${v.savedBy}` : ""}`}</div>
+              {v.note && <div className="version-note" data-testid={`note-${v.version}`}>“{v.note}”</div>}
             </div>
             <button type="button" onClick={() => onOpen(v.version)}>Open</button>
             <button type="button" onClick={() => onDiff(v.version)}>Changes from published</button>

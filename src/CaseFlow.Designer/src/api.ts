@@ -10,6 +10,10 @@ export interface DefinitionSummary {
   runningInstances?: number;
   updatedAt?: string;
   publishedAt?: string | null;
+  savedBy?: string | null;
+  publishedBy?: string | null;
+  /** Why it was published, in the publisher's words. */
+  note?: string | null;
 }
 
 export interface Issue {
@@ -118,8 +122,9 @@ export const api = {
   importJson: (json: string) => call<{ definition: DefinitionSummary; json: string; issues: Issue[] }>("/import", postJson(json)),
   /** Issues, and every activity's output ports as the server will follow them (a FlowSwitch's cases included). */
   validate: (json: string) => call<{ issues: Issue[]; publishable: boolean; ports: Record<string, string[]>; levels: EscalationLevel[] }>("/validate", postJson(json)),
-  publish: (id: string, version: number) =>
-    call<{ definition: DefinitionSummary; issues: Issue[] }>(`/definitions/${encodeURIComponent(id)}/publish?version=${version}`, { method: "POST" }),
+  publish: (id: string, version: number, note?: string) =>
+    call<{ definition: DefinitionSummary; issues: Issue[] }>(
+      `/definitions/${encodeURIComponent(id)}/publish?version=${version}${note ? `&note=${encodeURIComponent(note)}` : ""}`, { method: "POST" }),
   diff: (id: string, version: number) =>
     call<{ from: number; to: number; changes: Change[] }>(`/definitions/${encodeURIComponent(id)}/diff?version=${version}`),
   simulate: (json: string, registered: string, district: string, category: string) =>

@@ -102,7 +102,7 @@ public sealed class DesignerApi(
     {
         var (definition, error) = await ParseAsync(request, ct);
         if (definition is null) return error!;
-        var saved = await definitions.SaveDraftAsync(definition, ct);
+        var saved = await definitions.SaveDraftAsync(definition, new VersionNote(request.HttpContext.User.Identity?.Name), ct);
         return Results.Ok(new { Definition = Summary(saved.Definition), Json = saved.Definition.Json.TrimStart('\uFEFF'), Issues = saved.Validation.Issues.Select(Issue) });
     }
 
@@ -118,10 +118,12 @@ public sealed class DesignerApi(
         return Results.Ok(new { Issues = result.Issues.Select(Issue), Publishable = !result.HasErrors, Ports = ports, Levels = levels });
     }
 
-    private async Task<IResult> PublishAsync(string definitionId, int? version, CancellationToken ct)
+    private async Task<IResult> PublishAsync(HttpContext http, string definitionId, int? version, string? note, CancellationToken ct)
     {
+        if (note?.Length > VersionNote.MaxLength)
+            return Problem(StatusCodes.Status400BadRequest, "INVALID_ARGUMENT", $"The note is {note.Length} characters long; at most {VersionNote.MaxLength}.");
         if (await FindAsync(definitionId, version, ct) is null) return NotFound(definitionId, version);
-        var result = await definitions.PublishAsync(definitionId, version, ct);
+        var result = await definitions.PublishAsync(definitionId, version, new VersionNote(http.User.Identity?.Name, note), ct);
         if (!result.Published)
             return Results.Json(new
             {
@@ -233,7 +235,7 @@ public sealed class DesignerApi(
 
     private static object Summary(StoredDefinition d) => new
     {
-        d.DefinitionId, d.Version, d.Name, d.IsLatest, d.IsPublished, d.CreatedAt, d.UpdatedAt, d.PublishedAt,
+        d.DefinitionId, d.Version, d.Name, d.IsLatest, d.IsPublished, d.CreatedAt, d.UpdatedAt, d.PublishedAt, d.SavedBy, d.PublishedBy, d.Note,
     };
 
     private static object InstanceSummary(InstanceRecord r) => new

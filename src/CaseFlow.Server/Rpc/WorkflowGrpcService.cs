@@ -54,7 +54,7 @@ public sealed class WorkflowGrpcService(
     public override async Task<SaveWorkflowDraftResponse> SaveWorkflowDraft(SaveWorkflowDraftRequest request, ServerCallContext context)
     {
         Admin(context);
-        var saved = await definitions.SaveDraftAsync(Parse(request.Json), context.CancellationToken);
+        var saved = await definitions.SaveDraftAsync(Parse(request.Json), new VersionNote(Author(context)), context.CancellationToken);
         var response = new SaveWorkflowDraftResponse { Definition = ToProto(saved.Definition, json: true, 0) };
         response.Issues.AddRange(saved.Validation.Issues.Select(ToProto));
         return response;
@@ -72,8 +72,11 @@ public sealed class WorkflowGrpcService(
     public override async Task<ApiDefinition> PublishWorkflowDefinition(PublishWorkflowDefinitionRequest request, ServerCallContext context)
     {
         Admin(context);
+        if (request.Note.Length > VersionNote.MaxLength)
+            throw CaseFlowException.Invalid("note", $"is {request.Note.Length} characters long; at most {VersionNote.MaxLength}.");
         await FindAsync(request.DefinitionId, request.Version, context.CancellationToken);
-        var result = await definitions.PublishAsync(request.DefinitionId, request.Version == 0 ? null : request.Version, context.CancellationToken);
+        var result = await definitions.PublishAsync(request.DefinitionId, request.Version == 0 ? null : request.Version,
+            new VersionNote(Author(context), Empty(request.Note)), context.CancellationToken);
         if (!result.Published)
             throw new CaseFlowException(ErrorKind.FailedPrecondition, "WORKFLOW_INVALID",
                 $"Workflow {request.DefinitionId} was not published; the version in force keeps running. " +
@@ -178,6 +181,9 @@ public sealed class WorkflowGrpcService(
 
     private static void Admin(ServerCallContext context) => CaseFlowInterceptor.CallerOf(context).Require(Permissions.AdministerWorkflows);
 
+    /// <summary>The calling system, as the author of a saved or published version.</summary>
+    private static string Author(ServerCallContext context) => CaseFlowInterceptor.CallerOf(context).System;
+
     private async Task<StoredDefinition> FindAsync(string definitionId, int version, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(definitionId)) throw CaseFlowException.Invalid("definition_id", "is required.");
@@ -205,6 +211,7 @@ public sealed class WorkflowGrpcService(
         DefinitionId = d.DefinitionId, Version = d.Version, Name = d.Name ?? "", IsLatest = d.IsLatest, IsPublished = d.IsPublished,
         CreateTime = ToTimestamp(d.CreatedAt), UpdateTime = ToTimestamp(d.UpdatedAt), PublishTime = ToTimestamp(d.PublishedAt),
         Json = json ? d.Json.TrimStart('\uFEFF') : "", RunningInstances = running,
+        SavedBy = d.SavedBy ?? "", PublishedBy = d.PublishedBy ?? "", Note = d.Note ?? "",
     };
 
     private static ApiIssue ToProto(Workflows.Validation.ValidationIssue i) => new()

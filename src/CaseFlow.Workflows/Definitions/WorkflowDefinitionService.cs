@@ -49,7 +49,10 @@ public sealed class WorkflowDefinitionService
     public async Task<SaveDraftResult> ImportAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken = default) =>
         await SaveDraftAsync(WorkflowDefinition.Parse(json.Span), cancellationToken);
 
-    public async Task<SaveDraftResult> SaveDraftAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default)
+    public Task<SaveDraftResult> SaveDraftAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default) =>
+        SaveDraftAsync(definition, VersionNote.None, cancellationToken);
+
+    public async Task<SaveDraftResult> SaveDraftAsync(WorkflowDefinition definition, VersionNote by, CancellationToken cancellationToken)
     {
         var validation = Validate(definition, ValidationPurpose.Save);
         await _writeLock.WaitAsync(cancellationToken);
@@ -62,17 +65,17 @@ public sealed class WorkflowDefinitionService
             StoredDefinition saved;
             if (latest is null)
             {
-                saved = new StoredDefinition(definition.DefinitionId, 1, definition.Name, json, true, false, now, now, null);
+                saved = new StoredDefinition(definition.DefinitionId, 1, definition.Name, json, true, false, now, now, null, by.Author);
                 await _store.SaveAsync([saved], cancellationToken);
             }
             else if (latest.PublishedAt is null)
             {
-                saved = latest with { Json = json, Name = definition.Name, UpdatedAt = now };
+                saved = latest with { Json = json, Name = definition.Name, UpdatedAt = now, SavedBy = by.Author ?? latest.SavedBy };
                 await _store.SaveAsync([saved], cancellationToken);
             }
             else
             {
-                saved = new StoredDefinition(definition.DefinitionId, latest.Version + 1, definition.Name, json, true, false, now, now, null);
+                saved = new StoredDefinition(definition.DefinitionId, latest.Version + 1, definition.Name, json, true, false, now, now, null, by.Author);
                 await _store.SaveAsync([latest with { IsLatest = false, UpdatedAt = now }, saved], cancellationToken);
             }
             return new SaveDraftResult(saved, validation);
@@ -84,7 +87,11 @@ public sealed class WorkflowDefinitionService
     }
 
     /// <summary>Publishes a version (the latest by default). Errors refuse it and leave the published version in force.</summary>
-    public async Task<PublishResult> PublishAsync(string definitionId, int? version = null, CancellationToken cancellationToken = default)
+    public Task<PublishResult> PublishAsync(string definitionId, int? version = null, CancellationToken cancellationToken = default) =>
+        PublishAsync(definitionId, version, VersionNote.None, cancellationToken);
+
+    /// <param name="by">Who publishes, and their note: kept with the version, so the history says who changed the rules and why.</param>
+    public async Task<PublishResult> PublishAsync(string definitionId, int? version, VersionNote by, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);
         try
@@ -110,7 +117,7 @@ public sealed class WorkflowDefinitionService
             var current = await _store.GetPublishedAsync(definitionId, cancellationToken);
             if (current is not null && current.Version != target.Version)
                 changes.Add(current with { IsPublished = false, UpdatedAt = now });
-            var published = target with { IsPublished = true, PublishedAt = now, UpdatedAt = now };
+            var published = target with { IsPublished = true, PublishedAt = now, UpdatedAt = now, PublishedBy = by.Author, Note = string.IsNullOrWhiteSpace(by.Text) ? target.Note : by.Text.Trim() };
             changes.Add(published);
             await _store.SaveAsync(changes, cancellationToken);
             _published.TryRemove(definitionId, out _);

@@ -12,4 +12,17 @@ public sealed record StoredDefinition(
     bool IsPublished,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? PublishedAt);
+    DateTimeOffset? PublishedAt,
+    /// <summary>Who saved this version last (a designer user or a calling system), and who published it, with their note.</summary>
+    string? SavedBy = null,
+    string? PublishedBy = null,
+    string? Note = null);
+
+/// <summary>Who makes a change to a definition, and (when publishing) why, in their words.</summary>
+public sealed record VersionNote(string? Author, string? Text = null)
+{
+    public static readonly VersionNote None = new(Author: null);
+
+    /// <summary>A note is a sentence or two for the record, not a document.</summary>
+    public const int MaxLength = 500;
+}

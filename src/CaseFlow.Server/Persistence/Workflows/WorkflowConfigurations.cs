@@ -1,3 +1,4 @@
+using CaseFlow.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -27,6 +28,9 @@ internal sealed class WorkflowDefinitionRowConfiguration : IEntityTypeConfigurat
 {
     public void Configure(EntityTypeBuilder<WorkflowDefinitionRow> b)
     {
+        b.Property(d => d.SavedBy).HasMaxLength(64);
+        b.Property(d => d.PublishedBy).HasMaxLength(64);
+        b.Property(d => d.Note).HasMaxLength(VersionNote.MaxLength);
         b.ToTable(WorkflowTables.Definitions);
         b.HasKey(d => new { d.DefinitionId, d.Version });
         b.Property(d => d.DefinitionId).HasMaxLength(WorkflowTables.IdLength);

@@ -17,8 +17,11 @@ public sealed class WorkflowDefinitionRow
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
+    public string? SavedBy { get; set; }
+    public string? PublishedBy { get; set; }
+    public string? Note { get; set; }
 
-    public StoredDefinition ToRecord() => new(DefinitionId, Version, Name, Json, IsLatest, IsPublished, CreatedAt, UpdatedAt, PublishedAt);
+    public StoredDefinition ToRecord() => new(DefinitionId, Version, Name, Json, IsLatest, IsPublished, CreatedAt, UpdatedAt, PublishedAt, SavedBy, PublishedBy, Note);
 
     public void CopyFrom(StoredDefinition d)
     {
@@ -31,6 +34,9 @@ public sealed class WorkflowDefinitionRow
         CreatedAt = d.CreatedAt;
         UpdatedAt = d.UpdatedAt;
         PublishedAt = d.PublishedAt;
+        SavedBy = d.SavedBy;
+        PublishedBy = d.PublishedBy;
+        Note = d.Note;
     }
 }
 

@@ -872,8 +872,20 @@ namespace CaseFlow.Server.Persistence.Migrations.Postgres
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<long?>("PublishedAt")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("PublishedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("SavedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint");
