@@ -18,7 +18,9 @@ public static class CoreComposition
     }
 
     /// <summary>The helpline's rules every workflow definition is validated against, beside the engine's own.</summary>
-    public static IReadOnlyList<Workflows.Validation.IDefinitionRule> CreateDefinitionRules() => [new Escalation.EscalationChainRule()];
+    /// <param name="calendars">The host's calendars, for the rule that an SLA timer names one that exists; left out, that rule is not run.</param>
+    public static IReadOnlyList<Workflows.Validation.IDefinitionRule> CreateDefinitionRules(Calendars.ICalendarProvider? calendars = null) =>
+        calendars is null ? [new Escalation.EscalationChainRule()] : [new Escalation.EscalationChainRule(), new Escalation.CalendarRule(calendars)];
 
     /// <summary>The Elsa built-ins plus the CaseFlow activities, registered one by one.</summary>
     public static ActivityRegistry CreateActivityRegistry() => ActivityRegistry.CreateWithBuiltIns()

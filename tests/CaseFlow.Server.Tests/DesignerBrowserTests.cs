@@ -401,6 +401,8 @@ public sealed class DesignerBrowserTests
             await Expect(page, "[data-testid=problem-workingDays]", "out of range");
             await page.FillAsync("[data-testid=input-workingDays]", "5");
             await Expect(page, "[data-testid=words-workingDays]", "5 working days");
+            Assert.That(await page.Locator("[data-testid=input-calendar] option").AllInnerTextsAsync(), Does.Contain("uttarakhand"),
+                "the calendar is chosen from the server's calendars");
 
             // The recipient is a choice from the descriptor; the message's placeholders are checked as they are typed.
             await page.ClickAsync("[data-testid=outline-notifyHod]");

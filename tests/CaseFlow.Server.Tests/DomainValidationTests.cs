@@ -69,6 +69,8 @@ public sealed class DomainValidationTests
             .SetName("A notice with an empty message");
         yield return new TestCaseData(new Func<JsonObject, JsonObject>(d => WithInput(d, "notifyHod", "message", "Case {caseNumber} needs you")), "notifyHod", "UNKNOWN_PLACEHOLDER", "{caseNumber}")
             .SetName("A notice with a placeholder that does not exist");
+        yield return new TestCaseData(new Func<JsonObject, JsonObject>(d => WithInput(d, "slaL2", "calendar", "bihar")), "slaL2", "UNKNOWN_CALENDAR", "bihar")
+            .SetName("A limit counted on a calendar the server does not have");
         yield return new TestCaseData(new Func<JsonObject, JsonObject>(d => WithInput(d, "slaL1", "workingDays", "3.5")), "slaL1", "INVALID_NUMBER", "whole number")
             .SetName("A limit of three and a half working days");
         yield return new TestCaseData(new Func<JsonObject, JsonObject>(d => WithInput(d, "slaL1", "warningShare", "50%")), "slaL1", "INVALID_NUMBER", "50%")

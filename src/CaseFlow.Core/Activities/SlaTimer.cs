@@ -21,7 +21,8 @@ namespace CaseFlow.Core.Activities;
     Description = "Limit in working days on the calendar (weekly offs and holidays excluded). Ignored when a duration is set.")]
 [Input("duration", "TimeSpan", DisplayName = "Duration", UiHint = UiHints.Duration,
     Description = "Limit as a plain duration (d.hh:mm:ss), e.g. 0.06:00:00 for urgent complaints. Overrides working days.")]
-[Input("calendar", "String", DisplayName = "Calendar", DefaultValue = ICalendarProvider.DefaultId)]
+[Input("calendar", "String", DisplayName = "Calendar", DefaultValue = ICalendarProvider.DefaultId, UiHint = UiHints.Calendar,
+    Description = "The holiday calendar the working days are counted on.")]
 [Input("warningShare", "Double", DisplayName = "Warn at share", DefaultValue = "0.75", Minimum = 0, Maximum = 0.99, UiHint = UiHints.Share,
     Description = "Share of the limit after which the assigned officer is warned (0 for no warning).")]
 [Outcomes("Breached", "Resolved", "Closed", "Moved")]

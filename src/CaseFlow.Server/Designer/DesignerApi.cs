@@ -20,7 +20,8 @@ public sealed class DesignerApi(
     IWorkflowInstanceStore instances,
     WorkflowInstanceQueries queries,
     ActivityRegistry registry,
-    Core.Cases.ICaseStore cases)
+    Core.Cases.ICaseStore cases,
+    Core.Calendars.ICalendarProvider calendars)
 {
     public void Map(RouteGroupBuilder api)
     {
@@ -143,7 +144,12 @@ public sealed class DesignerApi(
     {
         d.Type, d.DisplayName, d.Category, d.Description, d.DisplayNameHi, d.DescriptionHi, d.Outcomes, DynamicOutcomes = d.HasDynamicOutcomes, d.IsTrigger,
         // The range, wholeness and choices too: the designer's editors are built from these, never from a copy of their own.
-        Inputs = d.Inputs.Select(i => new { i.Name, i.TypeName, i.DisplayName, i.Description, i.DefaultValue, i.UiHint, i.Minimum, i.Maximum, i.WholeNumber, i.Choices }),
+        // A calendar is one of the server's calendars, listed as of now.
+        Inputs = d.Inputs.Select(i => new
+        {
+            i.Name, i.TypeName, i.DisplayName, i.Description, i.DefaultValue, i.UiHint, i.Minimum, i.Maximum, i.WholeNumber,
+            Choices = i.UiHint == UiHints.Calendar ? calendars.All.Select(c => c.Id).ToList() : i.Choices,
+        }),
     }));
 
     private async Task<IResult> ListInstancesAsync(string? definitionId, string? correlationId, string? status, CancellationToken ct)

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Calendars;
 using CaseFlow.Core;
 using CaseFlow.Core.Directory;
 using CaseFlow.Server.Persistence;
@@ -33,7 +34,7 @@ public static class EscalationComposition
                 MaxActivitiesPerStep = w.MaxActivitiesPerStep,
                 MaxStepDuration = w.MaxStepDuration,
                 TransientEvents = new HashSet<string>(StringComparer.Ordinal) { CaseWorkflowHook.ChangedEvent },
-            }, w.TimerPoll, w.TimerBatchSize, CoreComposition.CreateDefinitionRules());
+            }, w.TimerPoll, w.TimerBatchSize, CoreComposition.CreateDefinitionRules(sp.GetRequiredService<ICalendarProvider>()));
         });
         services.AddSingleton(sp => new CaseWorkflowHook(sp.GetRequiredService<WorkflowEngine>(), sp.GetRequiredService<IDirectoryProvider>(),
             sp.GetRequiredService<WorkflowOptions>().DefaultDefinition, sp.GetRequiredService<ILogger<CaseWorkflowHook>>()));

@@ -40,6 +40,8 @@ public static class UiHints
     public const string Cases = "cases";
     public const string Variable = "variable";
     public const string Json = "json";
+    /// <summary>The id of one of the host's calendars; the host lists them as the input's choices.</summary>
+    public const string Calendar = "calendar";
     /// <summary>A fraction from 0 to 1, edited and shown as a percentage.</summary>
     public const string Share = "share";
 }
