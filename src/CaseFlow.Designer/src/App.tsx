@@ -1,6 +1,6 @@
 import { useCallback, useContext, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import {
-  Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges, useReactFlow,
+  Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges, useNodesInitialized, useReactFlow,
   type Connection, type Edge, type EdgeChange, type NodeChange,
 } from "@xyflow/react";
 import { api, ApiError, type Change, type DefinitionSummary, type EscalationLevel, type InstanceDetail, type Issue, type SimulatedLevel, type WhatIf } from "./api";
@@ -250,6 +250,23 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
   }, [graph]);
 
   const selectedIds = nodes.filter((n) => n.selected).map((n) => n.id);
+
+  // The first view shows where the flow begins, at a size that can be read: a whole escalation fitted at once is a third
+  // of life size, its text a few pixels high. The minimap, the fit button and the outline reach the rest.
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const initialized = useNodesInitialized();
+  const placed = useRef(false);
+  useEffect(() => {
+    if (!initialized || placed.current || nodes.length === 0 || !canvasRef.current) return;
+    placed.current = true;
+    const left = Math.min(...nodes.map((n) => n.position.x));
+    const first = nodes.filter((n) => n.position.x < left + 600);
+    const top = Math.min(...first.map((n) => n.position.y));
+    const bottom = Math.max(...first.map((n) => n.position.y + (n.measured?.height ?? 50)));
+    const box = canvasRef.current.getBoundingClientRect();
+    const zoom = 0.85;
+    flow.setViewport({ x: 30 - left * zoom, y: box.height / 2 - ((top + bottom) / 2) * zoom, zoom });
+  }, [initialized, nodes, flow]);
 
   /** Every edit goes through here, so each can be undone. <key> names the field typed into: keystrokes in one field within a moment are one step. */
   const change = (next: WorkflowDoc, key?: string) => {
@@ -556,7 +573,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
             ))}
           </ul>
         </aside>
-        <div className="canvas" data-testid="canvas" onDragOver={(e) => { if (e.dataTransfer.types.includes(PaletteMime)) { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; } }} onDrop={onDrop}>
+        <div className="canvas" data-testid="canvas" ref={canvasRef} onDragOver={(e) => { if (e.dataTransfer.types.includes(PaletteMime)) { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; } }} onDrop={onDrop}>
           <ReactFlow<ActivityFlowNode, Edge>
             nodes={nodes}
             edges={edges}
