@@ -459,6 +459,19 @@ public sealed class DesignerBrowserTests
             await page.Keyboard.PressAsync("Control+z");
             await Expect(page, "[data-testid=rule-L2]", "escalate to L3");
 
+            // Tidy layout puts the levels in lanes from left to right; Undo gives the administrator's positions back.
+            await page.ClickAsync("[data-testid=tidy]");
+            await Expect(page, "[data-testid=status]", "Laid out as lanes");
+            await page.WaitForTimeoutAsync(300);
+            var l1 = (await page.Locator("[data-testid=node-slaL1]").BoundingBoxAsync())!;
+            var l2 = (await page.Locator("[data-testid=node-slaL2]").BoundingBoxAsync())!;
+            Assert.That(l2.X - l1.X, Is.GreaterThan(400), "L2's limit a lane to the right of L1's");
+            Assert.That(Math.Abs(l2.Y - l1.Y), Is.LessThan(2), "on one line");
+            await page.ClickAsync(".react-flow__controls-fitview");
+            await ScreenshotAsync(page, "designer-tidy-layout");
+            await page.Keyboard.PressAsync("Control+z");
+            await Expect(page, "[data-testid=status]", "Undone.");
+
             // Hindi: the page, the table and the activity names from the server's descriptors; the choice is remembered.
             await page.ClickAsync("[data-testid=language]");
             await Expect(page, "[data-testid=rules] thead", "स्तर");
@@ -485,6 +498,9 @@ public sealed class DesignerBrowserTests
         var slas = System.Text.Json.Nodes.JsonNode.Parse(saved.Json)!["root"]!["activities"]!.AsArray()
             .Where(a => (string?)a!["id"] is "slaL1" or "slaL2").ToDictionary(a => (string)a!["id"]!, a => (string?)a!["workingDays"]!["expression"]!["value"]);
         Assert.That(slas, Is.EqualTo(new Dictionary<string, string?> { ["slaL1"] = "6", ["slaL2"] = "3" }), "the draft holds both edits");
+        var shipped = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "workflows", "case-escalation.json")))!;
+        string Position(System.Text.Json.Nodes.JsonNode d) => d["root"]!["activities"]!.AsArray().Single(a => (string?)a!["id"] == "slaL2")!["metadata"]!["designer"]!["position"]!.ToJsonString();
+        Assert.That(Position(System.Text.Json.Nodes.JsonNode.Parse(saved.Json)!), Is.EqualTo(Position(shipped)), "the tidy layout was undone: the positions are the administrator's");
     }
 
     [Test]

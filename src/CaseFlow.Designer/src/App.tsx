@@ -9,7 +9,7 @@ import { ActivityNode, type ActivityFlowNode } from "./ActivityNode";
 import { CasesEditor, InputEditor, RawActivityEditor, VariableEditor } from "./editors";
 import {
   activities, activity, addActivity, addConnection, connections, copyActivities, describeCron, displayText, label, layout,
-  numberProblem, parseWorkflow, pasteActivities, percentToShare, ports, readInput, record, redo, removeActivities, removeConnections,
+  laneLayout, numberProblem, parseWorkflow, pasteActivities, percentToShare, ports, readInput, record, redo, removeActivities, removeConnections,
   replaceActivity, serializeWorkflow, shareToPercent,
   setDisplayText, setInput, setPosition, setSwitchCases, setVariableRef, undo, variables, type ActivityType, type Clip,
   type EditHistory, type WorkflowDoc,
@@ -543,6 +543,8 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
         <button type="button" onClick={() => setPanel(panel === "history" ? "inspector" : "history")} data-testid="versions">{say("versions", lang)}</button>
         <button type="button" onClick={() => setPanel(panel === "rules" ? "inspector" : "rules")} data-testid="rules-toggle">{say("rules", lang)}</button>
         <button type="button" onClick={() => setPanel(panel === "preview" ? "inspector" : "preview")} data-testid="preview-toggle">{say("preview", lang)}</button>
+        <button type="button" data-testid="tidy" disabled={!doc || levels.length === 0} title={say("tidyHint", lang)}
+          onClick={() => { if (!doc) return; change(laneLayout(doc, levels)); placed.current = false; setStatus(say("tidied", lang)); }}>{say("tidy", lang)}</button>
         <span className="status" data-testid="status" role="status">{status}</span>
       </div>
       <div className="workspace">

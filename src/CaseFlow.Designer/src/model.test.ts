@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   activities, addActivity, addConnection, connections, copyActivities, describeCron, describeDuration, describeWorkingDays, formatDuration,
-  HistoryLimit, isAmbiguousDuration, label, layout, parseDuration, parseWorkflow, pasteActivities, position, readSwitchCases, record, redo,
+  HistoryLimit, isAmbiguousDuration, label, LaneWidth, laneLayout, layout, parseDuration, parseWorkflow, pasteActivities, position, readSwitchCases, record, redo,
   removeActivities, removeConnections, serializeWorkflow, setDisplayText, setInput, setPosition, setSwitchCases, setVariableRef, undo,
   variables, type ActivityType, type EditHistory, type WorkflowDoc,
 } from "./model";
@@ -195,5 +195,22 @@ describe("editing as an administrator does", () => {
     expect(describeCron("0 0 20 * * 0")).toBe("Every Monday at 01:30 IST");
     expect(describeCron("0 0 * * * *")).toContain("UTC");
     expect(describeCron("30 3 * * 1")).toContain("six fields");
+  });
+});
+
+describe("tidy layout", () => {
+  it("puts the levels in lanes left to right and the rest beneath, moving every activity", () => {
+    const doc = parseWorkflow(readFileSync(resolve(here, "../../workflows/case-escalation.json"), "utf8"));
+    const levels = [1, 2, 3, 4].map((level) => ({ level, timerId: `slaL${level}`, escalateId: level < 4 ? `escL${level}` : null, flagId: level === 4 ? "flagL4" : null }));
+    const tidy = laneLayout(doc, levels);
+    const at = (id: string) => position(activities(tidy).find((a) => a.id === id)!)!;
+    const timers = [1, 2, 3, 4].map((l) => at(`slaL${l}`));
+    for (let i = 1; i < 4; i++) expect(timers[i].x - timers[i - 1].x).toBe(LaneWidth);
+    expect(new Set(timers.map((t) => t.y)).size).toBe(1);
+    expect(at("escL1").y).toBeLessThan(timers[0].y);
+    expect(at("joinL2").x).toBeLessThan(timers[1].x);
+    expect(at("start").x).toBeLessThan(at("joinL1").x);
+    expect(at("joinEnd").y).toBeGreaterThan(timers[0].y);
+    expect(activities(tidy).every((a) => position(a))).toBe(true);
   });
 });

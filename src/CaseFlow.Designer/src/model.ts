@@ -583,3 +583,56 @@ export function redo(h: EditHistory, current: WorkflowDoc): { history: EditHisto
   if (h.future.length === 0) return undefined;
   return { history: { past: [...h.past, current], future: h.future.slice(1) }, doc: h.future[0] };
 }
+
+// --- Tidy layout: the escalation as lanes, level by level from left to right, everything else in a row beneath.
+
+export interface LevelRef {
+  level: number;
+  timerId: string;
+  escalateId: string | null;
+  flagId: string | null;
+}
+
+export const LaneWidth = 720;
+
+/**
+ * Positions every activity: each level's SLA timer in its lane (L1 leftmost) with what leads into it just before it and
+ * its escalation (or the Chief Secretary flag) above; the start before L1; the rest (feedback, closure, routing) in a row
+ * beneath, in the order the flow reaches them. Manual positions are replaced, so it runs only when asked (and undo
+ * brings them back).
+ */
+export function laneLayout(doc: WorkflowDoc, levels: LevelRef[]): WorkflowDoc {
+  const acts = activities(doc);
+  const conns = connections(doc);
+  const placed = new Map<string, Position>();
+  const chainY = 300;
+  for (const l of [...levels].sort((a, b) => a.level - b.level)) {
+    const x = 260 + (l.level - 1) * LaneWidth;
+    placed.set(l.timerId, { x: x + 220, y: chainY });
+    // What enters the timer (a join, the start of the level) sits just before it, unless already placed.
+    for (const c of conns.filter((c) => c.target === l.timerId && !placed.has(c.source))) placed.set(c.source, { x, y: chainY });
+    const up = l.escalateId ?? l.flagId;
+    if (up && !placed.has(up)) placed.set(up, { x: x + 460, y: chainY - 150 });
+  }
+  // The start before the first lane, when nothing placed it.
+  const inbound = new Set(conns.map((c) => c.target));
+  for (const a of acts.filter((a) => !inbound.has(String(a.id)) && !placed.has(String(a.id)))) placed.set(String(a.id), { x: 0, y: chainY });
+  // The rest, beneath, in the order a walk from the placed ones reaches them.
+  const order: string[] = [];
+  const queue = [...placed.keys()];
+  const seen = new Set(queue);
+  while (queue.length) {
+    const id = queue.shift()!;
+    for (const c of conns.filter((c) => c.source === id)) {
+      if (seen.has(c.target)) continue;
+      seen.add(c.target);
+      queue.push(c.target);
+      if (!placed.has(c.target)) order.push(c.target);
+    }
+  }
+  for (const a of acts) if (!seen.has(String(a.id))) order.push(String(a.id));
+  order.forEach((id, i) => placed.set(id, { x: 260 + i * 240, y: chainY + 260 + (i % 2) * 110 }));
+  let next = doc;
+  for (const [id, p] of placed) next = setPosition(next, id, p);
+  return next;
+}
