@@ -9,8 +9,9 @@ namespace CaseFlow.Core.Activities;
 /// It reaches them through the systems watching case events (SMS gateway, department MIS, e-mail).
 /// </summary>
 [Activity("CaseFlow", "Notify", DisplayNameHi = "सूचना भेजें", DescriptionHi = "शिकायत के बारे में अधिकारी या शिकायतकर्ता को संदेश भेजता है।", Category = "CaseFlow", Description = "Sends a message about the case to an officer or the complainant.")]
-[Input("recipient", "String", DisplayName = "To", DefaultValue = "assigned-officer", UiHint = UiHints.Dropdown, Choices = "assigned-officer,head-of-department,complainant",
-    Description = "assigned-officer, head-of-department or complainant")]
+[Input("recipient", "String", DisplayName = "To", DefaultValue = "assigned-officer", UiHint = UiHints.Dropdown,
+    Choices = "assigned-officer,l1-post,l2-post,l3-post,l4-post,head-of-department,complainant",
+    Description = "The officer the case is with when the notice is sent, the post at a level in the case's department and district (the level's officer, whoever holds the case), the Head of Department (L3), or the complainant.")]
 [Input("message", "String", DisplayName = "Message", UiHint = UiHints.Multiline,
     Description = "Placeholders filled from the case: {case}, {level}, {post}, {department}, {district}, {category}, {due}.")]
 [Outcomes(Done)]
@@ -21,8 +22,8 @@ public sealed class Notify : Activity
         var step = await CaseActivity.StepAsync(context);
         var number = step.Case.Number;
         var recipient = context.HasInput("recipient") ? context.EvaluateString("recipient") ?? "assigned-officer" : "assigned-officer";
-        if (recipient is not ("assigned-officer" or "head-of-department" or "complainant"))
-            throw new InvalidOperationException($"{context.Node.Label}: recipient '{recipient}' is not assigned-officer, head-of-department or complainant.");
+        if (!NotifyCase.Recipients.Contains(recipient))
+            throw new InvalidOperationException($"{context.Node.Label}: recipient '{recipient}' is not one of {string.Join(", ", NotifyCase.Recipients)}.");
         var message = context.EvaluateString("message");
         if (string.IsNullOrWhiteSpace(message))
             throw new InvalidOperationException($"{context.Node.Label}: the message is empty.");

@@ -90,12 +90,21 @@ public sealed record MarkFeedbackUnanswered(string CaseNumber, int Attempts) : C
 /// <summary>A message for a post or the complainant, recorded on the case; watchers deliver it (SMS, e-mail, MIS inbox).</summary>
 public sealed record NotifyCase(string CaseNumber, string Recipient, string Message) : CaseEffect(CaseNumber)
 {
+    /// <summary>Who a notice can go to. A level's post is named outright, so a notice drawn beside an escalation reaches the
+    /// officer meant whichever of the two runs first (the assigned officer is whoever holds the case at that moment).</summary>
+    public static readonly IReadOnlyList<string> Recipients = ["assigned-officer", "l1-post", "l2-post", "l3-post", "l4-post", "head-of-department", "complainant"];
+
     public override IReadOnlyList<CaseEvent> Apply(Case c, DirectorySnapshot directory, DateTimeOffset now)
     {
+        string AtLevel(int level) => directory.PostFor(c.Department, c.District, level)?.Designation ?? $"the L{level} officer";
         var to = Recipient switch
         {
             "complainant" => "the complainant",
             "head-of-department" => directory.PostFor(c.Department, c.District, 3)?.Designation ?? "the Head of Department",
+            "l1-post" => AtLevel(1),
+            "l2-post" => AtLevel(2),
+            "l3-post" => AtLevel(3),
+            "l4-post" => AtLevel(4),
             _ => directory.FindPost(c.AssignedPostId)?.Designation ?? c.AssignedPostId,
         };
         return [Event(c, CaseEventType.NotificationSent, now, $"To {to}: {NoticeText.Fill(Message, c, directory)}")];
