@@ -435,6 +435,13 @@ public sealed class DesignerBrowserTests
         {
             await page.ClickAsync("[data-testid=open-case-escalation]");
             await page.WaitForSelectorAsync("[data-testid=node-slaL2]");
+            // Lines into the shared joins (resolved, disposed, back to work) are bundled: the join says how many arrive,
+            // the ports say where they go; "Show all connections" draws every line.
+            Assert.That(await page.InnerTextAsync("[data-testid=node-joinEnd] [data-testid=arriving]"), Does.Match("\\d+ ways lead here"));
+            var drawn = await page.Locator(".react-flow__edge").CountAsync();
+            await page.ClickAsync("[data-testid=bundle]");
+            await page.WaitForFunctionAsync($"document.querySelectorAll('.react-flow__edge').length > {drawn}");
+            await page.ClickAsync("[data-testid=bundle]");
             await page.ClickAsync("[data-testid=rules-toggle]");
             await page.WaitForSelectorAsync("[data-testid=rule-L4]");
             Assert.That(await page.Locator("[data-testid=rules] tbody tr").CountAsync(), Is.EqualTo(4), "one row per level");

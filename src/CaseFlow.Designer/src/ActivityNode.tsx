@@ -10,6 +10,10 @@ export type ActivityNodeData = {
   ports: string[];
   issues: Issue[];
   state?: "passed" | "waiting";
+  /** Ports whose connection is bundled: where each goes, said on the port instead of drawn. */
+  stubs?: Record<string, string>;
+  /** For a join whose connections are bundled: how many arrive. */
+  arriving?: number;
 };
 
 export type ActivityFlowNode = Node<ActivityNodeData, "activity">;
@@ -47,6 +51,7 @@ export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
       {summary(a, data.type).map((s) => (
         <div className="node-summary" key={s}>{s}</div>
       ))}
+      {data.arriving && <div className="node-summary" data-testid="arriving">{lang === "hi" ? `${data.arriving} रास्ते यहाँ आते हैं` : `${data.arriving} ways lead here`}</div>}
       {data.state === "waiting" && <div className="node-state">waiting</div>}
       {data.issues.length > 0 && (
         <ul className="node-issues" data-testid="node-issues">
@@ -57,7 +62,7 @@ export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
       )}
       {data.ports.map((p, n) => (
         <Handle key={p} type="source" position={Position.Right} id={p} style={{ top: `${spacing * (n + 1)}%` }}>
-          <span className="port-label">{p}</span>
+          <span className="port-label">{data.stubs?.[p] ? `${p} → ${data.stubs[p]}` : p}</span>
         </Handle>
       ))}
     </div>

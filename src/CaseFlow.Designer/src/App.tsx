@@ -142,23 +142,45 @@ function issuesByActivity(issues: Issue[]): Map<string, Issue[]> {
   return map;
 }
 
+/** A join that many connections run into (the flow's "resolved", "disposed", "back to work"): its lines are bundled. */
+const BundleAt = 3;
+
+/**
+ * Nodes and edges for React Flow. With <bundle>, connections into a join that many run into are not drawn as long
+ * crossing curves: the port they leave from says where it goes ("Resolved → Disposed") and the join shows how many
+ * arrive. The document is unchanged; "Show all connections" draws every line.
+ */
 function buildGraph(doc: WorkflowDoc, types: ActivityType[], issues: Issue[], states?: Map<string, "passed" | "waiting">,
-  serverPorts?: Record<string, string[]>): { nodes: ActivityFlowNode[]; edges: Edge[] } {
+  serverPorts?: Record<string, string[]>, bundle = false): { nodes: ActivityFlowNode[]; edges: Edge[] } {
   const at = layout(doc);
   const byType = new Map(types.map((t) => [t.type, t]));
   const byActivity = issuesByActivity(issues);
-  const nodes: ActivityFlowNode[] = activities(doc).map((a) => {
+  const conns = connections(doc);
+  const acts = activities(doc);
+  const inbound = new Map<string, number>();
+  for (const c of conns) inbound.set(c.target, (inbound.get(c.target) ?? 0) + 1);
+  const bundled = new Set(bundle ? acts.filter((a) => a.type === "Elsa.FlowJoin" && (inbound.get(String(a.id)) ?? 0) >= BundleAt).map((a) => String(a.id)) : []);
+  const stubs = new Map<string, Record<string, string>>();
+  for (const c of conns.filter((c) => bundled.has(c.target))) {
+    const target = acts.find((a) => a.id === c.target);
+    stubs.set(c.source, { ...(stubs.get(c.source) ?? {}), [c.port]: target ? label(target) : c.target });
+  }
+  const nodes: ActivityFlowNode[] = acts.map((a) => {
     const id = String(a.id);
     const type = byType.get(String(a.type));
     return {
       id, type: "activity", position: at.get(id) ?? { x: 0, y: 0 },
-      data: { activity: a, type, ports: ports(doc, a, type, serverPorts?.[id]), issues: byActivity.get(id) ?? [], state: states?.get(id) },
+      data: {
+        activity: a, type, ports: ports(doc, a, type, serverPorts?.[id]), issues: byActivity.get(id) ?? [], state: states?.get(id),
+        stubs: stubs.get(id), arriving: bundled.has(id) ? inbound.get(id) : undefined,
+      },
     };
   });
   // An edge's id names its ends and port, so a selection survives the rebuild after another edit.
-  const edges: Edge[] = connections(doc).map((c) => ({
+  const edges: Edge[] = conns.map((c) => ({
     id: `e:${c.source}:${c.port}:${c.target}`, source: c.source, sourceHandle: c.port, target: c.target, targetHandle: "In",
-    label: c.port, data: { index: c.index }, className: states && states.get(c.source) === "passed" && states.has(c.target) ? "passed" : undefined,
+    label: c.port, data: { index: c.index }, hidden: bundled.has(c.target),
+    className: states && states.get(c.source) === "passed" && states.has(c.target) ? "passed" : undefined,
   }));
   return { nodes, edges };
 }
@@ -233,7 +255,8 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     return () => window.clearTimeout(timer);
   }, [doc, savedDoc]);
 
-  const graph = useMemo(() => (doc ? buildGraph(doc, types, issues, undefined, serverPorts) : { nodes: [], edges: [] }), [doc, types, issues, serverPorts]);
+  const [bundle, setBundle] = useState(true);
+  const graph = useMemo(() => (doc ? buildGraph(doc, types, issues, undefined, serverPorts, bundle) : { nodes: [], edges: [] }), [doc, types, issues, serverPorts, bundle]);
   useEffect(() => {
     // Each rebuild (every edit, every validation answer) keeps the sizes React Flow measured and the selection: a node
     // without its size is hidden until measured again, so the whole graph would blink after each keystroke.
@@ -543,6 +566,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
         <button type="button" onClick={() => setPanel(panel === "history" ? "inspector" : "history")} data-testid="versions">{say("versions", lang)}</button>
         <button type="button" onClick={() => setPanel(panel === "rules" ? "inspector" : "rules")} data-testid="rules-toggle">{say("rules", lang)}</button>
         <button type="button" onClick={() => setPanel(panel === "preview" ? "inspector" : "preview")} data-testid="preview-toggle">{say("preview", lang)}</button>
+        <button type="button" data-testid="bundle" onClick={() => setBundle(!bundle)}>{say(bundle ? "showAll" : "bundleJoins", lang)}</button>
         <button type="button" data-testid="tidy" disabled={!doc || levels.length === 0} title={say("tidyHint", lang)}
           onClick={() => { if (!doc) return; change(laneLayout(doc, levels)); placed.current = false; setStatus(say("tidied", lang)); }}>{say("tidy", lang)}</button>
         <span className="status" data-testid="status" role="status">{status}</span>
@@ -820,7 +844,7 @@ function InstanceView({ idOrCase, types }: { idOrCase: string; types: ActivityTy
     const states = new Map<string, "passed" | "waiting">();
     detail.passed.forEach((id) => states.set(id, "passed"));
     detail.waiting.forEach((id) => states.set(id, "waiting"));
-    return buildGraph(parseWorkflow(detail.json), types, [], states);
+    return buildGraph(parseWorkflow(detail.json), types, [], states, undefined, true);
   }, [detail, types]);
   const lang = useContext(LangContext);
   if (error) return <main className="list-view"><p className="error" role="alert">{error}</p><a href="#/">{say("definitions", lang)}</a></main>;

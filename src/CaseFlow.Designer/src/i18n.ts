@@ -40,6 +40,8 @@ const words = {
   duration: { en: "a plain duration (edit on the node)", hi: "सीधी अवधि (गतिविधि में बदलें)" },
   preview: { en: "Preview", hi: "पूर्वावलोकन" },
   tidy: { en: "Tidy layout", hi: "व्यवस्थित करें" },
+  showAll: { en: "Show all connections", hi: "सभी संबंध दिखाएँ" },
+  bundleJoins: { en: "Bundle shared joins", hi: "साझा मिलान समेटें" },
   tidyHint: { en: "Lay the levels out as lanes, left to right; your own positions are replaced (Undo brings them back).", hi: "स्तरों को बाएँ से दाएँ पंक्तियों में रखें; आपकी अपनी स्थितियाँ बदलेंगी (पूर्ववत करें से वापस)।" },
   tidied: { en: "Laid out as lanes, L1 to L4 from left to right; Undo puts your positions back.", hi: "L1 से L4 बाएँ से दाएँ रखे गए; पूर्ववत करें से पुरानी स्थितियाँ वापस।" },
   simulator: { en: "When would a case be due?", hi: "शिकायत की समय-सीमा कब होगी?" },
