@@ -17,6 +17,8 @@ public sealed class NoticeTests
     [TestCase("assigned-officer", "To Managing Director, UPCL (Head of Department): ")]
     [TestCase("head-of-department", "To Managing Director, UPCL (Head of Department): ")]
     [TestCase("complainant", "To the complainant: ")]
+    [TestCase("district-magistrate", "To District Magistrate, Dehradun: ")]
+    [TestCase("chief-secretary-cell", "To the Chief Secretary's review cell: ")]
     public void A_notice_reaches_the_post_named_whoever_holds_the_case_now(string recipient, string to)
     {
         var e = new NotifyCase("UK-2026-000042", recipient, "Complaint {case} ({category}, {district}) is at {level}, due {due}.")

@@ -10,8 +10,8 @@ namespace CaseFlow.Core.Activities;
 /// </summary>
 [Activity("CaseFlow", "Notify", DisplayNameHi = "सूचना भेजें", DescriptionHi = "शिकायत के बारे में अधिकारी या शिकायतकर्ता को संदेश भेजता है।", Category = "CaseFlow", Description = "Sends a message about the case to an officer or the complainant.")]
 [Input("recipient", "String", DisplayName = "To", DefaultValue = "assigned-officer", UiHint = UiHints.Dropdown,
-    Choices = "assigned-officer,l1-post,l2-post,l3-post,l4-post,head-of-department,complainant",
-    Description = "The officer the case is with when the notice is sent, the post at a level in the case's department and district (the level's officer, whoever holds the case), the Head of Department (L3), or the complainant.")]
+    Choices = "assigned-officer,l1-post,l2-post,l3-post,l4-post,head-of-department,district-magistrate,chief-secretary-cell,complainant",
+    Description = "The officer the case is with when the notice is sent, the post at a level in the case's department and district (the level's officer, whoever holds the case), the Head of Department (L3), the district's District Magistrate, the Chief Secretary's review cell, or the complainant.")]
 [Input("message", "String", DisplayName = "Message", UiHint = UiHints.Multiline,
     Description = "Placeholders filled from the case: {case}, {level}, {post}, {department}, {district}, {category}, {due}.")]
 [Outcomes(Done)]

@@ -28,7 +28,9 @@ public sealed record Post(
     string Phone,
     string Email,
     bool HeadOfDepartment,
-    DateTimeOffset UpdatedAt = default)
+    DateTimeOffset UpdatedAt = default,
+    /// <summary>The district's District Magistrate (in Uttarakhand the revenue department's L2 post): a notice can go to them.</summary>
+    bool DistrictMagistrate = false)
 {
     public const int MinLevel = 1;
     public const int MaxLevel = 4;

@@ -47,6 +47,9 @@ public sealed class DirectorySnapshot
 
     public Post? FindPost(string postId) => _postsById.GetValueOrDefault(postId);
 
+    /// <summary>The District Magistrate of a district, when the directory names one.</summary>
+    public Post? DistrictMagistrateOf(string district) => _postsById.Values.FirstOrDefault(p => p.DistrictMagistrate && p.District == district);
+
     /// <summary>The post that handles a department's complaints from a district at a level.</summary>
     public Post? PostFor(string department, string district, int level) =>
         _postsBySlot.GetValueOrDefault((department, Post.IsStateLevel(level) ? null : district, level));

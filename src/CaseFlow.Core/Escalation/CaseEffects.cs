@@ -92,7 +92,8 @@ public sealed record NotifyCase(string CaseNumber, string Recipient, string Mess
 {
     /// <summary>Who a notice can go to. A level's post is named outright, so a notice drawn beside an escalation reaches the
     /// officer meant whichever of the two runs first (the assigned officer is whoever holds the case at that moment).</summary>
-    public static readonly IReadOnlyList<string> Recipients = ["assigned-officer", "l1-post", "l2-post", "l3-post", "l4-post", "head-of-department", "complainant"];
+    public static readonly IReadOnlyList<string> Recipients =
+        ["assigned-officer", "l1-post", "l2-post", "l3-post", "l4-post", "head-of-department", "district-magistrate", "chief-secretary-cell", "complainant"];
 
     public override IReadOnlyList<CaseEvent> Apply(Case c, DirectorySnapshot directory, DateTimeOffset now)
     {
@@ -105,6 +106,9 @@ public sealed record NotifyCase(string CaseNumber, string Recipient, string Mess
             "l2-post" => AtLevel(2),
             "l3-post" => AtLevel(3),
             "l4-post" => AtLevel(4),
+            "district-magistrate" => directory.DistrictMagistrateOf(c.District)?.Designation ?? "the District Magistrate",
+            // The cell that keeps the Chief Secretary's review list: a desk of the state, not an officer post of a department.
+            "chief-secretary-cell" => "the Chief Secretary's review cell",
             _ => directory.FindPost(c.AssignedPostId)?.Designation ?? c.AssignedPostId,
         };
         return [Event(c, CaseEventType.NotificationSent, now, $"To {to}: {NoticeText.Fill(Message, c, directory)}")];

@@ -57,7 +57,8 @@ public sealed class DirectoryStore(CaseFlowDatabase database, PersistenceOptions
             }
             var now = time.GetUtcNow();
             var previous = Current.PostFor(replacement.Department, replacement.District ?? "", replacement.Level);
-            var post = replacement with { Id = previous?.Id ?? replacement.Id, UpdatedAt = now };
+            // A new officer takes the post as it was: its standing as the District Magistrate stays with the post.
+            var post = replacement with { Id = previous?.Id ?? replacement.Id, UpdatedAt = now, DistrictMagistrate = previous?.DistrictMagistrate ?? replacement.DistrictMagistrate };
             var next = Current.WithPost(post);
             db.DirectoryVersions.Add(new DirectoryVersion { CreatedAt = now, CreatedBy = changedBy, Json = DirectorySeed.Serialize(next) });
             db.PostChanges.Add(new PostChange
