@@ -136,6 +136,7 @@ public sealed class ContainmentTests
         public string? CorrelationId { get; set; } = "UK-2026-000001";
         public string? InstanceId => "i";
         public IReadOnlyList<VariableDefinition> VariableDefinitions { get; } = [];
+        public IEnumerable<string> InputNames => [];
         public System.Text.Json.Nodes.JsonNode? GetVariable(string nameOrId) => _variables.GetValueOrDefault(nameOrId);
         public void SetVariable(string nameOrId, System.Text.Json.Nodes.JsonNode? value) => _variables[nameOrId] = value;
         public System.Text.Json.Nodes.JsonNode? GetInput(string name) => null;

@@ -215,6 +215,27 @@ public class DefinitionTests
     }
 
     [Test]
+    public async Task A_file_without_ids_is_imported_with_new_ones_as_Elsa_does_and_runs()
+    {
+        var h = new Harness();
+        var json = File.ReadAllText(Paths.Sample("hello-world.json"));
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        node.Remove("id");
+        node.Remove("definitionId");
+        var saved = await h.Definitions.ImportAsync(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()));
+        Assert.That(saved.Definition.DefinitionId, Does.Match("^[0-9a-f]{16}$"));
+        var stored = System.Text.Json.Nodes.JsonNode.Parse(saved.Definition.Json)!.AsObject();
+        Assert.That((string?)stored["definitionId"], Is.EqualTo(saved.Definition.DefinitionId), "the document of record carries the id it was given");
+        Assert.That(stored.ContainsKey("id") && stored.ContainsKey("root"), Is.True, "given a version id, and nothing else lost");
+        await h.Definitions.PublishAsync(saved.Definition.DefinitionId);
+        await h.Engine.StartAsync(saved.Definition.DefinitionId);
+        Assert.That(h.Sink.Lines, Is.Not.Empty, "it runs");
+
+        var kept = await h.Definitions.ImportAsync(System.Text.Encoding.UTF8.GetBytes(json));
+        Assert.That(kept.Definition.DefinitionId, Is.EqualTo(System.Text.Json.Nodes.JsonNode.Parse(json)!["definitionId"]!.GetValue<string>()), "ids in the file are kept");
+    }
+
+    [Test]
     public async Task Starting_an_unpublished_definition_is_refused()
     {
         var h = new Harness();

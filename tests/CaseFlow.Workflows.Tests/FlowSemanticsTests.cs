@@ -223,6 +223,26 @@ public class FlowSemanticsTests
     }
 
     [Test]
+    public async Task A_declared_workflow_input_is_read_as_getInput_and_by_its_Elsa_accessor_and_a_variable_of_the_same_name_wins_in_its_own_workflow()
+    {
+        var h = new Harness();
+        var withInput = Definition("greet", [Start(), WriteLineJs("Say", "getMessage() + ' / ' + getInput('message')")], [Connect("Start1", "Say")]);
+        withInput["inputs"] = new JsonArray(new JsonObject { ["name"] = "message", ["type"] = "String" });
+        var set = Activity("Set", "Elsa.SetVariable", ("value", "Object", "Literal", "from the variable"));
+        set["variable"] = new JsonObject { ["id"] = "m1", ["name"] = "message", ["typeName"] = "String" };
+        var withVariable = Definition("shadow", [Start(), set, WriteLineJs("Say", "getMessage()")], [Connect("Start1", "Set"), Connect("Set", "Say")],
+            [new JsonObject { ["id"] = "m1", ["name"] = "message", ["typeName"] = "String" }]);
+        var greet = await h.PublishAsync(withInput);
+        var shadow = await h.PublishAsync(withVariable);
+
+        // Interleaved on the same pooled engines: each workflow reads its own meaning of getMessage().
+        await h.Engine.StartAsync(greet, input: new Dictionary<string, object?> { ["message"] = "hello" });
+        await h.Engine.StartAsync(shadow, input: new Dictionary<string, object?> { ["message"] = "ignored" });
+        await h.Engine.StartAsync(greet, input: new Dictionary<string, object?> { ["message"] = "again" });
+        Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "hello / hello", "from the variable", "again / again" }));
+    }
+
+    [Test]
     public async Task JavaScript_sees_elsa_accessors_and_writes_variables_back()
     {
         var h = new Harness();

@@ -34,7 +34,7 @@ public sealed class DesignerApi(
         api.MapPost("/definitions/{definitionId}/publish", PublishAsync);
         api.MapPost("/definitions/{definitionId}/retract", RetractAsync);
         api.MapPost("/drafts", SaveDraftAsync);
-        api.MapPost("/import", SaveDraftAsync);
+        api.MapPost("/import", ImportAsync);
         api.MapPost("/validate", ValidateAsync);
         api.MapGet("/activity-types", ActivityTypes);
         api.MapGet("/instances", ListInstancesAsync);
@@ -99,10 +99,28 @@ public sealed class DesignerApi(
         return Results.File(bytes, "application/json", $"{d.DefinitionId}.json");
     }
 
+    /// <summary>An imported file: as a draft, with ids assigned when it has none (as Elsa imports).</summary>
+    private async Task<IResult> ImportAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var json = await reader.ReadToEndAsync(ct);
+        WorkflowDefinition definition;
+        try { definition = WorkflowDefinition.Import(Encoding.UTF8.GetBytes(json), WorkflowDefinitionService.NewId); }
+        catch (Exception e) when (e is WorkflowFormatException or System.Text.Json.JsonException)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "INVALID_JSON", e.Message);
+        }
+        return await SaveAsync(request, definition, ct);
+    }
+
     private async Task<IResult> SaveDraftAsync(HttpRequest request, CancellationToken ct)
     {
         var (definition, error) = await ParseAsync(request, ct);
-        if (definition is null) return error!;
+        return definition is null ? error! : await SaveAsync(request, definition, ct);
+    }
+
+    private async Task<IResult> SaveAsync(HttpRequest request, WorkflowDefinition definition, CancellationToken ct)
+    {
         var saved = await definitions.SaveDraftAsync(definition, new VersionNote(request.HttpContext.User.Identity?.Name), ct);
         return Results.Ok(new { Definition = Summary(saved.Definition), Json = saved.Definition.Json.TrimStart('\uFEFF'), Issues = saved.Validation.Issues.Select(Issue) });
     }

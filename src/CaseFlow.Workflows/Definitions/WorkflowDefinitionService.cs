@@ -46,8 +46,12 @@ public sealed class WorkflowDefinitionService
 
     public ValidationResult Validate(WorkflowDefinition definition, ValidationPurpose purpose) => _validator.Validate(definition, purpose);
 
+    /// <summary>Saves an imported file as a draft; one without ids gets new ones, as Elsa gives them.</summary>
     public async Task<SaveDraftResult> ImportAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken = default) =>
-        await SaveDraftAsync(WorkflowDefinition.Parse(json.Span), cancellationToken);
+        await SaveDraftAsync(WorkflowDefinition.Import(json.Span, NewId), cancellationToken);
+
+    /// <summary>An id in Elsa's form: 16 hex digits.</summary>
+    public static string NewId() => Guid.NewGuid().ToString("N")[..16];
 
     public Task<SaveDraftResult> SaveDraftAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default) =>
         SaveDraftAsync(definition, VersionNote.None, cancellationToken);

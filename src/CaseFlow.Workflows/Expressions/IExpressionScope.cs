@@ -10,6 +10,8 @@ public interface IExpressionScope
     JsonNode? GetVariable(string nameOrId);
     void SetVariable(string nameOrId, JsonNode? value);
     JsonNode? GetInput(string name);
+    /// <summary>The workflow inputs a script may read by accessor (getMessage() for "message"): declared, or given at start.</summary>
+    IEnumerable<string> InputNames { get; }
     string? CorrelationId { get; set; }
     string? InstanceId { get; }
 }
@@ -23,6 +25,7 @@ public sealed class EmptyExpressionScope(IReadOnlyList<VariableDefinition>? vari
     public JsonNode? GetVariable(string nameOrId) => _values.TryGetValue(nameOrId, out var v) ? v?.DeepClone() : null;
     public void SetVariable(string nameOrId, JsonNode? value) => _values[nameOrId] = value;
     public JsonNode? GetInput(string name) => null;
+    public IEnumerable<string> InputNames => [];
     public string? CorrelationId { get; set; }
     public string? InstanceId => null;
 }

@@ -88,6 +88,10 @@ public sealed class JavaScriptEvaluator
             _engine.SetValue("getVariable", new Func<string, JsValue>(Get));
             _engine.SetValue("setVariable", new Action<string, JsValue>(Set));
             _engine.SetValue("getInput", new Func<string, JsValue>(name => ToJs(Current.GetInput(name))));
+            // What getX() reads: the variable x where the definition declares one, else the workflow input x. One function
+            // for both, so an engine shared by many definitions never keeps one definition's meaning of getX().
+            _engine.SetValue("__caseflowValue", new Func<string, JsValue>(name =>
+                Current.VariableDefinitions.Any(v => v.Name == name) || !Current.InputNames.Contains(name) ? Get(name) : ToJs(Current.GetInput(name))));
             _engine.SetValue("getCorrelationId", new Func<JsValue>(() => Current.CorrelationId is null ? JsValue.Null : new JsString(Current.CorrelationId)));
             _engine.SetValue("setCorrelationId", new Action<string?>(id => Current.CorrelationId = id));
             _engine.SetValue("getWorkflowInstanceId", new Func<JsValue>(() => Current.InstanceId is null ? JsValue.Null : new JsString(Current.InstanceId)));
@@ -120,6 +124,8 @@ public sealed class JavaScriptEvaluator
             {
                 foreach (var v in scope.VariableDefinitions)
                     DefineAccessors(v.Name);
+                foreach (var input in scope.InputNames)
+                    DefineAccessors(input);
                 if (script.UsesVariablesObject)
                 {
                     variables = new JsObject(_engine);
@@ -167,9 +173,9 @@ public sealed class JavaScriptEvaluator
                 // Elsa names them after the variable with its first letter raised (myNumber → getMyNumber);
                 // the name as written is kept too, since definitions written for CaseFlow call getmyNumber().
                 var pascal = char.ToUpperInvariant(n[0]) + n[1..];
-                var text = $"function get{pascal}() {{ return getVariable('{n}'); }}\nfunction set{pascal}(value) {{ setVariable('{n}', value); }}";
+                var text = $"function get{pascal}() {{ return __caseflowValue('{n}'); }}\nfunction set{pascal}(value) {{ setVariable('{n}', value); }}";
                 if (pascal != n)
-                    text += $"\nfunction get{n}() {{ return getVariable('{n}'); }}\nfunction set{n}(value) {{ setVariable('{n}', value); }}";
+                    text += $"\nfunction get{n}() {{ return __caseflowValue('{n}'); }}\nfunction set{n}(value) {{ setVariable('{n}', value); }}";
                 return Engine.PrepareScript(text);
             }));
             _accessors.Add(name);

@@ -71,7 +71,18 @@ public sealed class WorkflowDefinition
         ReadVariables(root, variables);
         ReadVariables(flow, variables);
         Variables = variables;
+
+        // Elsa's declared workflow inputs: [{"name":"message","type":"String",...}], read by scripts as getMessage().
+        var inputs = new List<string>();
+        if (root.TryGetProperty("inputs", out var declared) && declared.ValueKind == JsonValueKind.Array)
+            foreach (var input in declared.EnumerateArray())
+                if (input.ValueKind == JsonValueKind.Object && input.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 } n)
+                    inputs.Add(n);
+        InputNames = inputs;
     }
+
+    /// <summary>The names of the workflow inputs the definition declares (Elsa's <c>inputs</c>).</summary>
+    public IReadOnlyList<string> InputNames { get; }
 
     public JsonFormat Format { get; }
     public string? Schema { get; }
@@ -125,6 +136,28 @@ public sealed class WorkflowDefinition
         // Files whose layout the writer cannot reproduce exactly (mixed styles, unusual escapes in names)
         // still round-trip, because an untouched definition is saved from its original bytes.
         return definition;
+    }
+
+    /// <summary>
+    /// Reads a file being imported, as Elsa imports one: a definition with neither "definitionId" nor "id" (a file written by
+    /// hand, or exported without them) is given new ones rather than refused. Anything else is read as <see cref="Parse(ReadOnlySpan{byte})"/>.
+    /// </summary>
+    public static WorkflowDefinition Import(ReadOnlySpan<byte> utf8, Func<string> newId)
+    {
+        var body = utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF ? utf8[3..] : utf8;
+        JsonNode? node;
+        try { node = JsonNode.Parse(body.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = DocumentOptions.MaxDepth }); }
+        catch (JsonException ex) { throw new WorkflowFormatException($"The definition is not valid JSON: {ex.Message}", ex); }
+        if (node is not JsonObject tree || tree.ContainsKey("definitionId") || tree.ContainsKey("id"))
+            return Parse(utf8);
+        // Written in Elsa's order: $schema, then the ids, then everything the file had.
+        var stamped = new JsonObject();
+        if (tree["$schema"] is { } schema) stamped["$schema"] = schema.DeepClone();
+        stamped["id"] = newId();
+        stamped["definitionId"] = newId();
+        foreach (var (key, value) in tree)
+            if (key != "$schema") stamped[key] = value?.DeepClone();
+        return FromJsonObject(stamped);
     }
 
     public static WorkflowDefinition FromJsonObject(JsonObject tree) =>

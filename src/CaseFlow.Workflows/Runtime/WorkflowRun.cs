@@ -132,6 +132,8 @@ internal sealed class WorkflowRun : IExpressionScope
     public JsonNode? GetInput(string name) =>
         State.Input is { } input && input.TryGetValue(name, out var value) ? value?.DeepClone() : null;
 
+    public IEnumerable<string> InputNames => State.Input is { Count: > 0 } given ? Definition.InputNames.Union(given.Keys) : Definition.InputNames;
+
     public void ScheduleStart(string? triggerActivityId)
     {
         var start = _graph.FindStart(triggerActivityId)
