@@ -488,7 +488,12 @@ public sealed class DesignerBrowserTests
             Assert.That(await page.InnerTextAsync("[data-testid='palette-CaseFlow.SlaTimer']"), Is.EqualTo("SLA समय-सीमा"));
             Assert.That(await page.InnerTextAsync("[data-testid=node-slaL1] .node-type"), Is.EqualTo("SLA समय-सीमा"));
             await ScreenshotAsync(page, "designer-rules-hindi");
+            // The property panel's inputs take their Hindi names from the descriptors too; the status line speaks Hindi.
+            await page.ClickAsync("[data-testid=outline-slaL1]");
+            await Expect(page, "[data-testid=inspector]", "कार्य दिवस");
+            await Expect(page, "[data-testid=palette]", "केसफ़्लो");
             await page.ClickAsync("[data-testid=save]");
+            await Expect(page, "[data-testid=status]", "मसौदा v2 सहेजा गया");
             await page.ReloadAsync();
             await page.WaitForSelectorAsync("[data-testid=node-slaL1]");
             Assert.That(await page.InnerTextAsync("[data-testid=language]"), Is.EqualTo("English"), "Hindi is remembered");

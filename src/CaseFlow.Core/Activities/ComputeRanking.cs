@@ -9,7 +9,7 @@ namespace CaseFlow.Core.Activities;
 /// the snapshot; later steps find it in the RankingSnapshotId variable.
 /// </summary>
 [Activity("CaseFlow", "ComputeRanking", DisplayNameHi = "विभागों की रैंकिंग", DescriptionHi = "स्कोरकार्ड पर हर विभाग को अंक और श्रेणी देता है और दिनांकित स्नैपशॉट रखता है।", Category = "CaseFlow Review", Description = "Scores and grades every department on the scorecard and stores a dated snapshot.")]
-[Input("periodDays", "Int32", DisplayName = "Period (days)", DefaultValue = "7", Description = "Days before the most recent Monday 00:00 IST that the ranking covers.")]
+[Input("periodDays", "Int32", DisplayNameHi = "अवधि (दिन)", DisplayName = "Period (days)", DefaultValue = "7", Description = "Days before the most recent Monday 00:00 IST that the ranking covers.")]
 [Outcomes(Done)]
 public sealed class ComputeRanking : Activity
 {

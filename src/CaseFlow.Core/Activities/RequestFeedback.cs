@@ -14,8 +14,8 @@ namespace CaseFlow.Core.Activities;
 /// </summary>
 [Activity("CaseFlow", "RequestFeedback", DisplayNameHi = "शिकायतकर्ता से पूछें", DescriptionHi = "निस्तारण के बाद शिकायतकर्ता से संतुष्टि पूछता है और उत्तर न मिलने पर फिर पूछता है।", Waits = true, DisplayName = "Ask the complainant", Category = "CaseFlow",
     Description = "Asks for feedback after a resolution, with follow-ups; completes when the complainant answers.")]
-[Input("followUpAfter", "TimeSpan", DisplayName = "Ask again after", DefaultValue = "3.00:00:00", UiHint = UiHints.Duration)]
-[Input("followUps", "Int32", DisplayName = "Follow-ups", DefaultValue = "2", Minimum = 0, Maximum = 10, WholeNumber = true, Description = "How many times to ask again before marking the feedback unanswered.")]
+[Input("followUpAfter", "TimeSpan", DisplayNameHi = "फिर पूछें (इतने बाद)", DisplayName = "Ask again after", DefaultValue = "3.00:00:00", UiHint = UiHints.Duration)]
+[Input("followUps", "Int32", DisplayNameHi = "दोबारा पूछने की संख्या", DisplayName = "Follow-ups", DefaultValue = "2", Minimum = 0, Maximum = 10, WholeNumber = true, Description = "How many times to ask again before marking the feedback unanswered.")]
 [Outcomes("Satisfied", "NotSatisfied", "Closed")]
 public sealed class RequestFeedback : Activity
 {

@@ -17,13 +17,13 @@ namespace CaseFlow.Core.Activities;
 /// </summary>
 [Activity("CaseFlow", "SlaTimer", DisplayNameHi = "SLA समय-सीमा", DescriptionHi = "वर्तमान स्तर की समय-सीमा: नियत समय तय करता है, चेतावनी देता है, और समय बीतने पर Breached पूरा करता है।", Waits = true, DisplayName = "SLA timer", Category = "CaseFlow",
     Description = "The current level's time limit: sets the due time, warns, and completes Breached when it runs out.")]
-[Input("workingDays", "Int32", DisplayName = "Working days", DefaultValue = "7", UiHint = "working-days", Minimum = 1, Maximum = 250, WholeNumber = true,
+[Input("workingDays", "Int32", DisplayNameHi = "कार्य दिवस", DescriptionHi = "कैलेंडर पर कार्य दिवसों में समय-सीमा (साप्ताहिक अवकाश और छुट्टियाँ छोड़कर)। अवधि दी हो तो यह नहीं गिना जाता।", DisplayName = "Working days", DefaultValue = "7", UiHint = "working-days", Minimum = 1, Maximum = 250, WholeNumber = true,
     Description = "Limit in working days on the calendar (weekly offs and holidays excluded). Ignored when a duration is set.")]
-[Input("duration", "TimeSpan", DisplayName = "Duration", UiHint = UiHints.Duration,
+[Input("duration", "TimeSpan", DisplayNameHi = "अवधि", DescriptionHi = "सीधी अवधि (d.hh:mm:ss) में समय-सीमा, जैसे तात्कालिक शिकायतों के लिए 0.06:00:00। कार्य दिवसों के स्थान पर।", DisplayName = "Duration", UiHint = UiHints.Duration,
     Description = "Limit as a plain duration (d.hh:mm:ss), e.g. 0.06:00:00 for urgent complaints. Overrides working days.")]
-[Input("calendar", "String", DisplayName = "Calendar", DefaultValue = ICalendarProvider.DefaultId, UiHint = UiHints.Calendar,
+[Input("calendar", "String", DisplayNameHi = "कैलेंडर", DescriptionHi = "वह छुट्टियों का कैलेंडर जिस पर कार्य दिवस गिने जाते हैं।", DisplayName = "Calendar", DefaultValue = ICalendarProvider.DefaultId, UiHint = UiHints.Calendar,
     Description = "The holiday calendar the working days are counted on.")]
-[Input("warningShare", "Double", DisplayName = "Warn at share", DefaultValue = "0.75", Minimum = 0, Maximum = 0.99, UiHint = UiHints.Share,
+[Input("warningShare", "Double", DisplayNameHi = "चेतावनी (हिस्सा)", DescriptionHi = "समय-सीमा का वह हिस्सा जिसके बाद अधिकारी को चेतावनी दी जाती है (0: कोई चेतावनी नहीं)।", DisplayName = "Warn at share", DefaultValue = "0.75", Minimum = 0, Maximum = 0.99, UiHint = UiHints.Share,
     Description = "Share of the limit after which the assigned officer is warned (0 for no warning).")]
 [Outcomes("Breached", "Resolved", "Closed", "Moved")]
 public sealed class SlaTimer : Activity

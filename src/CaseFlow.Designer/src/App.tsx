@@ -4,7 +4,7 @@ import {
   type Connection, type Edge, type EdgeChange, type NodeChange,
 } from "@xyflow/react";
 import { api, ApiError, type Change, type DefinitionSummary, type EscalationLevel, type InstanceDetail, type Issue, type SimulatedLevel, type WhatIf } from "./api";
-import { escalateTo, eventWords, istText, LangContext, levelPost, say, storedLang, storeLang, type Lang } from "./i18n";
+import { categoryName, escalateTo, eventWords, istText, LangContext, levelPost, say, storedLang, storeLang, t, type Lang } from "./i18n";
 import { ActivityNode, type ActivityFlowNode } from "./ActivityNode";
 import { CasesEditor, InputEditor, RawActivityEditor, VariableEditor } from "./editors";
 import {
@@ -93,6 +93,7 @@ export function App() {
 }
 
 function DefinitionList() {
+  const lang = useContext(LangContext);
   const [list, setList] = useState<DefinitionSummary[]>();
   const [error, setError] = useState<string>();
   const [lookup, setLookup] = useState("");
@@ -109,17 +110,17 @@ function DefinitionList() {
   };
   return (
     <main className="list-view">
-      <h1>Workflow definitions</h1>
+      <h1>{t(lang, "Workflow definitions", "वर्कफ़्लो परिभाषाएँ")}</h1>
       {error && <p className="error" role="alert">{error}</p>}
       <table className="definitions" data-testid="definitions">
-        <thead><tr><th>Name</th><th>Id</th><th>Version</th><th>State</th><th>Running instances</th></tr></thead>
+        <thead><tr><th>{t(lang, "Name", "नाम")}</th><th>Id</th><th>{t(lang, "Version", "संस्करण")}</th><th>{t(lang, "State", "स्थिति")}</th><th>{t(lang, "Running instances", "चल रहे उदाहरण")}</th></tr></thead>
         <tbody>
           {list?.map((d) => (
             <tr key={d.definitionId}>
               <td><a href={`#/definitions/${d.definitionId}`} data-testid={`open-${d.definitionId}`}>{d.name ?? d.definitionId}</a></td>
               <td><code>{d.definitionId}</code></td>
               <td>{d.version}</td>
-              <td>{d.isPublished ? "published" : d.publishedVersion ? `draft (v${d.publishedVersion} published)` : "draft"}</td>
+              <td>{d.isPublished ? say("published", lang) : d.publishedVersion ? `${say("draft", lang)} (v${d.publishedVersion} ${say("published", lang)})` : say("draft", lang)}</td>
               <td>{d.runningInstances ?? 0}</td>
             </tr>
           ))}
@@ -128,8 +129,8 @@ function DefinitionList() {
       <section className="side-actions">
         <label className="button">Import JSON… <input type="file" accept=".json,application/json" hidden onChange={(e) => e.target.files?.[0] && importFile(e.target.files[0])} /></label>
         <form onSubmit={(e) => { e.preventDefault(); if (lookup) window.location.hash = `#/instances/${lookup.trim()}`; }}>
-          <label>Case number or instance id <input value={lookup} onChange={(e) => setLookup(e.target.value)} data-testid="instance-lookup" /></label>
-          <button type="submit">Open instance</button>
+          <label>{t(lang, "Case number or instance id", "शिकायत संख्या या उदाहरण id")} <input value={lookup} onChange={(e) => setLookup(e.target.value)} data-testid="instance-lookup" /></label>
+          <button type="submit">{t(lang, "Open instance", "खोलें")}</button>
         </form>
       </section>
     </main>
@@ -303,7 +304,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     if (!u) return;
     setHistory(u.history);
     setDoc(u.doc);
-    setStatus("Undone.");
+    setStatus(t(lang, "Undone.", "पूर्ववत किया गया।"));
   };
 
   const stepForward = () => {
@@ -311,7 +312,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     if (!r) return;
     setHistory(r.history);
     setDoc(r.doc);
-    setStatus("Redone.");
+    setStatus(t(lang, "Redone.", "फिर से किया गया।"));
   };
 
   const copy = () => {
@@ -403,7 +404,8 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
       setSavedDoc(saving);
       setVersions((await api.definition(definitionId)).versions);
       const errors = saved.issues.filter((i) => i.severity === "ERROR").length;
-      setStatus(`Saved draft v${saved.definition.version}${errors ? ` with ${errors} error(s): it cannot be published until they are fixed` : ""}.`);
+      setStatus(t(lang, `Saved draft v${saved.definition.version}${errors ? ` with ${errors} error(s): it cannot be published until they are fixed` : ""}.`,
+        `मसौदा v${saved.definition.version} सहेजा गया${errors ? `; ${errors} त्रुटि(याँ) ठीक होने तक प्रकाशित नहीं हो सकता` : ""}।`));
       return saved.definition;
     } catch (e) {
       setStatus(`Not saved: ${(e as Error).message}`);
@@ -416,7 +418,9 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     setIssues(v.issues);
     setServerPorts(v.ports);
     setLevels(v.levels ?? []);
-    setStatus(v.publishable ? "Valid: it can be published." : `${v.issues.filter((i) => i.severity === "ERROR").length} error(s): shown on the activities.`);
+    const errorCount = v.issues.filter((i) => i.severity === "ERROR").length;
+    setStatus(v.publishable ? t(lang, "Valid: it can be published.", "सही है: प्रकाशित किया जा सकता है।")
+      : t(lang, `${errorCount} error(s): shown on the activities.`, `${errorCount} त्रुटि(याँ): गतिविधियों पर दिखाई गई हैं।`));
   };
 
   const publish = async () => {
@@ -449,7 +453,8 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
       setMeta(p.definition);
       setIssues(p.issues);
       setVersions((await api.definition(definitionId)).versions);
-      setStatus(`Published v${p.definition.version}: new cases follow it; running cases keep their version.`);
+      setStatus(t(lang, `Published v${p.definition.version}: new cases follow it; running cases keep their version.`,
+        `v${p.definition.version} प्रकाशित: नई शिकायतें इसका पालन करेंगी; चल रही शिकायतें अपना संस्करण रखेंगी।`));
     } catch (e) {
       if (e instanceof ApiError && e.issues.length) setIssues(e.issues);
       setStatus(`Not published: ${(e as Error).message} Fix the errors shown on the activities.`);
@@ -577,7 +582,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
           <p className="muted">{say("paletteHint", lang)}</p>
           {categories.map((c) => (
             <details key={c} open={c === "CaseFlow"}>
-              <summary>{c}</summary>
+              <summary>{categoryName(c, lang)}</summary>
               {types.filter((t) => t.category === c).map((t) => (
                 <button type="button" key={t.type} className="palette-item" title={(lang === "hi" && t.descriptionHi) || t.description || t.type} data-testid={`palette-${t.type}`} draggable
                   onDragStart={(e) => { e.dataTransfer.setData(PaletteMime, t.type); e.dataTransfer.effectAllowed = "copy"; }}
@@ -664,9 +669,11 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
               }} />
             </>
           ) : selectedIds.length > 1 ? (
-            <p className="muted" data-testid="multi-selection">{selectedIds.length} activities selected: Ctrl+C copies them with the connections between them, Delete removes them.</p>
+            <p className="muted" data-testid="multi-selection">{t(lang, `${selectedIds.length} activities selected: Ctrl+C copies them with the connections between them, Delete removes them.`,
+              `${selectedIds.length} गतिविधियाँ चुनी गईं: Ctrl+C उन्हें उनके बीच के संबंधों सहित कॉपी करता है, Delete हटाता है।`)}</p>
           ) : (
-            <p className="muted">Select an activity to edit its inputs (Ctrl or Shift and click to select several). Drag from a port to another activity's left edge to connect; select and press Delete to remove. Ctrl+Z undoes.</p>
+            <p className="muted">{t(lang, "Select an activity to edit its inputs (Ctrl or Shift and click to select several). Drag from a port to another activity's left edge to connect; select and press Delete to remove. Ctrl+Z undoes.",
+              "किसी गतिविधि के इनपुट बदलने के लिए उसे चुनें (कई चुनने के लिए Ctrl या Shift के साथ क्लिक)। जोड़ने के लिए किसी पोर्ट से दूसरी गतिविधि के बाएँ किनारे तक खींचें; हटाने के लिए चुनकर Delete दबाएँ। Ctrl+Z पूर्ववत करता है।")}</p>
           )}
         </aside>
       </div>
@@ -802,29 +809,32 @@ function History({ versions, onOpen, onDiff, onRestore, changes }: {
   versions: DefinitionSummary[]; onOpen: (v: number) => void; onDiff: (v: number) => void; onRestore: (v: number) => void;
   changes?: { from: number; to: number; changes: Change[] };
 }) {
+  const lang = useContext(LangContext);
   return (
     <div className="history" data-testid="history">
-      <h2>Versions</h2>
+      <h2>{say("versions", lang)}</h2>
       <ul>
         {[...versions].reverse().map((v) => (
           <li key={v.version} data-testid={`version-${v.version}`}>
             <div>
-              <strong>v{v.version}</strong> {v.isPublished ? "(published)" : v.publishedAt ? "(was published)" : "(draft)"}
-              <div className="muted">{v.publishedAt ? `published ${ist(v.publishedAt)}${v.publishedBy ? ` by ${v.publishedBy}` : ""}` : `saved ${ist(v.updatedAt)}${v.savedBy ? ` by ${v.savedBy}` : ""}`}</div>
+              <strong>v{v.version}</strong> {v.isPublished ? t(lang, "(published)", "(प्रकाशित)") : v.publishedAt ? t(lang, "(was published)", "(पहले प्रकाशित)") : t(lang, "(draft)", "(मसौदा)")}
+              <div className="muted">{v.publishedAt
+                ? `${t(lang, "published", "प्रकाशित")} ${ist(v.publishedAt)}${v.publishedBy ? ` ${t(lang, "by", "—")} ${v.publishedBy}` : ""}`
+                : `${t(lang, "saved", "सहेजा")} ${ist(v.updatedAt)}${v.savedBy ? ` ${t(lang, "by", "—")} ${v.savedBy}` : ""}`}</div>
               {v.note && <div className="version-note" data-testid={`note-${v.version}`}>“{v.note}”</div>}
             </div>
-            <button type="button" onClick={() => onOpen(v.version)}>Open</button>
-            <button type="button" onClick={() => onDiff(v.version)}>Changes from published</button>
+            <button type="button" onClick={() => onOpen(v.version)}>{t(lang, "Open", "खोलें")}</button>
+            <button type="button" onClick={() => onDiff(v.version)}>{t(lang, "Changes from published", "प्रकाशित से बदलाव")}</button>
             {v.version !== Math.max(...versions.map((x) => x.version)) && (
-              <button type="button" data-testid={`restore-${v.version}`} onClick={() => onRestore(v.version)}>Restore as new draft</button>
+              <button type="button" data-testid={`restore-${v.version}`} onClick={() => onRestore(v.version)}>{t(lang, "Restore as new draft", "नए मसौदे के रूप में लौटाएँ")}</button>
             )}
           </li>
         ))}
       </ul>
       {changes && (
         <div className="diff" data-testid="diff">
-          <h3>From v{changes.from} (published) to v{changes.to}</h3>
-          {changes.changes.length === 0 ? <p>No changes.</p> : (
+          <h3>{t(lang, `From v${changes.from} (published) to v${changes.to}`, `v${changes.from} (प्रकाशित) से v${changes.to} तक`)}</h3>
+          {changes.changes.length === 0 ? <p>{t(lang, "No changes.", "कोई बदलाव नहीं।")}</p> : (
             <ul>{changes.changes.map((c, n) => <li key={n} className={c.kind}>{c.summary}</li>)}</ul>
           )}
         </div>

@@ -1,4 +1,5 @@
-import { useEffect, useState } from "react";
+import { useContext, useEffect, useState } from "react";
+import { LangContext } from "./i18n";
 import {
   describeCron, describeDuration, describeWorkingDays, formatDuration, isAmbiguousDuration, normalise, numberProblem, parseDuration,
   percentToShare, readInput, shareToPercent,
@@ -139,6 +140,7 @@ export function VariableEditor({ activity, declared, onChange }: { activity: Jso
 
 /** One input of the selected activity: a literal with the editor its UI hint asks for, or JavaScript. */
 export function InputEditor({ activity, input, onChange }: { activity: JsonObject; input: InputDescriptor; onChange: (v: InputValue | undefined) => void }) {
+  const lang = useContext(LangContext);
   const current = readInput(activity, input.name);
   const mode = current?.expressionType ?? "Literal";
   const value = current?.value ?? "";
@@ -170,8 +172,8 @@ export function InputEditor({ activity, input, onChange }: { activity: JsonObjec
   }
   return (
     <fieldset className="input-editor" data-input={input.name}>
-      <legend title={input.description ?? ""}>
-        {input.displayName} <span className="type-name">{input.typeName}</span>
+      <legend title={(lang === "hi" && input.descriptionHi) || input.description || ""}>
+        {(lang === "hi" && input.displayNameHi) || input.displayName} <span className="type-name">{input.typeName}</span>
         <select aria-label={`${input.displayName} expression`} value={mode === "Literal" || mode === "JavaScript" ? mode : mode}
           onChange={(e) => write(value, e.target.value)}>
           <option value="Literal">literal</option>
@@ -180,7 +182,7 @@ export function InputEditor({ activity, input, onChange }: { activity: JsonObjec
         </select>
       </legend>
       {editor}
-      {input.description && <div className="hint">{input.description}</div>}
+      {((lang === "hi" && input.descriptionHi) || input.description) && <div className="hint">{(lang === "hi" && input.descriptionHi) || input.description}</div>}
     </fieldset>
   );
 }

@@ -95,6 +95,20 @@ export function storeLang(lang: Lang) {
 /** The language the administrator chose, for every part of the page. */
 export const LangContext = createContext<Lang>("en");
 
+/** Both languages of a sentence written where it is used (status lines and the like). */
+export function t(lang: Lang, en: string, hi: string): string {
+  return lang === "hi" ? hi : en;
+}
+
+const categoriesHi: Record<string, string> = {
+  CaseFlow: "केसफ़्लो", "CaseFlow Review": "केसफ़्लो समीक्षा", Flow: "प्रवाह", Primitives: "मूल", Scheduling: "समय-सारणी", Console: "कंसोल", Branching: "शाखाएँ",
+};
+
+/** A palette category's name in the chosen language. */
+export function categoryName(category: string, lang: Lang): string {
+  return lang === "hi" ? categoriesHi[category] ?? category : category;
+}
+
 /** A case event in plain words: what an officer or administrator would say happened. */
 export function eventWords(type: string, level: number | null, lang: Lang): string {
   const l = level ? `L${level}` : "";

@@ -11,6 +11,8 @@ export interface InputDescriptor {
   typeName: string;
   displayName: string;
   description?: string | null;
+  displayNameHi?: string | null;
+  descriptionHi?: string | null;
   defaultValue?: string | null;
   uiHint: string;
   /** From the server's descriptor: the range a number must lie in, whether it must be whole, the values a choice allows. */

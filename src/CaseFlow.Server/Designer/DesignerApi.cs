@@ -165,7 +165,7 @@ public sealed class DesignerApi(
         // A calendar is one of the server's calendars, listed as of now.
         Inputs = d.Inputs.Select(i => new
         {
-            i.Name, i.TypeName, i.DisplayName, i.Description, i.DefaultValue, i.UiHint, i.Minimum, i.Maximum, i.WholeNumber,
+            i.Name, i.TypeName, i.DisplayName, i.Description, i.DisplayNameHi, i.DescriptionHi, i.DefaultValue, i.UiHint, i.Minimum, i.Maximum, i.WholeNumber,
             Choices = i.UiHint == UiHints.Calendar ? calendars.All.Select(c => c.Id).ToList() : i.Choices,
         }),
     }));

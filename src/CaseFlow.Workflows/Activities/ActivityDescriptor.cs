@@ -4,7 +4,8 @@ using System.Reflection;
 namespace CaseFlow.Workflows.Activities;
 
 public sealed record InputDescriptor(string Name, string TypeName, string DisplayName, string? Description, string? DefaultValue, string UiHint,
-    double? Minimum = null, double? Maximum = null, bool WholeNumber = false, IReadOnlyList<string>? Choices = null);
+    double? Minimum = null, double? Maximum = null, bool WholeNumber = false, IReadOnlyList<string>? Choices = null,
+    string? DisplayNameHi = null, string? DescriptionHi = null);
 
 /// <summary>What a designer palette needs to know about an activity type, read from its attributes.</summary>
 public sealed record ActivityDescriptor(
@@ -32,7 +33,7 @@ public sealed record ActivityDescriptor(
         var inputs = t.GetCustomAttributes<InputAttribute>()
             .Select(i => new InputDescriptor(i.Name, i.TypeName, i.DisplayName ?? Humanize(i.Name), i.Description, i.DefaultValue, i.UiHint,
                 double.IsNaN(i.Minimum) ? null : i.Minimum, double.IsNaN(i.Maximum) ? null : i.Maximum, i.WholeNumber,
-                i.Choices?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+                i.Choices?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), i.DisplayNameHi, i.DescriptionHi))
             .ToList();
         return new ActivityDescriptor(
             activity.Type,

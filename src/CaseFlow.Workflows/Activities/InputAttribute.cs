@@ -8,6 +8,9 @@ public sealed class InputAttribute(string name, string typeName) : Attribute
     public string TypeName { get; } = typeName;
     public string? DisplayName { get; init; }
     public string? Description { get; init; }
+    /// <summary>The name and description in Hindi, for administrators who work in Hindi.</summary>
+    public string? DisplayNameHi { get; init; }
+    public string? DescriptionHi { get; init; }
     public string? DefaultValue { get; init; }
 
     /// <summary>The designer editor to use: see <see cref="UiHints"/>.</summary>
