@@ -494,6 +494,9 @@ public sealed class DesignerBrowserTests
             await Expect(page, "[data-testid=palette]", "केसफ़्लो");
             await page.ClickAsync("[data-testid=save]");
             await Expect(page, "[data-testid=status]", "मसौदा v2 सहेजा गया");
+            await page.ClickAsync("[data-testid=undo]");
+            await Expect(page, "[data-testid=status]", "पूर्ववत किया गया");
+            await page.ClickAsync("[data-testid=redo]");
             await page.ReloadAsync();
             await page.WaitForSelectorAsync("[data-testid=node-slaL1]");
             Assert.That(await page.InnerTextAsync("[data-testid=language]"), Is.EqualTo("English"), "Hindi is remembered");

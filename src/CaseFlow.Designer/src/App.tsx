@@ -32,7 +32,10 @@ let unsavedWork: (() => boolean) | undefined;
 /** Copied activities, kept across definitions (an administrator copies from one flow into another). */
 let clipboard: Clip | undefined;
 
-const LeaveQuestion = "This definition has unsaved changes. Leave without saving them?";
+/** The question before unsaved work is left, in the language chosen. */
+function leaveQuestion(lang: Lang = storedLang()): string {
+  return t(lang, "This definition has unsaved changes. Leave without saving them?", "इस परिभाषा में बिना सहेजे बदलाव हैं। उन्हें सहेजे बिना छोड़ें?");
+}
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -48,7 +51,7 @@ export function App() {
     // The hash has already changed when this fires: with unsaved work, ask, and put the editor's address back if the answer is no.
     let current = window.location.hash;
     const on = () => {
-      if (unsavedWork?.() && !window.confirm(LeaveQuestion)) {
+      if (unsavedWork?.() && !window.confirm(leaveQuestion())) {
         window.history.replaceState(null, "", current);
         return;
       }
@@ -224,7 +227,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
   }, [definitionId]);
 
   useEffect(() => {
-    load().catch((e) => setStatus(`Could not open ${definitionId}: ${(e as Error).message}`));
+    load().catch((e) => setStatus(t(lang, `Could not open ${definitionId}: ${(e as Error).message}`, `${definitionId} नहीं खुल सका: ${(e as Error).message}`)));
   }, [load, definitionId]);
 
   // Unsaved work is not lost without a question: leaving the page or the app asks first.
@@ -233,7 +236,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     const onBeforeUnload = (e: BeforeUnloadEvent) => {
       if (!dirty) return;
       e.preventDefault();
-      e.returnValue = LeaveQuestion;
+      e.returnValue = leaveQuestion(lang);
     };
     window.addEventListener("beforeunload", onBeforeUnload);
     return () => {
@@ -323,7 +326,8 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     pastes.current = 0;
     // Also on the system clipboard as Elsa JSON where the browser allows it; the designer itself reads its own copy.
     navigator.clipboard?.writeText(JSON.stringify(clip, null, 2)).catch(() => undefined);
-    setStatus(`Copied ${clip.activities.length} activit${clip.activities.length === 1 ? "y" : "ies"}${clip.connections.length ? ` and ${clip.connections.length} connection(s) between them` : ""}.`);
+    setStatus(t(lang, `Copied ${clip.activities.length} activit${clip.activities.length === 1 ? "y" : "ies"}${clip.connections.length ? ` and ${clip.connections.length} connection(s) between them` : ""}.`,
+      `${clip.activities.length} गतिविधि(याँ)${clip.connections.length ? ` और उनके बीच ${clip.connections.length} संबंध` : ""} कॉपी किए गए।`));
   };
 
   const paste = () => {
@@ -332,7 +336,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
     const { doc: next, ids } = pasteActivities(doc, clipboard, { x: 40 * pastes.current, y: 40 * pastes.current });
     selectNext.current = new Set(ids);
     change(next);
-    setStatus(`Pasted ${ids.join(", ")}.`);
+    setStatus(t(lang, `Pasted ${ids.join(", ")}.`, `चिपकाया गया: ${ids.join(", ")}।`));
   };
 
   // Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) / Ctrl+C / Ctrl+V on the canvas; inside a text field they keep their usual meaning.
@@ -395,7 +399,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
 
   const save = async (): Promise<DefinitionSummary | undefined> => {
     if (!doc) return;
-    setStatus("Saving…");
+    setStatus(t(lang, "Saving…", "सहेजा जा रहा है…"));
     try {
       const saving = doc;
       const saved = await api.saveDraft(serializeWorkflow(saving));
@@ -408,7 +412,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
         `मसौदा v${saved.definition.version} सहेजा गया${errors ? `; ${errors} त्रुटि(याँ) ठीक होने तक प्रकाशित नहीं हो सकता` : ""}।`));
       return saved.definition;
     } catch (e) {
-      setStatus(`Not saved: ${(e as Error).message}`);
+      setStatus(t(lang, `Not saved: ${(e as Error).message}`, `नहीं सहेजा गया: ${(e as Error).message}`));
     }
   };
 
@@ -438,16 +442,19 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
       } catch { summary = "(the changes could not be listed)"; }
       const running = (await api.definition(definitionId).catch(() => undefined))?.runningInstances ?? 0;
       // The question is also where the note for the record is written: Cancel publishes nothing.
-      const answer = window.prompt(`Publish v${target.version} in place of v${inForce.version}?\n\n${summary}\n\nIt applies to cases registered from now on; ` +
+      const answer = window.prompt(t(lang,
+        `Publish v${target.version} in place of v${inForce.version}?\n\n${summary}\n\nIt applies to cases registered from now on; ` +
         `${running} running case${running === 1 ? "" : "s"} keep${running === 1 ? "s" : ""} the version ${running === 1 ? "it" : "they"} started on.\n\n` +
-        "A note for the record (why this change), then OK to publish:", "");
+        "A note for the record (why this change), then OK to publish:",
+        `v${inForce.version} के स्थान पर v${target.version} प्रकाशित करें?\n\n${summary}\n\nयह अब से पंजीकृत शिकायतों पर लागू होगा; ` +
+        `चल रही ${running} शिकायतें अपना संस्करण रखेंगी।\n\nअभिलेख के लिए टिप्पणी (यह बदलाव क्यों), फिर प्रकाशित करने के लिए OK:`), "");
       if (answer === null) {
-        setStatus("Not published: cancelled.");
+        setStatus(t(lang, "Not published: cancelled.", "प्रकाशित नहीं: रद्द किया गया।"));
         return;
       }
       note = answer.trim().slice(0, 500);
     }
-    setStatus(`Publishing v${target.version}…`);
+    setStatus(t(lang, `Publishing v${target.version}…`, `v${target.version} प्रकाशित हो रहा है…`));
     try {
       const p = await api.publish(definitionId, target.version, note);
       setMeta(p.definition);
@@ -457,7 +464,8 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
         `v${p.definition.version} प्रकाशित: नई शिकायतें इसका पालन करेंगी; चल रही शिकायतें अपना संस्करण रखेंगी।`));
     } catch (e) {
       if (e instanceof ApiError && e.issues.length) setIssues(e.issues);
-      setStatus(`Not published: ${(e as Error).message} Fix the errors shown on the activities.`);
+      setStatus(t(lang, `Not published: ${(e as Error).message} Fix the errors shown on the activities.`,
+        `प्रकाशित नहीं: ${(e as Error).message} गतिविधियों पर दिखाई गई त्रुटियाँ ठीक करें।`));
     }
   };
 
@@ -472,20 +480,23 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
   // An old version comes back as a new draft: nothing published changes, and the history keeps every version.
   const restore = async (version: number) => {
     const draft = versions.find((v) => !v.isPublished && !v.publishedAt);
-    if (!window.confirm(`Restore v${version} as a new draft?` + (draft ? ` It replaces the current draft v${draft.version}.` : "") +
-      (dirty ? " Your unsaved changes on screen are dropped." : "") + " Nothing is published until you publish it.")) return;
+    if (!window.confirm(t(lang,
+      `Restore v${version} as a new draft?` + (draft ? ` It replaces the current draft v${draft.version}.` : "") +
+      (dirty ? " Your unsaved changes on screen are dropped." : "") + " Nothing is published until you publish it.",
+      `v${version} को नए मसौदे के रूप में लौटाएँ?` + (draft ? ` यह वर्तमान मसौदा v${draft.version} बदल देगा।` : "") +
+      (dirty ? " स्क्रीन के बिना सहेजे बदलाव हट जाएँगे।" : "") + " प्रकाशित करने तक कुछ प्रकाशित नहीं होगा।"))) return;
     try {
       const old = await api.definition(definitionId, version);
       const saved = await api.saveDraft(old.json);
       await load();
-      setStatus(`Restored v${version} as draft v${saved.definition.version}.`);
+      setStatus(t(lang, `Restored v${version} as draft v${saved.definition.version}.`, `v${version} मसौदा v${saved.definition.version} के रूप में लौटाया गया।`));
     } catch (e) {
-      setStatus(`Not restored: ${(e as Error).message}`);
+      setStatus(t(lang, `Not restored: ${(e as Error).message}`, `नहीं लौटाया गया: ${(e as Error).message}`));
     }
   };
 
   const openVersion = (version: number) => {
-    if (dirty && !window.confirm(LeaveQuestion)) return;
+    if (dirty && !window.confirm(leaveQuestion(lang))) return;
     load(version).catch((e) => setStatus((e as Error).message));
   };
 
@@ -509,9 +520,12 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
       const imported = parseWorkflow(text);
       const name = String(imported.name ?? imported.definitionId ?? file.name);
       if (imported.definitionId && imported.definitionId !== definitionId) {
-        if (!window.confirm(`"${file.name}" is the definition "${name}" (${String(imported.definitionId)}), not "${String(doc?.name ?? definitionId)}". ` +
-          `Import it as a new draft of ${String(imported.definitionId)} and open it there? Nothing here changes${dirty ? ", but this screen's unsaved changes are left behind" : ""}.`)) {
-          setStatus("Import cancelled.");
+        if (!window.confirm(t(lang,
+          `"${file.name}" is the definition "${name}" (${String(imported.definitionId)}), not "${String(doc?.name ?? definitionId)}". ` +
+          `Import it as a new draft of ${String(imported.definitionId)} and open it there? Nothing here changes${dirty ? ", but this screen's unsaved changes are left behind" : ""}.`,
+          `"${file.name}" परिभाषा "${name}" (${String(imported.definitionId)}) है, "${String(doc?.name ?? definitionId)}" नहीं। ` +
+          `इसे ${String(imported.definitionId)} के नए मसौदे के रूप में आयात करके वहीं खोलें? यहाँ कुछ नहीं बदलेगा${dirty ? ", पर इस स्क्रीन के बिना सहेजे बदलाव पीछे छूट जाएँगे" : ""}।`))) {
+          setStatus(t(lang, "Import cancelled.", "आयात रद्द किया गया।"));
           return;
         }
         if (dirty) unsavedWork = undefined;
@@ -519,15 +533,18 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
         window.location.hash = `#/definitions/${saved.definition.definitionId}`;
         return;
       }
-      if (!window.confirm(`Replace what is on screen (${meta ? `v${meta.version} ${meta.isPublished ? "published" : "draft"}` : definitionId}` +
-        `${dirty ? " with unsaved changes" : ""}) with "${file.name}" (${activities(imported).length} activities)? Undo brings it back; nothing is saved until you save.`)) {
-        setStatus("Import cancelled.");
+      if (!window.confirm(t(lang,
+        `Replace what is on screen (${meta ? `v${meta.version} ${meta.isPublished ? "published" : "draft"}` : definitionId}` +
+        `${dirty ? " with unsaved changes" : ""}) with "${file.name}" (${activities(imported).length} activities)? Undo brings it back; nothing is saved until you save.`,
+        `स्क्रीन पर जो है (${meta ? `v${meta.version}` : definitionId}${dirty ? ", बिना सहेजे बदलावों सहित" : ""}) उसे "${file.name}" ` +
+        `(${activities(imported).length} गतिविधियाँ) से बदलें? पूर्ववत करें से वापस आएगा; सहेजने तक कुछ नहीं सहेजा जाएगा।`))) {
+        setStatus(t(lang, "Import cancelled.", "आयात रद्द किया गया।"));
         return;
       }
       change(imported.definitionId ? imported : { ...imported, definitionId });
-      setStatus(`Imported "${file.name}" into the editor; save to keep it.`);
+      setStatus(t(lang, `Imported "${file.name}" into the editor; save to keep it.`, `"${file.name}" संपादक में आयात हुआ; रखने के लिए सहेजें।`));
     } catch (e) {
-      setStatus(`Import failed: ${(e as Error).message}`);
+      setStatus(t(lang, `Import failed: ${(e as Error).message}`, `आयात विफल: ${(e as Error).message}`));
     }
   };
 
