@@ -39,8 +39,10 @@ public sealed record CaseFact(
 /// <param name="Sampled">Its special close, if any, was sampled for review (decided once, at approval).</param>
 public sealed record CaseRecord(string Number, string District, string Category, DateTimeOffset CreatedAt, bool Habitual, bool Sampled)
 {
-    public static CaseRecord Of(Case c) => new(c.Number, c.District, c.Category, c.CreatedAt, c.Habitual,
-        c.SpecialCloseReview is not (SpecialCloseReview.None or SpecialCloseReview.NotSampled));
+    public static CaseRecord Of(Case c) => new(c.Number, c.District, c.Category, c.CreatedAt, c.Habitual, IsSampled(c.SpecialCloseReview));
+
+    /// <summary>A special close in one of these review states was sampled for review.</summary>
+    public static bool IsSampled(SpecialCloseReview review) => review is not (SpecialCloseReview.None or SpecialCloseReview.NotSampled);
 }
 
 /// <summary>

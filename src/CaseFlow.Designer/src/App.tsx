@@ -816,11 +816,6 @@ function Preview({ doc, lang }: { doc: WorkflowDoc; lang: Lang }) {
 /** The drag payload of a palette item: its activity type. */
 const PaletteMime = "application/x-caseflow-activity";
 
-/** A moment as an administrator in Uttarakhand reads it. */
-function ist(iso?: string | null): string {
-  if (!iso) return "";
-  return new Date(iso).toLocaleString("en-IN", { timeZone: "Asia/Kolkata", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }) + " IST";
-}
 
 function History({ versions, onOpen, onDiff, onRestore, changes }: {
   versions: DefinitionSummary[]; onOpen: (v: number) => void; onDiff: (v: number) => void; onRestore: (v: number) => void;
@@ -836,8 +831,8 @@ function History({ versions, onOpen, onDiff, onRestore, changes }: {
             <div>
               <strong>v{v.version}</strong> {v.isPublished ? t(lang, "(published)", "(प्रकाशित)") : v.publishedAt ? t(lang, "(was published)", "(पहले प्रकाशित)") : t(lang, "(draft)", "(मसौदा)")}
               <div className="muted">{v.publishedAt
-                ? `${t(lang, "published", "प्रकाशित")} ${ist(v.publishedAt)}${v.publishedBy ? ` ${t(lang, "by", "—")} ${v.publishedBy}` : ""}`
-                : `${t(lang, "saved", "सहेजा")} ${ist(v.updatedAt)}${v.savedBy ? ` ${t(lang, "by", "—")} ${v.savedBy}` : ""}`}</div>
+                ? `${t(lang, "published", "प्रकाशित")} ${istText(v.publishedAt, lang)}${v.publishedBy ? ` ${t(lang, "by", "—")} ${v.publishedBy}` : ""}`
+                : `${t(lang, "saved", "सहेजा")} ${v.updatedAt ? istText(v.updatedAt, lang) : ""}${v.savedBy ? ` ${t(lang, "by", "—")} ${v.savedBy}` : ""}`}</div>
               {v.note && <div className="version-note" data-testid={`note-${v.version}`}>“{v.note}”</div>}
             </div>
             <button type="button" onClick={() => onOpen(v.version)}>{t(lang, "Open", "खोलें")}</button>

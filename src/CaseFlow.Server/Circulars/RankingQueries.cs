@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using CaseFlow.Core.Cases;
@@ -33,11 +34,11 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         ORDER BY "Id"
         """;
 
-    // Bookkeeping events never change the fold (CaseReplay.Counts): left out here only to read less.
-    private const string EventsSql = """
+    // Events that never change the fold (CaseReplay.Counts) are left out here only to read less.
+    private static readonly string EventsSql = $$"""
         SELECT "CaseNumber", "Type", "At", "Department", "Status", "Level", "LastActionAt"
         FROM "CaseEvents"
-        WHERE "CaseNumber" IN ({0}) AND "At" < @to AND "Type" NOT IN ('DueTimeSet','WarningRaised','NotificationSent')
+        WHERE "CaseNumber" IN ({0}) AND "At" < @to AND "Type" NOT IN ({{string.Join(",", Enum.GetValues<CaseEventType>().Where(t => !CaseReplay.Counts(t)).Select(t => $"'{t}'"))}})
         ORDER BY "CaseNumber", "Id"
         """;
 
@@ -148,7 +149,11 @@ public sealed class RankingQueries(CaseFlowDatabase database)
     }
 
     /// <summary>Its special close, if any, was sampled for review.</summary>
-    private static bool Sampled(string review) => review is not (nameof(SpecialCloseReview.None) or nameof(SpecialCloseReview.NotSampled));
+    private static bool Sampled(string review) => SampledByName[review];
+
+    // The rule is CaseRecord.IsSampled; the rows hold the state's name, looked up here without parsing it per row.
+    private static readonly FrozenDictionary<string, bool> SampledByName =
+        Enum.GetValues<SpecialCloseReview>().ToFrozenDictionary(v => v.ToString(), CaseRecord.IsSampled);
 
     private static async Task<Dictionary<string, List<CaseEvent>>> EventsAsync(DbConnection connection, List<CaseRecord> cases, DateTimeOffset end, CancellationToken ct)
     {
