@@ -243,13 +243,16 @@ public sealed class ReplicaTests
         Assert.That(again.DeliverTime, Is.Not.Null);
     }
 
-    [Test]
-    public async Task A_version_published_through_one_replica_starts_the_next_case_registered_through_the_other()
+    // On SQLite the two servers share one file, and the writer reads the versions in force on its own connection.
+    [TestCase(DatabaseProvider.Postgres)]
+    [TestCase(DatabaseProvider.Sqlite)]
+    public async Task A_version_published_through_one_replica_starts_the_next_case_registered_through_the_other(DatabaseProvider provider)
     {
-        await using var database = TestDatabase.Create(DatabaseProvider.Postgres);
+        await using var database = TestDatabase.Create(provider);
         var clock = new FakeTimeProvider(Registered);
-        await using var a = await StartAsync(s => s.AddSingleton<TimeProvider>(clock), settings: Fast, database: database);
-        await using var b = await StartAsync(s => s.AddSingleton<TimeProvider>(clock), settings: Fast, database: database);
+        var folder = Directory.CreateTempSubdirectory("caseflow-replicas-").FullName; // SQLite: one file for both
+        await using var a = await StartAsync(s => s.AddSingleton<TimeProvider>(clock), folder, settings: Fast, database: database);
+        await using var b = await StartAsync(s => s.AddSingleton<TimeProvider>(clock), folder, settings: Fast, database: database);
         var viaB = new CaseService.CaseServiceClient(b.Channel);
         var before = await viaB.CreateCaseAsync(Requests.NewCase(), b.As(PortalKey)); // B now has version 1 cached
         Assert.That(before.DueTime.ToDateTimeOffset(), Is.EqualTo(Ist(11, 18)), "seven working days");

@@ -32,7 +32,12 @@ public sealed class CaseWorkflowHook(WorkflowEngine engine, IDirectoryProvider d
     {
         var steps = new List<(PreparedStep Step, CaseStep Case, bool NewCase)>();
         // Replicas share the definitions: a version another one published just now must start this batch's cases.
-        if (batch.NewCases.Count > 0) await engine.RefreshPublishedAsync(ct);
+        if (batch.NewCases.Count > 0)
+        {
+            // On SQLite one prepared read on the writer's connection; elsewhere the store's own read.
+            if (batch.Sets is { } sets) engine.RefreshPublished(sets.PublishedVersions());
+            else await engine.RefreshPublishedAsync(ct);
+        }
         foreach (var entry in batch.NewCases)
             await StartAsync(steps, entry.Case, newCase: true, ct);
         if (batch.ChangedCases.Count > 0)

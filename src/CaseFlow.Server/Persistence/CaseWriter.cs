@@ -299,6 +299,14 @@ internal sealed class SqliteSets(Microsoft.Data.Sqlite.SqliteConnection connecti
     /// <summary>Every column as text; <c>?1</c> is the set, <c>?2</c>… the <paramref name="more"/> values.</summary>
     public List<string?[]> Rows(string sql, IEnumerable<string> ids, params object?[] more) => Statement(sql).QueryRows([Json(ids), .. more]);
 
+    /// <summary>The one integer a statement returns (it may write, as an UPSERT … RETURNING does).</summary>
+    public long Single(string sql, params object?[] values) => Statement(sql).Execute(values, readKey: true).Key;
+
+    /// <summary>The version in force of each published definition, as the writer's transaction sees it.</summary>
+    public Dictionary<string, int> PublishedVersions() =>
+        Statement("""SELECT "DefinitionId", "Version" FROM "WorkflowDefinitions" WHERE "IsPublished" """).Query([], withNumber: true)
+            .ToDictionary(r => r.Text, r => (int)r.Number, StringComparer.Ordinal);
+
     private RawSqliteStatement Statement(string sql)
     {
         if (!_statements.TryGetValue(sql, out var statement))
@@ -669,14 +677,7 @@ public sealed class WriteBatch
             // One statement that creates or advances the series and returns its new end. The row stays locked until
             // the batch commits, so replicas on one PostgreSQL database take turns per prefix, and a batch that rolls
             // back gives its numbers back: numbers are unique, increasing and without gaps.
-            var last = await _db.Database.SqlQueryRaw<long>(
-                    """
-                    INSERT INTO "CaseNumberSeries" ("Prefix", "Last") VALUES ({0}, {1})
-                    ON CONFLICT ("Prefix") DO UPDATE SET "Last" = "CaseNumberSeries"."Last" + {1}
-                    RETURNING "Last" AS "Value"
-                    """, group.Key, (long)count)
-                .ToListAsync();
-            var next = last.Single() - count;
+            var next = await AdvanceSeriesAsync(group.Key, count) - count;
             foreach (var (c, prefix, registered, request) in group)
             {
                 c.AssignNumber($"{prefix}-{++next:D6}");
@@ -686,6 +687,21 @@ public sealed class WriteBatch
                 if (request is not null) request.CaseNumber = c.Number;
             }
         }
+    }
+
+    private const string AdvanceSeries = """
+        INSERT INTO "CaseNumberSeries" ("Prefix", "Last") VALUES ({0}, {1})
+        ON CONFLICT ("Prefix") DO UPDATE SET "Last" = "CaseNumberSeries"."Last" + {1}
+        RETURNING "Last" AS "Value"
+        """;
+
+    /// <summary>The series' new end; on SQLite the statement is prepared once on the writer's connection.</summary>
+    private async Task<long> AdvanceSeriesAsync(string prefix, int count)
+    {
+        if (_session.Sets is { } sets)
+            return sets.Single(AdvanceSeries.Replace("{0}", "?1").Replace("{1}", "?2"), prefix, (long)count);
+        var last = await _db.Database.SqlQueryRaw<long>(AdvanceSeries, prefix, (long)count).ToListAsync();
+        return last.Single();
     }
 
     /// <summary>The new cases as the hook left them (with their due times), then their later events.</summary>

@@ -266,9 +266,15 @@ public sealed class WorkflowDefinitionService
     /// starts workflows for a batch of new cases uses what another server published a moment ago, not what it
     /// cached up to <see cref="PublishedCacheLifetime"/> earlier.
     /// </summary>
-    public async ValueTask RefreshPublishedAsync(CancellationToken cancellationToken = default)
+    public async ValueTask RefreshPublishedAsync(CancellationToken cancellationToken = default) =>
+        RefreshPublished(await _store.ListPublishedVersionsAsync(cancellationToken));
+
+    /// <summary>
+    /// <see cref="RefreshPublishedAsync"/> with the versions in force already read, by a caller that has a cheaper
+    /// way to read them (the SQLite writer, on its own open connection inside its transaction).
+    /// </summary>
+    public void RefreshPublished(IReadOnlyDictionary<string, int> inForce)
     {
-        var inForce = await _store.ListPublishedVersionsAsync(cancellationToken);
         var now = Environment.TickCount64;
         foreach (var (id, cached) in _published)
         {

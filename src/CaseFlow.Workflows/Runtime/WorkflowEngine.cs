@@ -82,6 +82,8 @@ public sealed class WorkflowEngine
     /// <summary>Forgets cached versions in force that another server has since replaced (see WorkflowDefinitionService).</summary>
     public ValueTask RefreshPublishedAsync(CancellationToken cancellationToken) => _definitions.RefreshPublishedAsync(cancellationToken);
 
+    public void RefreshPublished(IReadOnlyDictionary<string, int> inForce) => _definitions.RefreshPublished(inForce);
+
     /// <summary>The first step of a new instance of the published version, worked out in memory; the caller commits
     /// <see cref="PreparedStep.Commit"/> (whose expected version 0 means "insert") and then calls <see cref="CompleteAsync"/>.</summary>
     public async Task<PreparedStep> PrepareStartAsync(string definitionId, string? correlationId, string instanceId,
