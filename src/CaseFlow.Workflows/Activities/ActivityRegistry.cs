@@ -48,6 +48,8 @@ public sealed class ActivityRegistry
         .Register<Fault>()
         .Register<WriteLine>()
         .Register<SetVariable>()
+        .Register<SetOutput>()
+        .Register<Complete>()
         .Register<SetName>()
         .Register<Correlate>()
         .Register<FlowDecision>()

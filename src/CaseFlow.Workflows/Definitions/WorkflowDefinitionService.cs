@@ -22,7 +22,7 @@ public sealed record TriggerProblem(string DefinitionId, int Version, string Pro
 /// version; saving over a version that was ever published starts a new version, because instances may be
 /// pinned to it; a refused publish changes nothing.
 /// </summary>
-public sealed class WorkflowDefinitionService
+public sealed class WorkflowDefinitionService : IWorkflowActivitySource
 {
     private readonly IWorkflowDefinitionStore _store;
     private readonly IBookmarkStore _bookmarks;
@@ -39,7 +39,7 @@ public sealed class WorkflowDefinitionService
         _bookmarks = bookmarks;
         _registry = registry;
         _time = time;
-        _validator = new WorkflowValidator(registry, limits, rules);
+        _validator = new WorkflowValidator(registry, limits, rules) { IsWorkflowActivity = type => _activityTypes.ContainsKey(type) };
     }
 
     public ValidationLimits Limits => _validator.Limits;
@@ -58,6 +58,7 @@ public sealed class WorkflowDefinitionService
 
     public async Task<SaveDraftResult> SaveDraftAsync(WorkflowDefinition definition, VersionNote by, CancellationToken cancellationToken)
     {
+        await RefreshActivityTypesAsync(cancellationToken);
         var validation = Validate(definition, ValidationPurpose.Save);
         await _writeLock.WaitAsync(cancellationToken);
         try
@@ -107,6 +108,7 @@ public sealed class WorkflowDefinitionService
                 throw new KeyNotFoundException($"Definition '{definitionId}'{(version is null ? "" : $" version {version}")} does not exist.");
             var definition = Parse(target);
             var now = _time.GetUtcNow();
+            await RefreshActivityTypesAsync(cancellationToken);
             // Everything the publish needs is worked out before anything changes: the triggers' schedules are
             // evaluated here (a cron written as a script returns its text only now), so a publish is refused
             // whole or done whole, and the version in force keeps running when it is refused.
@@ -286,6 +288,52 @@ public sealed class WorkflowDefinitionService
     }
 
     private readonly ConcurrentDictionary<string, (long At, StoredDefinition? Definition)> _published = new(StringComparer.Ordinal);
+
+    // Type name → definition id of every definition usable as an activity, as its latest version names it.
+    private volatile IReadOnlyDictionary<string, string> _activityTypes = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Re-reads which definitions are usable as activities (one read of the latest versions).</summary>
+    public async Task RefreshActivityTypesAsync(CancellationToken cancellationToken = default)
+    {
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var stored in await _store.ListLatestAsync(cancellationToken))
+        {
+            WorkflowDefinition definition;
+            try
+            {
+                definition = Parse(stored);
+            }
+            catch (WorkflowFormatException)
+            {
+                continue;
+            }
+            if (definition.UsableAsActivity && definition.ActivityTypeName is { } type)
+                types.TryAdd(type, definition.DefinitionId);
+        }
+        _activityTypes = types;
+    }
+
+    /// <summary>The workflow activity types this server knows, with the definition each runs.</summary>
+    public IReadOnlyDictionary<string, string> ActivityTypes => _activityTypes;
+
+    public async ValueTask<(WorkflowDefinition Definition, int Version)?> ResolveAsync(ActivityNode node, CancellationToken cancellationToken)
+    {
+        var definitionId = ActivityNode.Str(node.Element, "workflowDefinitionId");
+        if (definitionId is null && !_activityTypes.TryGetValue(node.Type, out definitionId))
+        {
+            await RefreshActivityTypesAsync(cancellationToken);
+            if (!_activityTypes.TryGetValue(node.Type, out definitionId))
+                return null;
+        }
+        if (node.TypeVersion is { } pinned && await _store.GetAsync(definitionId, pinned, cancellationToken) is { PublishedAt: not null } kept)
+            return (Parse(kept), kept.Version);
+        var published = await GetPublishedAsync(definitionId, cancellationToken)
+            ?? throw new WorkflowFaultException($"{node.Label} runs workflow '{definitionId}', which has no published version.", "CHILD_NOT_PUBLISHED");
+        return (Parse(published), published.Version);
+    }
+
+    Task<WorkflowDefinition> IWorkflowActivitySource.LoadAsync(string definitionId, int version, CancellationToken cancellationToken) =>
+        LoadAsync(definitionId, version, cancellationToken);
 
     /// <summary>The version as an Elsa file, with its version number and flags as the store knows them.</summary>
     public async Task<byte[]> ExportAsync(string definitionId, int? version = null, CancellationToken cancellationToken = default)

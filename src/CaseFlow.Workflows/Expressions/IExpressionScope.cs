@@ -14,6 +14,12 @@ public interface IExpressionScope
     IEnumerable<string> InputNames { get; }
     string? CorrelationId { get; set; }
     string? InstanceId { get; }
+
+    /// <summary>An output of a completed activity (a workflow used as one), by the activity's name or id: Elsa's getOutputFrom.</summary>
+    JsonNode? GetActivityOutput(string activityNameOrId, string? outputName) => null;
+
+    /// <summary>The activities whose outputs scripts may read as getOutputFrom{Name}().</summary>
+    IEnumerable<string> OutputActivityNames => [];
 }
 
 /// <summary>For evaluating trigger inputs and validating, where no instance exists yet.</summary>

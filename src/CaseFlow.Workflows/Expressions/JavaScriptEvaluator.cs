@@ -92,6 +92,8 @@ public sealed class JavaScriptEvaluator
             // for both, so an engine shared by many definitions never keeps one definition's meaning of getX().
             _engine.SetValue("__caseflowValue", new Func<string, JsValue>(name =>
                 Current.VariableDefinitions.Any(v => v.Name == name) || !Current.InputNames.Contains(name) ? Get(name) : ToJs(Current.GetInput(name))));
+            _engine.SetValue("getOutputFrom", new Func<string, JsValue, JsValue>((activity, output) =>
+                ToJs(Current.GetActivityOutput(activity, output.IsNull() || output.IsUndefined() ? null : output.ToString()))));
             _engine.SetValue("getCorrelationId", new Func<JsValue>(() => Current.CorrelationId is null ? JsValue.Null : new JsString(Current.CorrelationId)));
             _engine.SetValue("setCorrelationId", new Action<string?>(id => Current.CorrelationId = id));
             _engine.SetValue("getWorkflowInstanceId", new Func<JsValue>(() => Current.InstanceId is null ? JsValue.Null : new JsString(Current.InstanceId)));
@@ -126,6 +128,8 @@ public sealed class JavaScriptEvaluator
                     DefineAccessors(v.Name);
                 foreach (var input in scope.InputNames)
                     DefineAccessors(input);
+                foreach (var activity in scope.OutputActivityNames)
+                    DefineOutputAccessor(activity);
                 if (script.UsesVariablesObject)
                 {
                     variables = new JsObject(_engine);
@@ -179,6 +183,20 @@ public sealed class JavaScriptEvaluator
                 return Engine.PrepareScript(text);
             }));
             _accessors.Add(name);
+        }
+
+        /// <summary>Elsa's <c>getOutputFrom{ActivityName}(output?)</c>, defined once per engine and name.</summary>
+        private void DefineOutputAccessor(string activity)
+        {
+            var key = "output:" + activity;
+            if (_accessors.Contains(key) || !IsIdentifier(activity))
+                return;
+            _engine.Execute(AccessorScripts.GetOrAdd(key, static k =>
+            {
+                var name = k["output:".Length..];
+                return Engine.PrepareScript($"function getOutputFrom{name}(output) {{ return getOutputFrom('{name}', output); }}");
+            }));
+            _accessors.Add(key);
         }
 
         private static readonly ConcurrentDictionary<string, Prepared<Script>> AccessorScripts = new(StringComparer.Ordinal);

@@ -65,6 +65,35 @@ public sealed class ActivityNode
 
     public ActivityInput? GetInput(string name) => Inputs.TryGetValue(name, out var input) ? input : null;
 
+    /// <summary>The activities a composite (Elsa.Flowchart, Elsa.Sequence) holds in <paramref name="property"/>, read once.</summary>
+    public IReadOnlyList<ActivityNode> Children(string property)
+    {
+        lock (_childrenLock)
+        {
+            if (_children?.TryGetValue(property, out var known) == true)
+                return known;
+            var list = new List<ActivityNode>();
+            if (Element.TryGetProperty(property, out var array) && array.ValueKind == JsonValueKind.Array)
+                foreach (var child in array.EnumerateArray())
+                    list.Add(new ActivityNode(child));
+            (_children ??= new(StringComparer.Ordinal))[property] = list;
+            return list;
+        }
+    }
+
+    /// <summary>A nested flowchart's connections, in either of Elsa's shapes.</summary>
+    public IReadOnlyList<Connection> ChildConnections()
+    {
+        var list = new List<Connection>();
+        if (Element.TryGetProperty("connections", out var array) && array.ValueKind == JsonValueKind.Array)
+            foreach (var c in array.EnumerateArray())
+                list.Add(WorkflowDefinition.ReadConnection(c));
+        return list;
+    }
+
+    private readonly Lock _childrenLock = new();
+    private Dictionary<string, IReadOnlyList<ActivityNode>>? _children;
+
     internal static string? Str(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 

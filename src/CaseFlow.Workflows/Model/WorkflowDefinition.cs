@@ -79,7 +79,19 @@ public sealed class WorkflowDefinition
                 if (input.ValueKind == JsonValueKind.Object && input.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 } n)
                     inputs.Add(n);
         InputNames = inputs;
+
+        UsableAsActivity = root.TryGetProperty("options", out var options) && options.ValueKind == JsonValueKind.Object
+            && options.TryGetProperty("usableAsActivity", out var usable) && usable.ValueKind == JsonValueKind.True;
+        // Elsa names the activity after the definition: its name without spaces or punctuation.
+        var typeName = new string((Name ?? "").Where(char.IsLetterOrDigit).ToArray());
+        ActivityTypeName = typeName.Length > 0 ? typeName : null;
     }
+
+    /// <summary>Elsa's <c>options.usableAsActivity</c>: other workflows may run this one as an activity.</summary>
+    public bool UsableAsActivity { get; }
+
+    /// <summary>The activity type other workflows name it by, when it is usable as an activity.</summary>
+    public string? ActivityTypeName { get; }
 
     /// <summary>The names of the workflow inputs the definition declares (Elsa's <c>inputs</c>).</summary>
     public IReadOnlyList<string> InputNames { get; }
@@ -293,7 +305,7 @@ public sealed class WorkflowDefinition
         }
     }
 
-    private static Connection ReadConnection(JsonElement c)
+    internal static Connection ReadConnection(JsonElement c)
     {
         if (c.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.Object)
         {

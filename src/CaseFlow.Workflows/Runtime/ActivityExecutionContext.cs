@@ -12,10 +12,11 @@ public sealed class ActivityExecutionContext
     private readonly WorkflowRun _run;
     private readonly List<Bookmark> _created = [];
 
-    internal ActivityExecutionContext(WorkflowRun run, ActivityNode node, Bookmark? resumed, JsonNode? resumePayload, bool isTriggerStart)
+    internal ActivityExecutionContext(WorkflowRun run, ActivityNode node, string path, Bookmark? resumed, JsonNode? resumePayload, bool isTriggerStart)
     {
         _run = run;
         Node = node;
+        ActivityPath = path;
         ResumedBookmark = resumed;
         ResumePayload = resumePayload;
         IsTriggerStart = isTriggerStart;
@@ -23,6 +24,10 @@ public sealed class ActivityExecutionContext
 
     public ActivityNode Node { get; }
     public string ActivityId => Node.Id;
+
+    /// <summary>The activity's id in the root flowchart; inside a composite, the composites' ids and its own joined by '/'.
+    /// Bookmarks carry it, so a resumption finds the activity however deep it is.</summary>
+    public string ActivityPath { get; }
     public WorkflowDefinition Definition => _run.Definition;
     public string InstanceId => _run.InstanceId;
     public string DefinitionId => _run.State.DefinitionId;
@@ -56,11 +61,12 @@ public sealed class ActivityExecutionContext
 
     internal IReadOnlyList<string>? Outcomes { get; private set; }
     internal bool CompletesWorkflow { get; private set; }
+    internal IReadOnlyList<string>? CompositeOutcomes { get; private set; }
     internal IReadOnlyList<Bookmark> CreatedBookmarks => _created;
 
     /// <summary>The bookmark ids this activity still waits on (from earlier steps and this one).</summary>
     public IReadOnlyList<string> PendingBookmarkIds =>
-        _run.State.Pending is { } p && p.TryGetValue(Node.Id, out var ids) ? ids.Concat(_created.Select(b => b.Id)).ToList() : _created.Select(b => b.Id).ToList();
+        _run.State.Pending is { } p && p.TryGetValue(ActivityPath, out var ids) ? ids.Concat(_created.Select(b => b.Id)).ToList() : _created.Select(b => b.Id).ToList();
 
     public JsonNode? GetVariable(string nameOrId) => _run.GetVariable(nameOrId);
 
@@ -112,17 +118,30 @@ public sealed class ActivityExecutionContext
         Outcomes ??= [];
     }
 
+    /// <summary>
+    /// Elsa's Complete: the composite holding this activity (a nested flowchart, a sequence, a workflow used as an
+    /// activity) completes now through <paramref name="outcomes"/>, cancelling what else runs in it; in the root, the workflow finishes.
+    /// </summary>
+    public void CompleteComposite(IReadOnlyList<string> outcomes)
+    {
+        CompositeOutcomes = outcomes;
+        Outcomes ??= [];
+    }
+
+    /// <summary>Elsa's SetOutput: an output of the workflow this activity runs in (a child workflow's becomes its activity's).</summary>
+    public void SetWorkflowOutput(string name, JsonNode? value) => _run.SetOutput(name, value);
+
     /// <summary>Waits until <paramref name="dueAt"/> (any distance ahead: timers are rows, not in-memory timers).
     /// The activity's <c>ResumeAsync</c> runs when it fires, with <see cref="ResumedBookmark"/> carrying the tag.</summary>
     public Bookmark CreateTimer(DateTimeOffset dueAt, string? tag = null) =>
-        Add(new Bookmark(NewId(), BookmarkKind.Timer, InstanceId, DefinitionId, DefinitionVersion, Node.Id, null, CorrelationId, dueAt.ToUniversalTime(), tag, Now));
+        Add(new Bookmark(NewId(), BookmarkKind.Timer, InstanceId, DefinitionId, DefinitionVersion, ActivityPath, null, CorrelationId, dueAt.ToUniversalTime(), tag, Now));
 
     /// <summary>Waits for an event published with this name and correlation id (the instance's by default).</summary>
     public Bookmark CreateEventBookmark(string eventName, string? correlationId = null, string? tag = null) =>
-        Add(new Bookmark(NewId(), BookmarkKind.Event, InstanceId, DefinitionId, DefinitionVersion, Node.Id, eventName, correlationId ?? CorrelationId, null, tag, Now));
+        Add(new Bookmark(NewId(), BookmarkKind.Event, InstanceId, DefinitionId, DefinitionVersion, ActivityPath, eventName, correlationId ?? CorrelationId, null, tag, Now));
 
     /// <summary>Stops waiting on one bookmark of this activity (e.g. a warning timer after the limit moved).</summary>
-    public void CancelBookmark(string bookmarkId) => _run.RemoveBookmark(Node.Id, bookmarkId, _created);
+    public void CancelBookmark(string bookmarkId) => _run.RemoveBookmark(ActivityPath, bookmarkId, _created);
 
     /// <summary>Publishes an event after this step commits.</summary>
     public void PublishEvent(string eventName, string? correlationId, JsonNode? payload) =>

@@ -11,19 +11,26 @@ namespace CaseFlow.Workflows.Runtime;
 internal sealed class FlowGraph
 {
     private static readonly ConditionalWeakTable<WorkflowDefinition, FlowGraph> Cache = new();
+    private static readonly ConditionalWeakTable<ActivityNode, FlowGraph> BodyCache = new();
     private readonly Dictionary<string, HashSet<string>> _ancestors = new(StringComparer.Ordinal);
     private readonly Lock _ancestorLock = new();
+    private readonly string? _legacyStart;
 
-    private FlowGraph(WorkflowDefinition definition)
+    private FlowGraph(IReadOnlyList<ActivityNode> activities, IReadOnlyList<Connection> connections, string? legacyStart, string owner)
     {
-        Definition = definition;
-        var ids = definition.ActivitiesById;
-        Connections = definition.Connections;
+        Activities = activities;
+        _legacyStart = legacyStart;
+        var ids = new Dictionary<string, ActivityNode>(StringComparer.Ordinal);
+        foreach (var a in activities)
+            if (!ids.TryAdd(a.Id, a))
+                throw new WorkflowFormatException($"{owner} has two activities with id '{a.Id}'.");
+        ActivitiesById = ids;
+        Connections = connections;
         IsUsable = new bool[Connections.Count];
         for (var i = 0; i < Connections.Count; i++)
             IsUsable[i] = ids.ContainsKey(Connections[i].Source) && ids.ContainsKey(Connections[i].Target);
 
-        foreach (var a in definition.Activities)
+        foreach (var a in activities)
         {
             Outbound[a.Id] = [];
             Inbound[a.Id] = [];
@@ -45,7 +52,11 @@ internal sealed class FlowGraph
                 ForwardInbound[Connections[i].Target].Add(i);
     }
 
-    public WorkflowDefinition Definition { get; }
+    /// <summary>Any outcome follows it: how a sequence's children are chained.</summary>
+    public const string AnyPort = "*";
+
+    public IReadOnlyList<ActivityNode> Activities { get; }
+    public IReadOnlyDictionary<string, ActivityNode> ActivitiesById { get; }
     public IReadOnlyList<Connection> Connections { get; }
     public bool[] IsUsable { get; }
     public bool[] IsBackEdge { get; }
@@ -54,20 +65,35 @@ internal sealed class FlowGraph
     public Dictionary<string, List<int>> ForwardInbound { get; } = new(StringComparer.Ordinal);
     public ActivityNode? DefaultStart { get; }
 
-    public static FlowGraph For(WorkflowDefinition definition) => Cache.GetValue(definition, d => new FlowGraph(d));
+    /// <summary>The definition's root: its flowchart, or (a root Elsa.Sequence) its children chained in order.</summary>
+    public static FlowGraph For(WorkflowDefinition definition) => Cache.GetValue(definition, d =>
+        d.RootType == Composites.Sequence
+            ? new FlowGraph(d.Activities, Chain(d.Activities), null, $"Definition '{d.DefinitionId}'")
+            : new FlowGraph(d.Activities, d.Connections, d.LegacyStartActivityId, $"Definition '{d.DefinitionId}'"));
+
+    /// <summary>The children of a nested Elsa.Flowchart or Elsa.Sequence, as a graph of their own.</summary>
+    public static FlowGraph ForBody(ActivityNode owner) => BodyCache.GetValue(owner, o =>
+    {
+        var children = o.Children("activities");
+        return o.Type == Composites.Sequence
+            ? new FlowGraph(children, Chain(children), null, o.Label)
+            : new FlowGraph(children, o.ChildConnections(), ActivityNode.Str(o.Element, "start"), o.Label);
+    });
+
+    private static List<Connection> Chain(IReadOnlyList<ActivityNode> children) =>
+        children.Zip(children.Skip(1), (a, b) => new Connection(a.Id, AnyPort, b.Id, Connection.DefaultTargetPort, false)).ToList();
 
     /// <summary>Elsa's choice: the trigger that started it, else the first Start, else the first that can
     /// start the workflow, else the first without inbound connections. 3.0 files may name it in <c>root.start</c>.</summary>
     public ActivityNode? FindStart(string? triggerActivityId)
     {
-        var d = Definition;
-        if (triggerActivityId is not null && d.ActivitiesById.TryGetValue(triggerActivityId, out var trigger))
+        if (triggerActivityId is not null && ActivitiesById.TryGetValue(triggerActivityId, out var trigger))
             return trigger;
-        if (d.LegacyStartActivityId is not null && d.ActivitiesById.TryGetValue(d.LegacyStartActivityId, out var legacy))
+        if (_legacyStart is not null && ActivitiesById.TryGetValue(_legacyStart, out var legacy))
             return legacy;
-        return d.Activities.FirstOrDefault(a => a.Type == "Elsa.Start")
-            ?? d.Activities.FirstOrDefault(a => a.CanStartWorkflow)
-            ?? d.Activities.FirstOrDefault(a => Inbound.TryGetValue(a.Id, out var inbound) && inbound.Count == 0);
+        return Activities.FirstOrDefault(a => a.Type == "Elsa.Start")
+            ?? Activities.FirstOrDefault(a => a.CanStartWorkflow)
+            ?? Activities.FirstOrDefault(a => Inbound.TryGetValue(a.Id, out var inbound) && inbound.Count == 0);
     }
 
     /// <summary>Activities reachable from the start along usable connections.</summary>
@@ -122,7 +148,7 @@ internal sealed class FlowGraph
         var roots = new List<ActivityNode>();
         if (DefaultStart is not null)
             roots.Add(DefaultStart);
-        roots.AddRange(Definition.Activities);
+        roots.AddRange(Activities);
         foreach (var root in roots)
         {
             if (state.ContainsKey(root.Id))

@@ -36,12 +36,32 @@ internal sealed class InstanceState
     [JsonPropertyName("fp")] public string? FaultedPayload { get; set; }
     [JsonPropertyName("seq")] public long JournalSequence { get; set; }
 
+    /// <summary>Composites running their children (nested flowcharts, sequences, workflows used as activities), by the owner's path.</summary>
+    [JsonPropertyName("sc")] public Dictionary<string, ScopeState>? Scopes { get; set; }
+
+    /// <summary>The workflow's outputs (Elsa's SetOutput in the root).</summary>
+    [JsonPropertyName("out")] public Dictionary<string, JsonNode?>? Output { get; set; }
+
+    /// <summary>Outputs of completed workflow activities, by the activity's name (else id): Elsa's getOutputFrom.</summary>
+    [JsonPropertyName("ao")] public Dictionary<string, Dictionary<string, JsonNode?>>? ActivityOutputs { get; set; }
+
     // Source-generated: every step reads and writes one of these, and reflection-based serialization was a
     // fifth of a step's CPU.
     public string Serialize() => JsonSerializer.Serialize(this, InstanceStateJson.Default.InstanceState);
 
     public static InstanceState Deserialize(string json) =>
         JsonSerializer.Deserialize(json, InstanceStateJson.Default.InstanceState) ?? throw new JsonException("Empty instance state.");
+}
+
+/// <summary>One running composite: its connection states and, for a workflow used as an activity, the version it runs and that workflow's scope.</summary>
+internal sealed class ScopeState
+{
+    [JsonPropertyName("cs")] public string? ConnectionStates { get; set; }
+    [JsonPropertyName("d")] public string? DefinitionId { get; set; }
+    [JsonPropertyName("v")] public int DefinitionVersion { get; set; }
+    [JsonPropertyName("var")] public Dictionary<string, JsonNode?>? Variables { get; set; }
+    [JsonPropertyName("in")] public Dictionary<string, JsonNode?>? Input { get; set; }
+    [JsonPropertyName("out")] public Dictionary<string, JsonNode?>? Output { get; set; }
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault, UseStringEnumConverter = true)]

@@ -501,6 +501,7 @@ public sealed class WorkflowEngine
         var run = new WorkflowRun(plan.InstanceId, plan.State, plan.Definition, _registry, _evaluator, _services, _time, _options, cancellationToken)
         {
             Features = plan.Features ?? new StepFeatures(),
+            Activities = _definitions,
         };
         await plan.Body(run);
         var consumed = plan.ConsumedStimuli.ToList();

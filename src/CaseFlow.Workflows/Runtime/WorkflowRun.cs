@@ -9,14 +9,23 @@ namespace CaseFlow.Workflows.Runtime;
 /// <summary>
 /// One step of one instance: runs scheduled activities until nothing is runnable, applying Elsa's
 /// counter-based flowchart rules, and collects everything the step's commit must carry.
+/// <para>
+/// Composites (a nested flowchart, a sequence, a published workflow used as an activity) run their children as a
+/// <see cref="Body"/> of their own inside the same instance: each child is addressed by its path, the ids of the
+/// composites that hold it and its own joined by '/', so a timer deep inside a child workflow is a bookmark like any
+/// other and survives a restart. Activities of the root keep their plain ids, as instances stored before
+/// composites existed have them. A body completes when nothing under it is queued or waiting; its owner then
+/// completes through the body's outcomes (Done, or what an Elsa.Complete inside it named).
+/// </para>
 /// </summary>
 internal sealed class WorkflowRun : IExpressionScope
 {
     private readonly ActivityRegistry _registry;
-    private readonly FlowGraph _graph;
+    private readonly Body _root;
+    private readonly Dictionary<string, Body> _bodies = new(StringComparer.Ordinal);
+    private bool _bodiesLoaded;
+    private Body _current;
     private readonly Queue<WorkItem> _queue = new();
-    private readonly Dictionary<string, VariableDefinition> _variablesByKey = new(StringComparer.Ordinal);
-    private char[] _connectionStates;
     private readonly WorkflowEngineOptions _options;
     // The step's budget (activities run, wall-clock time) is counted across RunAsync calls: delivering stored
     // events runs the same step again.
@@ -45,15 +54,14 @@ internal sealed class WorkflowRun : IExpressionScope
         Time = time;
         Now = time.GetUtcNow();
         CancellationToken = cancellationToken;
-        _graph = FlowGraph.For(definition);
-        foreach (var v in definition.Variables)
-        {
-            _variablesByKey.TryAdd(v.Name, v);
-            _variablesByKey.TryAdd(v.Id, v);
-        }
-        var cs = state.ConnectionStates ?? "";
-        _connectionStates = cs.Length == definition.Connections.Count ? cs.ToCharArray() : new string('0', definition.Connections.Count).ToCharArray();
+        var graph = FlowGraph.For(definition);
+        _root = new Body("", graph, Body.StatesOf(state.ConnectionStates, graph), null, null, definition, null);
+        _bodies[""] = _root;
+        _current = _root;
     }
+
+    /// <summary>Where a published workflow used as an activity is found; null runs none (they fault as unknown types).</summary>
+    public IWorkflowActivitySource? Activities { get; init; }
 
     public string InstanceId { get; }
     public InstanceState State { get; }
@@ -75,7 +83,9 @@ internal sealed class WorkflowRun : IExpressionScope
     public StepFeatures Features { get; init; } = new();
     public List<Func<ValueTask>> AfterCommitActions { get; } = [];
 
-    public IReadOnlyList<VariableDefinition> VariableDefinitions => Definition.Variables;
+    // Expressions see the variables and inputs of the workflow whose activity is running: the instance's own, or
+    // those of the child workflow (used as an activity) that holds it.
+    public IReadOnlyList<VariableDefinition> VariableDefinitions => _current.Variables.Workflow!.Variables;
 
     public string? CorrelationId
     {
@@ -113,30 +123,56 @@ internal sealed class WorkflowRun : IExpressionScope
 
     public JsonNode? GetVariable(string nameOrId)
     {
-        var name = _variablesByKey.TryGetValue(nameOrId, out var def) ? def.Name : nameOrId;
-        return State.Variables is { } vars && vars.TryGetValue(name, out var value) ? value?.DeepClone() : null;
+        var scope = _current.Variables;
+        var name = scope.VariablesByKey.TryGetValue(nameOrId, out var def) ? def.Name : nameOrId;
+        var values = scope.Scope is null ? State.Variables : scope.Scope.Variables;
+        return values is { } vars && vars.TryGetValue(name, out var value) ? value?.DeepClone() : null;
     }
 
     public void SetVariable(string nameOrId, JsonNode? value)
     {
-        var def = _variablesByKey.GetValueOrDefault(nameOrId);
+        var scope = _current.Variables;
+        var def = scope.VariablesByKey.GetValueOrDefault(nameOrId);
         var name = def?.Name ?? nameOrId;
         value = ValueConverter.ForType(value, def?.TypeName);
-        State.Variables ??= new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        var values = scope.Scope is null ? State.Variables ??= new(StringComparer.Ordinal) : scope.Scope.Variables ??= new(StringComparer.Ordinal);
         if (value is null)
-            State.Variables.Remove(name);
+            values.Remove(name);
         else
-            State.Variables[name] = value;
+            values[name] = value;
     }
 
     public JsonNode? GetInput(string name) =>
-        State.Input is { } input && input.TryGetValue(name, out var value) ? value?.DeepClone() : null;
+        CurrentInput is { } input && input.TryGetValue(name, out var value) ? value?.DeepClone() : null;
 
-    public IEnumerable<string> InputNames => State.Input is { Count: > 0 } given ? Definition.InputNames.Union(given.Keys) : Definition.InputNames;
+    public IEnumerable<string> InputNames =>
+        CurrentInput is { Count: > 0 } given ? _current.Variables.Workflow!.InputNames.Union(given.Keys) : _current.Variables.Workflow!.InputNames;
+
+    private Dictionary<string, JsonNode?>? CurrentInput => _current.Variables.Scope is { } scope ? scope.Input : State.Input;
+
+    /// <summary>Elsa's SetOutput: an output of the workflow the activity runs in (a child's goes to its activity).</summary>
+    public void SetOutput(string name, JsonNode? value)
+    {
+        var scope = _current.Variables;
+        var outputs = scope.Scope is null ? State.Output ??= new(StringComparer.Ordinal) : scope.Scope.Output ??= new(StringComparer.Ordinal);
+        outputs[name] = value;
+    }
+
+    public JsonNode? GetActivityOutput(string activityNameOrId, string? outputName)
+    {
+        if (State.ActivityOutputs is not { } all || !all.TryGetValue(activityNameOrId, out var outputs) || outputs.Count == 0)
+            return null;
+        if (outputName is not null)
+            return outputs.TryGetValue(outputName, out var one) ? one?.DeepClone() : null;
+        // Elsa's getOutputFromX() without a name reads the activity's single (or first declared) output.
+        return outputs.Values.First()?.DeepClone();
+    }
+
+    public IEnumerable<string> OutputActivityNames => State.ActivityOutputs?.Keys ?? Enumerable.Empty<string>();
 
     public void ScheduleStart(string? triggerActivityId)
     {
-        var start = _graph.FindStart(triggerActivityId)
+        var start = _root.Graph.FindStart(triggerActivityId)
             ?? throw new InvalidOperationException($"Definition '{Definition.DefinitionId}' has no start activity.");
         Log(JournalKind.WorkflowStarted, (ActivityNode?)null, triggerActivityId is null ? null : "trigger");
         _queue.Enqueue(new WorkItem(start.Id, null, null, triggerActivityId is not null));
@@ -169,17 +205,19 @@ internal sealed class WorkflowRun : IExpressionScope
     public async ValueTask RunAsync()
     {
         State.Status = WorkflowStatus.Running;
+        await LoadBodiesAsync();
         while (_queue.Count > 0 && State.Status == WorkflowStatus.Running)
         {
             CancellationToken.ThrowIfCancellationRequested();
             var item = _queue.Dequeue();
-            if (!Definition.ActivitiesById.TryGetValue(item.ActivityId, out var node))
+            if (!_bodies.TryGetValue(Body.ContainerOf(item.Path), out var body)
+                || !body.Graph.ActivitiesById.TryGetValue(Body.IdOf(item.Path), out var node))
                 continue;
             if (item.Resumed is { } resumed && !item.IsRetry)
             {
                 if (!IsPending(resumed))
                     continue;
-                ForgetBookmark(node.Id, resumed.Id);
+                ForgetBookmark(item.Path, resumed.Id);
             }
 
             if (++_executed > _options.MaxActivitiesPerStep || System.Diagnostics.Stopwatch.GetElapsedTime(_startedAt) > _options.MaxStepDuration)
@@ -191,12 +229,16 @@ internal sealed class WorkflowRun : IExpressionScope
                 return;
             }
 
-            var context = new ActivityExecutionContext(this, node, item.Resumed, item.Payload, item.IsTriggerStart);
+            _current = body;
+            var context = new ActivityExecutionContext(this, node, item.Path, item.Resumed, item.Payload, item.IsTriggerStart);
             Log(item.Resumed is null ? JournalKind.Started : JournalKind.Resumed, node, null);
             try
             {
-                var activity = _registry.Find(node.Type)
-                    ?? throw new InvalidOperationException($"Activity type '{node.Type}' is not registered; activity {node.Label} cannot run.");
+                var activity = _registry.Find(node.Type);
+                if (activity is null && item.Resumed is null && await StartBodyAsync(body, node, item.Path))
+                    continue;
+                if (activity is null)
+                    throw new InvalidOperationException($"Activity type '{node.Type}' is not registered; activity {node.Label} cannot run.");
                 if (item.Resumed is null)
                     await activity.ExecuteAsync(context);
                 else
@@ -212,27 +254,38 @@ internal sealed class WorkflowRun : IExpressionScope
             {
                 AddedBookmarks.Add(b);
                 State.Pending ??= new Dictionary<string, List<string>>(StringComparer.Ordinal);
-                if (!State.Pending.TryGetValue(node.Id, out var ids))
-                    State.Pending[node.Id] = ids = [];
+                if (!State.Pending.TryGetValue(item.Path, out var ids))
+                    State.Pending[item.Path] = ids = [];
                 ids.Add(b.Id);
             }
 
             var outcomes = context.Outcomes;
-            var stillWaiting = State.Pending is { } pending && pending.ContainsKey(node.Id);
+            var stillWaiting = State.Pending is { } pending && pending.ContainsKey(item.Path);
             if (outcomes is null && stillWaiting)
             {
                 Log(JournalKind.Suspended, node, null);
                 continue;
             }
             outcomes ??= [Activity.Done];
-            CancelPending(node.Id, reason: null, journal: false);
+            CancelPending(item.Path, reason: null, journal: false);
             Log(JournalKind.Completed, node, string.Join(",", outcomes));
-            if (context.CompletesWorkflow)
+            if (context.CompletesWorkflow || context.CompositeOutcomes is not null && body.Owner is null)
             {
                 FinishFlowchart();
                 return;
             }
-            OnCompleted(node, outcomes);
+            if (context.CompositeOutcomes is { } composite)
+            {
+                // Elsa.Complete: the composite that holds it completes at once, through the outcomes it names.
+                var parent = body.Parent!;
+                CompleteBody(body, composite);
+                CompleteIdleBodies(parent);
+            }
+            else
+            {
+                OnCompleted(body, node, outcomes);
+                CompleteIdleBodies(body);
+            }
         }
 
         if (State.Status == WorkflowStatus.Running)
@@ -257,31 +310,32 @@ internal sealed class WorkflowRun : IExpressionScope
         foreach (var id in (State.Pending?.Keys ?? Enumerable.Empty<string>()).ToList())
             CancelPending(id, reason ?? "instance cancelled", journal: true);
         State.Queue = null;
+        DropBodies(_root);
         State.Status = WorkflowStatus.Cancelled;
         Log(JournalKind.WorkflowCancelled, (ActivityNode?)null, reason);
         SaveConnectionStates();
     }
 
-    internal void RemoveBookmark(string activityId, string bookmarkId, List<Bookmark> createdThisStep)
+    internal void RemoveBookmark(string activityPath, string bookmarkId, List<Bookmark> createdThisStep)
     {
         if (createdThisStep.RemoveAll(b => b.Id == bookmarkId) > 0)
             return;
-        if (State.Pending is { } p && p.TryGetValue(activityId, out var ids) && ids.Remove(bookmarkId))
+        if (State.Pending is { } p && p.TryGetValue(activityPath, out var ids) && ids.Remove(bookmarkId))
         {
             RemovedBookmarkIds.Add(bookmarkId);
             if (ids.Count == 0)
-                p.Remove(activityId);
+                p.Remove(activityPath);
         }
     }
 
-    private void ForgetBookmark(string activityId, string bookmarkId)
+    private void ForgetBookmark(string activityPath, string bookmarkId)
     {
-        if (State.Pending is not { } p || !p.TryGetValue(activityId, out var ids))
+        if (State.Pending is not { } p || !p.TryGetValue(activityPath, out var ids))
             return;
         ids.Remove(bookmarkId);
         RemovedBookmarkIds.Add(bookmarkId);
         if (ids.Count == 0)
-            p.Remove(activityId);
+            p.Remove(activityPath);
     }
 
     private void FaultAt(ActivityNode node, Exception ex, WorkItem item)
@@ -293,9 +347,10 @@ internal sealed class WorkflowRun : IExpressionScope
         Log(JournalKind.Faulted, node, message);
         Log(JournalKind.WorkflowFaulted, node, message);
         State.Status = WorkflowStatus.Faulted;
-        State.FaultedActivityId = node.Id;
+        // The path, so a retry finds an activity inside a composite again.
+        State.FaultedActivityId = item.Path;
         State.FaultMessage = message;
-        State.Queue = _queue.Count == 0 ? null : _queue.Where(q => q.Resumed is null).Select(q => q.ActivityId).ToList();
+        State.Queue = _queue.Count == 0 ? null : _queue.Where(q => q.Resumed is null).Select(q => q.Path).ToList();
         _queue.Clear();
         SaveConnectionStates();
     }
@@ -305,53 +360,206 @@ internal sealed class WorkflowRun : IExpressionScope
         _queue.Clear();
         foreach (var id in (State.Pending?.Keys ?? Enumerable.Empty<string>()).ToList())
             CancelPending(id, "workflow completed", journal: true);
+        DropBodies(_root);
         State.Status = WorkflowStatus.Finished;
-        Array.Fill(_connectionStates, '0');
+        Array.Fill(_root.States, '0');
         Log(JournalKind.WorkflowFinished, (ActivityNode?)null, null);
         SaveConnectionStates();
     }
 
-    private void CancelPending(string activityId, string? reason, bool journal)
+    private void CancelPending(string activityPath, string? reason, bool journal)
     {
-        if (State.Pending is not { } p || !p.Remove(activityId, out var ids))
+        if (State.Pending is not { } p || !p.Remove(activityPath, out var ids))
             return;
         RemovedBookmarkIds.AddRange(ids);
-        if (journal && Definition.ActivitiesById.TryGetValue(activityId, out var node))
+        if (journal && _bodies.TryGetValue(Body.ContainerOf(activityPath), out var body) && body.Graph.ActivitiesById.TryGetValue(Body.IdOf(activityPath), out var node))
             Log(JournalKind.Cancelled, node, reason);
     }
 
-    private void OnCompleted(ActivityNode node, IReadOnlyList<string> outcomes)
+    /// <summary>
+    /// Starts the body of a composite: a nested flowchart or sequence, or the root of a published workflow used as an
+    /// activity (its declared inputs evaluated here, in the caller's scope). False when the type is none of these.
+    /// </summary>
+    private async ValueTask<bool> StartBodyAsync(Body parent, ActivityNode owner, string path)
     {
-        var touched = new List<string>();
-        foreach (var ci in _graph.Outbound[node.Id])
+        ScopeState scope;
+        FlowGraph graph;
+        WorkflowDefinition? workflow = null;
+        if (Composites.IsBuiltIn(owner.Type))
         {
-            var c = _graph.Connections[ci];
-            var followed = outcomes.Contains(c.SourcePort, StringComparer.Ordinal);
-            if (_graph.IsBackEdge[ci])
+            scope = new ScopeState();
+            graph = FlowGraph.ForBody(owner);
+        }
+        else if (Activities is not null && await Activities.ResolveAsync(owner, CancellationToken) is { } child)
+        {
+            workflow = child.Definition;
+            graph = FlowGraph.For(workflow);
+            scope = new ScopeState { DefinitionId = workflow.DefinitionId, DefinitionVersion = child.Version };
+            foreach (var name in workflow.InputNames)
+                if (owner.GetInput(name) is { } given)
+                    (scope.Input ??= new(StringComparer.Ordinal))[name] = Evaluator.Evaluate(given, this);
+            foreach (var v in workflow.Variables)
+                if (v.Value is { } value && ValueConverter.ForType(ValueConverter.ToNode(value), v.TypeName) is { } initial)
+                    (scope.Variables ??= new(StringComparer.Ordinal))[v.Name] = initial;
+        }
+        else
+        {
+            return false;
+        }
+        var body = new Body(path, graph, Body.StatesOf(null, graph), scope, owner, workflow, parent);
+        _bodies[path] = body;
+        (State.Scopes ??= new(StringComparer.Ordinal))[path] = scope;
+        if (graph.DefaultStart is { } start)
+            _queue.Enqueue(new WorkItem(body.PathOf(start.Id), null, null, false));
+        else
+            CompleteIdleBodies(body);
+        return true;
+    }
+
+    /// <summary>Bodies stored by earlier steps, outermost first, each with the graph of the version it started on.</summary>
+    private async ValueTask LoadBodiesAsync()
+    {
+        if (_bodiesLoaded)
+            return;
+        _bodiesLoaded = true;
+        if (State.Scopes is not { Count: > 0 } scopes)
+            return;
+        foreach (var (path, scope) in scopes.OrderBy(kv => kv.Key.Count(c => c == '/')).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (!_bodies.TryGetValue(Body.ContainerOf(path), out var parent) || !parent.Graph.ActivitiesById.TryGetValue(Body.IdOf(path), out var owner))
+                throw new InvalidOperationException($"The instance's composite '{path}' is not in version {State.DefinitionVersion} of '{State.DefinitionId}'.");
+            WorkflowDefinition? workflow = null;
+            FlowGraph graph;
+            if (scope.DefinitionId is { } childId)
+            {
+                workflow = Activities is null
+                    ? throw new InvalidOperationException($"Activity {owner.Label} runs workflow '{childId}', and this engine has no definitions to load it from.")
+                    : await Activities.LoadAsync(childId, scope.DefinitionVersion, CancellationToken);
+                graph = FlowGraph.For(workflow);
+            }
+            else
+            {
+                graph = FlowGraph.ForBody(owner);
+            }
+            _bodies[path] = new Body(path, graph, Body.StatesOf(scope.ConnectionStates, graph), scope, owner, workflow, parent);
+        }
+    }
+
+    /// <summary>Completes every body, from <paramref name="body"/> outwards, in which nothing is queued or waiting any more.</summary>
+    private void CompleteIdleBodies(Body body)
+    {
+        while (body.Owner is not null && _bodies.ContainsKey(body.Path) && IsIdle(body))
+        {
+            var parent = body.Parent!;
+            CompleteBody(body, [Activity.Done]);
+            body = parent;
+        }
+    }
+
+    private bool IsIdle(Body body)
+    {
+        var prefix = body.Prefix;
+        return !_queue.Any(q => q.Path.StartsWith(prefix, StringComparison.Ordinal))
+               && !(State.Pending?.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal)) ?? false);
+    }
+
+    /// <summary>
+    /// The owner of <paramref name="body"/> completes through <paramref name="outcomes"/>: whatever still runs or waits
+    /// inside is cancelled, a child workflow's outputs become its activity's (and the variables its output ports name).
+    /// </summary>
+    private void CompleteBody(Body body, IReadOnlyList<string> outcomes)
+    {
+        var owner = body.Owner!;
+        var parent = body.Parent!;
+        CancelUnder(body.Prefix);
+        DropBodies(body);
+        _bodies.Remove(body.Path);
+        State.Scopes?.Remove(body.Path);
+        if (State.Scopes is { Count: 0 }) State.Scopes = null;
+        if (body.Workflow is not null && body.Scope!.Output is { Count: > 0 } outputs)
+        {
+            (State.ActivityOutputs ??= new(StringComparer.Ordinal))[owner.Name ?? owner.Id] = outputs;
+            _current = parent;
+            foreach (var (name, value) in outputs)
+                if (OutputTarget(owner, name) is { } variable)
+                    SetVariable(variable, value?.DeepClone());
+        }
+        Log(JournalKind.Completed, owner, string.Join(",", outcomes));
+        OnCompleted(parent, owner, outcomes);
+    }
+
+    /// <summary>The variable an activity's output port is bound to: <c>"output1": {"memoryReference": {"id": …}}</c>.</summary>
+    private static string? OutputTarget(ActivityNode owner, string output)
+    {
+        foreach (var property in owner.Element.EnumerateObject())
+            if (string.Equals(property.Name, output, StringComparison.OrdinalIgnoreCase)
+                && property.Value.ValueKind == System.Text.Json.JsonValueKind.Object
+                && property.Value.TryGetProperty("memoryReference", out var reference)
+                && ActivityNode.Str(reference, "id") is { } id)
+                return id;
+        return null;
+    }
+
+    /// <summary>Cancels what is queued or waiting at or under a path prefix.</summary>
+    private void CancelUnder(string prefix)
+    {
+        if (_queue.Any(q => q.Path.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            var keep = _queue.Where(q => !q.Path.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            _queue.Clear();
+            foreach (var q in keep)
+                _queue.Enqueue(q);
+        }
+        foreach (var key in (State.Pending?.Keys ?? Enumerable.Empty<string>()).Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+            CancelPending(key, "composite completed", journal: true);
+    }
+
+    /// <summary>Forgets the bodies nested in <paramref name="body"/> (not the body itself).</summary>
+    private void DropBodies(Body body)
+    {
+        var prefix = body.Owner is null ? "" : body.Prefix;
+        foreach (var path in _bodies.Keys.Where(p => p.Length > 0 && p.StartsWith(prefix, StringComparison.Ordinal) && p != body.Path).ToList())
+        {
+            _bodies.Remove(path);
+            State.Scopes?.Remove(path);
+        }
+        if (State.Scopes is { Count: 0 }) State.Scopes = null;
+    }
+
+    private void OnCompleted(Body body, ActivityNode node, IReadOnlyList<string> outcomes)
+    {
+        var graph = body.Graph;
+        var touched = new List<string>();
+        foreach (var ci in graph.Outbound[node.Id])
+        {
+            var c = graph.Connections[ci];
+            var followed = c.SourcePort == FlowGraph.AnyPort || outcomes.Contains(c.SourcePort, StringComparer.Ordinal);
+            if (graph.IsBackEdge[ci])
             {
                 // Re-entering a loop: the head starts a fresh round, whatever its forward inbound say.
                 if (followed)
                 {
-                    ResetInbound(c.Target);
-                    Schedule(c.Target);
+                    ResetInbound(body, c.Target);
+                    Schedule(body, c.Target);
                 }
                 continue;
             }
-            _connectionStates[ci] = followed ? '2' : '1';
+            body.States[ci] = followed ? '2' : '1';
             if (!touched.Contains(c.Target))
                 touched.Add(c.Target);
         }
         foreach (var target in touched)
-            Settle(target);
+            Settle(body, target);
     }
 
     /// <summary>Decides whether an activity whose inbound connections changed runs, waits, or is skipped.</summary>
-    private void Settle(string activityId)
+    private void Settle(Body body, string activityId)
     {
-        var node = Definition.ActivitiesById[activityId];
-        var inbound = _graph.ForwardInbound[activityId];
-        var visited = inbound.All(ci => _connectionStates[ci] != '0');
-        var followedCount = inbound.Count(ci => _connectionStates[ci] == '2');
+        var node = body.Graph.ActivitiesById[activityId];
+        var inbound = body.Graph.ForwardInbound[activityId];
+        var states = body.States;
+        var visited = inbound.All(ci => states[ci] != '0');
+        var followedCount = inbound.Count(ci => states[ci] == '2');
 
         if (node.Type == FlowJoin.TypeName)
         {
@@ -359,77 +567,89 @@ internal sealed class WorkflowRun : IExpressionScope
             switch (mode)
             {
                 case FlowJoinMode.WaitAny when followedCount > 0:
-                    CancelBranchesInto(activityId);
-                    ResetInbound(activityId);
-                    Schedule(activityId);
+                    CancelBranchesInto(body, activityId);
+                    ResetInbound(body, activityId);
+                    Schedule(body, activityId);
                     return;
                 case FlowJoinMode.WaitAll when visited:
-                    ResetInbound(activityId);
+                    ResetInbound(body, activityId);
                     if (followedCount == inbound.Count)
-                        Schedule(activityId);
+                        Schedule(body, activityId);
                     else
-                        Skip(activityId);
+                        Skip(body, activityId);
                     return;
             }
         }
 
         if (!visited)
             return;
-        ResetInbound(activityId);
+        ResetInbound(body, activityId);
         if (followedCount > 0)
-            Schedule(activityId);
+            Schedule(body, activityId);
         else
-            Skip(activityId);
+            Skip(body, activityId);
     }
 
     /// <summary>Dead-path elimination: an activity none of whose inbound were followed does not run, and
     /// its outbound connections count as visited-but-not-followed so joins further on can settle.</summary>
-    private void Skip(string activityId)
+    private void Skip(Body body, string activityId)
     {
+        var graph = body.Graph;
         var touched = new List<string>();
-        foreach (var ci in _graph.Outbound[activityId])
+        foreach (var ci in graph.Outbound[activityId])
         {
-            if (_graph.IsBackEdge[ci])
+            if (graph.IsBackEdge[ci])
                 continue;
-            _connectionStates[ci] = '1';
-            var target = _graph.Connections[ci].Target;
+            body.States[ci] = '1';
+            var target = graph.Connections[ci].Target;
             if (!touched.Contains(target))
                 touched.Add(target);
         }
         foreach (var target in touched)
-            Settle(target);
+            Settle(body, target);
     }
 
     /// <summary>WaitAny: the first arrival wins; whatever is still waiting or scheduled upstream of the join
-    /// (the losing branches' timers and event waits) is cancelled, and their bookkeeping cleared.</summary>
-    private void CancelBranchesInto(string joinId)
+    /// (the losing branches' timers and event waits, and everything inside composites there) is cancelled, and
+    /// their bookkeeping cleared.</summary>
+    private void CancelBranchesInto(Body body, string joinId)
     {
-        var ancestors = _graph.AncestorsOf(joinId);
-        foreach (var id in (State.Pending?.Keys ?? Enumerable.Empty<string>()).Where(ancestors.Contains).ToList())
-            CancelPending(id, $"join {joinId} completed", journal: true);
-        if (_queue.Any(q => ancestors.Contains(q.ActivityId)))
+        var ancestors = body.Graph.AncestorsOf(joinId);
+        bool Upstream(string path) => body.TopIn(path) is { } top && ancestors.Contains(top);
+        foreach (var key in (State.Pending?.Keys ?? Enumerable.Empty<string>()).Where(Upstream).ToList())
+            CancelPending(key, $"join {joinId} completed", journal: true);
+        if (_queue.Any(q => Upstream(q.Path)))
         {
-            var keep = _queue.Where(q => !ancestors.Contains(q.ActivityId)).ToList();
+            var keep = _queue.Where(q => !Upstream(q.Path)).ToList();
             _queue.Clear();
             foreach (var q in keep)
                 _queue.Enqueue(q);
         }
-        for (var ci = 0; ci < _connectionStates.Length; ci++)
-            if (_graph.IsUsable[ci] && ancestors.Contains(_graph.Connections[ci].Target))
-                _connectionStates[ci] = '0';
+        foreach (var path in _bodies.Keys.Where(p => p.Length > 0 && p != body.Path && Upstream(p)).ToList())
+        {
+            _bodies.Remove(path);
+            State.Scopes?.Remove(path);
+        }
+        if (State.Scopes is { Count: 0 }) State.Scopes = null;
+        for (var ci = 0; ci < body.States.Length; ci++)
+            if (body.Graph.IsUsable[ci] && ancestors.Contains(body.Graph.Connections[ci].Target))
+                body.States[ci] = '0';
     }
 
-    private void ResetInbound(string activityId)
+    private static void ResetInbound(Body body, string activityId)
     {
-        foreach (var ci in _graph.ForwardInbound[activityId])
-            _connectionStates[ci] = '0';
+        foreach (var ci in body.Graph.ForwardInbound[activityId])
+            body.States[ci] = '0';
     }
 
-    private void Schedule(string activityId) => _queue.Enqueue(new WorkItem(activityId, null, null, false));
+    private void Schedule(Body body, string activityId) => _queue.Enqueue(new WorkItem(body.PathOf(activityId), null, null, false));
 
     private void SaveConnectionStates()
     {
-        State.ConnectionStates = _connectionStates.All(c => c == '0') ? null : new string(_connectionStates);
+        State.ConnectionStates = Body.Text(_root.States);
+        foreach (var body in _bodies.Values)
+            if (body.Scope is { } scope)
+                scope.ConnectionStates = Body.Text(body.States);
     }
 
     private void Log(JournalKind kind, ActivityNode? node, string? detail)
@@ -450,14 +670,71 @@ internal sealed class WorkflowRun : IExpressionScope
         Journal.Add(new JournalEntry(InstanceId, ++State.JournalSequence, Now, kind, node?.Id, node?.Type, node?.Name, detail));
     }
 
-    private void LogActivity(JournalKind kind, string? activityId, string? detail)
+    private void LogActivity(JournalKind kind, string? activityPath, string? detail)
     {
         ActivityNode? node = null;
-        if (activityId is not null)
-            Definition.ActivitiesById.TryGetValue(activityId, out node);
+        if (activityPath is not null && _bodies.TryGetValue(Body.ContainerOf(activityPath), out var body))
+            body.Graph.ActivitiesById.TryGetValue(Body.IdOf(activityPath), out node);
         Log(kind, node, detail);
     }
 
+    /// <param name="Path">The activity's path: its id in the root, else the composites' ids and its own joined by '/'.</param>
     /// <param name="IsRetry">A retried resumption: its bookmark was consumed by the step that faulted.</param>
-    private readonly record struct WorkItem(string ActivityId, Bookmark? Resumed, JsonNode? Payload, bool IsTriggerStart, bool IsRetry = false);
+    private readonly record struct WorkItem(string Path, Bookmark? Resumed, JsonNode? Payload, bool IsTriggerStart, bool IsRetry = false);
+
+    /// <summary>The children of one composite (or the root) as they run: their graph, connection states and scope.</summary>
+    private sealed class Body
+    {
+        public Body(string path, FlowGraph graph, char[] states, ScopeState? scope, ActivityNode? owner, WorkflowDefinition? workflow, Body? parent)
+        {
+            Path = path;
+            Graph = graph;
+            States = states;
+            Scope = scope;
+            Owner = owner;
+            Workflow = workflow;
+            Parent = parent;
+            Prefix = path + "/";
+            Variables = workflow is not null ? this : parent!.Variables;
+            if (workflow is not null)
+                foreach (var v in workflow.Variables)
+                {
+                    VariablesByKey.TryAdd(v.Name, v);
+                    VariablesByKey.TryAdd(v.Id, v);
+                }
+        }
+
+        public string Path { get; }
+        public string Prefix { get; }
+        public FlowGraph Graph { get; }
+        public char[] States { get; }
+        /// <summary>Null for the root, whose state is the instance's own.</summary>
+        public ScopeState? Scope { get; }
+        public ActivityNode? Owner { get; }
+        /// <summary>The workflow whose variables and inputs this body's activities see (set on the root and on workflow activities).</summary>
+        public WorkflowDefinition? Workflow { get; }
+        public Body? Parent { get; }
+        public Body Variables { get; }
+        public Dictionary<string, VariableDefinition> VariablesByKey { get; } = new(StringComparer.Ordinal);
+
+        public string PathOf(string activityId) => Owner is null ? activityId : Prefix + activityId;
+
+        /// <summary>The id of this body's own activity that holds <paramref name="path"/>, or null when it is elsewhere.</summary>
+        public string? TopIn(string path)
+        {
+            var rest = Owner is null ? path : path.StartsWith(Prefix, StringComparison.Ordinal) ? path[Prefix.Length..] : null;
+            if (rest is null) return null;
+            var slash = rest.IndexOf('/');
+            return slash < 0 ? rest : rest[..slash];
+        }
+
+        public static string ContainerOf(string path) => path.LastIndexOf('/') is var i and >= 0 ? path[..i] : "";
+
+        public static string IdOf(string path) => path.LastIndexOf('/') is var i and >= 0 ? path[(i + 1)..] : path;
+
+        public static char[] StatesOf(string? stored, FlowGraph graph) =>
+            stored is { } s && s.Length == graph.Connections.Count ? s.ToCharArray() : new string('0', graph.Connections.Count).ToCharArray();
+
+        public static string? Text(char[] states) => states.All(c => c == '0') ? null : new string(states);
+    }
 }

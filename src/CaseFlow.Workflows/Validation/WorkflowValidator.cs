@@ -22,6 +22,9 @@ public sealed class WorkflowValidator(ActivityRegistry registry, ValidationLimit
 
     public ValidationLimits Limits => _limits;
 
+    /// <summary>Whether a type names a published workflow usable as an activity (set by the definition service).</summary>
+    public Func<string, bool> IsWorkflowActivity { get; init; } = _ => false;
+
     /// <summary>The flow's start, what it reaches and its connections: what domain rules (and views of the flow built on them) read.</summary>
     public static DefinitionShape Shape(WorkflowDefinition definition)
     {
@@ -43,7 +46,7 @@ public sealed class WorkflowValidator(ActivityRegistry registry, ValidationLimit
 
         foreach (var a in definition.Activities)
         {
-            var known = registry.IsKnown(a.Type);
+            var known = registry.IsKnown(a.Type) || Composites.IsBuiltIn(a.Type) || IsWorkflowActivity(a.Type);
             if (!known)
             {
                 var runs = reachable.Contains(a.Id);

@@ -1,0 +1,14 @@
+namespace CaseFlow.Workflows.Model;
+
+/// <summary>
+/// The Elsa types that hold other activities and run them as a body of their own: a nested flowchart (Elsa's
+/// connection and join rules, inside) and a sequence (its children one after another). A published definition
+/// marked usable as an activity is a composite too: its root is the body, run in the parent's instance.
+/// </summary>
+public static class Composites
+{
+    public const string Flowchart = WorkflowDefinition.FlowchartType;
+    public const string Sequence = "Elsa.Sequence";
+
+    public static bool IsBuiltIn(string type) => type is Flowchart or Sequence;
+}
