@@ -39,7 +39,10 @@ public sealed class WorkflowDefinitionService : IWorkflowActivitySource
         _bookmarks = bookmarks;
         _registry = registry;
         _time = time;
-        _validator = new WorkflowValidator(registry, limits, rules) { IsWorkflowActivity = type => _activityTypes.ContainsKey(type) };
+        _validator = new WorkflowValidator(registry, limits, rules)
+        {
+            IsWorkflowActivity = node => ActivityNode.Str(node.Element, "workflowDefinitionId") is { } id && _publishedIds.Contains(id) || _activityTypes.ContainsKey(node.Type),
+        };
     }
 
     public ValidationLimits Limits => _validator.Limits;
@@ -311,19 +314,31 @@ public sealed class WorkflowDefinitionService : IWorkflowActivitySource
                 types.TryAdd(type, definition.DefinitionId);
         }
         _activityTypes = types;
+        _publishedIds = (await _store.ListPublishedVersionsAsync(cancellationToken)).Keys.ToHashSet(StringComparer.Ordinal);
     }
+
+    // Definitions with a version in force: a node naming one by workflowDefinitionId runs it, as in Elsa, whether or
+    // not it is offered in the palette.
+    private volatile HashSet<string> _publishedIds = new(StringComparer.Ordinal);
 
     /// <summary>The workflow activity types this server knows, with the definition each runs.</summary>
     public IReadOnlyDictionary<string, string> ActivityTypes => _activityTypes;
 
     public async ValueTask<(WorkflowDefinition Definition, int Version)?> ResolveAsync(ActivityNode node, CancellationToken cancellationToken)
     {
+        // By the definition id the node names, else (a file from another server, where ids differ) by its type name.
         var definitionId = ActivityNode.Str(node.Element, "workflowDefinitionId");
-        if (definitionId is null && !_activityTypes.TryGetValue(node.Type, out definitionId))
+        if (definitionId is null || !_publishedIds.Contains(definitionId))
         {
-            await RefreshActivityTypesAsync(cancellationToken);
-            if (!_activityTypes.TryGetValue(node.Type, out definitionId))
-                return null;
+            if (!_activityTypes.ContainsKey(node.Type) || definitionId is not null)
+                await RefreshActivityTypesAsync(cancellationToken);
+            if (definitionId is null || !_publishedIds.Contains(definitionId))
+            {
+                if (!_activityTypes.TryGetValue(node.Type, out var byType))
+                    return definitionId is null ? null
+                        : throw new WorkflowFaultException($"{node.Label} runs workflow '{definitionId}', which has no published version.", "CHILD_NOT_PUBLISHED");
+                definitionId = byType;
+            }
         }
         if (node.TypeVersion is { } pinned && await _store.GetAsync(definitionId, pinned, cancellationToken) is { PublishedAt: not null } kept)
             return (Parse(kept), kept.Version);

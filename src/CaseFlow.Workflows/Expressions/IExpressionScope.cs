@@ -18,6 +18,9 @@ public interface IExpressionScope
     /// <summary>An output of a completed activity (a workflow used as one), by the activity's name or id: Elsa's getOutputFrom.</summary>
     JsonNode? GetActivityOutput(string activityNameOrId, string? outputName) => null;
 
+    /// <summary>Variables that hold a value without being declared (an activity output bound to a name), read as getX() too.</summary>
+    IEnumerable<string> StoredVariableNames => [];
+
     /// <summary>The activities whose outputs scripts may read as getOutputFrom{Name}().</summary>
     IEnumerable<string> OutputActivityNames => [];
 }

@@ -128,6 +128,8 @@ public sealed class JavaScriptEvaluator
                     DefineAccessors(v.Name);
                 foreach (var input in scope.InputNames)
                     DefineAccessors(input);
+                foreach (var name in scope.StoredVariableNames)
+                    DefineAccessors(name);
                 foreach (var activity in scope.OutputActivityNames)
                     DefineOutputAccessor(activity);
                 if (script.UsesVariablesObject)

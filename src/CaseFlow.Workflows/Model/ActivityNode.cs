@@ -81,6 +81,19 @@ public sealed class ActivityNode
         }
     }
 
+    /// <summary>The one activity a composite holds in <paramref name="property"/> (a FlowNode's or a loop's <c>body</c>), if any.</summary>
+    public ActivityNode? Child(string property)
+    {
+        lock (_childrenLock)
+        {
+            if (_children?.TryGetValue("=" + property, out var known) == true)
+                return known.FirstOrDefault();
+            var list = Element.TryGetProperty(property, out var child) && child.ValueKind == JsonValueKind.Object ? new List<ActivityNode> { new(child) } : [];
+            (_children ??= new(StringComparer.Ordinal))["=" + property] = list;
+            return list.FirstOrDefault();
+        }
+    }
+
     /// <summary>A nested flowchart's connections, in either of Elsa's shapes.</summary>
     public IReadOnlyList<Connection> ChildConnections()
     {

@@ -10,5 +10,8 @@ public static class Composites
     public const string Flowchart = WorkflowDefinition.FlowchartType;
     public const string Sequence = "Elsa.Sequence";
 
-    public static bool IsBuiltIn(string type) => type is Flowchart or Sequence;
+    /// <summary>Runs the one activity in its <c>body</c> (often a flowchart) and completes with Done.</summary>
+    public const string FlowNode = "Elsa.FlowNode";
+
+    public static bool IsBuiltIn(string type) => type is Flowchart or Sequence or FlowNode;
 }

@@ -51,7 +51,10 @@ public sealed class WorkflowDefinition
         LegacyStartActivityId = ActivityNode.Str(flow, "start");
 
         var activities = new List<ActivityNode>();
-        if (flow.TryGetProperty("activities", out var acts) && acts.ValueKind == JsonValueKind.Array)
+        // Elsa lets the root be any one activity (a WriteLine, a workflow used as an activity): it is then the only one.
+        if (RootType is not (FlowchartType or "Elsa.Sequence") && RootId is not null)
+            activities.Add(new ActivityNode(flow));
+        else if (flow.TryGetProperty("activities", out var acts) && acts.ValueKind == JsonValueKind.Array)
             foreach (var a in acts.EnumerateArray())
                 activities.Add(new ActivityNode(a));
         Activities = activities;
@@ -74,18 +77,37 @@ public sealed class WorkflowDefinition
 
         // Elsa's declared workflow inputs: [{"name":"message","type":"String",...}], read by scripts as getMessage().
         var inputs = new List<string>();
+        var inputTypes = new Dictionary<string, string>(StringComparer.Ordinal);
         if (root.TryGetProperty("inputs", out var declared) && declared.ValueKind == JsonValueKind.Array)
             foreach (var input in declared.EnumerateArray())
                 if (input.ValueKind == JsonValueKind.Object && input.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 } n)
+                {
                     inputs.Add(n);
+                    if (ActivityNode.Str(input, "type") is { } type)
+                        inputTypes[n] = type;
+                }
         InputNames = inputs;
+        InputTypes = inputTypes;
+        var outputs = new List<string>();
+        if (root.TryGetProperty("outputs", out var declaredOutputs) && declaredOutputs.ValueKind == JsonValueKind.Array)
+            foreach (var output in declaredOutputs.EnumerateArray())
+                if (output.ValueKind == JsonValueKind.Object && output.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 } n)
+                    outputs.Add(n);
+        OutputNames = outputs;
 
         UsableAsActivity = root.TryGetProperty("options", out var options) && options.ValueKind == JsonValueKind.Object
             && options.TryGetProperty("usableAsActivity", out var usable) && usable.ValueKind == JsonValueKind.True;
-        // Elsa names the activity after the definition: its name without spaces or punctuation.
-        var typeName = new string((Name ?? "").Where(char.IsLetterOrDigit).ToArray());
+        // Elsa names the activity after the definition, Pascal-cased: "Subworkflow test" is SubworkflowTest.
+        var typeName = string.Concat(System.Text.RegularExpressions.Regex.Split(Name ?? "", @"[^\p{L}\p{N}]+")
+            .Where(w => w.Length > 0).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
         ActivityTypeName = typeName.Length > 0 ? typeName : null;
     }
+
+    /// <summary>The declared type of each input that names one (Elsa's <c>Int32</c>, <c>String</c>…): a value given is shaped to it.</summary>
+    public IReadOnlyDictionary<string, string> InputTypes { get; }
+
+    /// <summary>The names of the workflow outputs the definition declares (Elsa's <c>outputs</c>, set by SetOutput).</summary>
+    public IReadOnlyList<string> OutputNames { get; }
 
     /// <summary>Elsa's <c>options.usableAsActivity</c>: other workflows may run this one as an activity.</summary>
     public bool UsableAsActivity { get; }

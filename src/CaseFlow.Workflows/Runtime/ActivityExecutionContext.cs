@@ -128,6 +128,17 @@ public sealed class ActivityExecutionContext
         Outcomes ??= [];
     }
 
+    /// <summary>Starts and reads workflows this activity runs as instances of their own; null on an engine without them.</summary>
+    public IChildWorkflows? ChildWorkflows => _run.Children;
+
+    /// <summary>How many journal entries the instance has: fixed for a given state, so an id made from it is the same
+    /// when a step that lost a race is redone, and different each time a loop comes back to the activity.</summary>
+    public long Sequence => _run.State.JournalSequence;
+
+    /// <summary>An output of this activity (Elsa's activity outputs, e.g. RunJavaScript's Result): readable by
+    /// getOutputFrom, and written to the variable or workflow output the node binds it to.</summary>
+    public void SetOutput(string name, object? value) => _run.SetActivityOutput(Node, name, ValueConverter.ToNode(value));
+
     /// <summary>Elsa's SetOutput: an output of the workflow this activity runs in (a child workflow's becomes its activity's).</summary>
     public void SetWorkflowOutput(string name, JsonNode? value) => _run.SetOutput(name, value);
 

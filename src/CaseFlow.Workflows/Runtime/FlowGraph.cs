@@ -74,6 +74,8 @@ internal sealed class FlowGraph
     /// <summary>The children of a nested Elsa.Flowchart or Elsa.Sequence, as a graph of their own.</summary>
     public static FlowGraph ForBody(ActivityNode owner) => BodyCache.GetValue(owner, o =>
     {
+        if (o.Type == Composites.FlowNode)
+            return new FlowGraph(o.Child("body") is { } body ? [body] : [], [], null, o.Label);
         var children = o.Children("activities");
         return o.Type == Composites.Sequence
             ? new FlowGraph(children, Chain(children), null, o.Label)

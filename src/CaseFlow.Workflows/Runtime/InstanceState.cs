@@ -39,6 +39,9 @@ internal sealed class InstanceState
     /// <summary>Composites running their children (nested flowcharts, sequences, workflows used as activities), by the owner's path.</summary>
     [JsonPropertyName("sc")] public Dictionary<string, ScopeState>? Scopes { get; set; }
 
+    /// <summary>The instance waiting for this one (Elsa's ExecuteWorkflow with WaitForCompletion): told when it ends.</summary>
+    [JsonPropertyName("pi")] public string? ParentInstanceId { get; set; }
+
     /// <summary>The workflow's outputs (Elsa's SetOutput in the root).</summary>
     [JsonPropertyName("out")] public Dictionary<string, JsonNode?>? Output { get; set; }
 

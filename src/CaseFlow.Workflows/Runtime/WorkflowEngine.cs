@@ -16,7 +16,7 @@ namespace CaseFlow.Workflows.Runtime;
 /// its own transaction (a case registered together with its first workflow step) prepares steps with
 /// <see cref="PrepareStartAsync"/> and <see cref="PrepareDeliveryAsync"/> and writes them itself.
 /// </summary>
-public sealed class WorkflowEngine
+public sealed class WorkflowEngine : IChildWorkflows
 {
     private readonly ActivityRegistry _registry;
     private readonly WorkflowDefinitionService _definitions;
@@ -79,6 +79,21 @@ public sealed class WorkflowEngine
         return WorkflowInstance.From(step.Record);
     }
 
+    public async Task<WorkflowInstance> StartChildAsync(string definitionId, string instanceId, string? correlationId, IReadOnlyDictionary<string, object?>? input,
+        string? parentInstanceId, CancellationToken cancellationToken)
+    {
+        if (await _instances.GetAsync(instanceId, cancellationToken) is { } existing)
+            return WorkflowInstance.From(existing);
+        var step = await PrepareStartAsync(definitionId, correlationId, instanceId, input, null, cancellationToken, parentInstanceId);
+        var result = await _instances.CommitAsync(step.Commit, cancellationToken);
+        if (!result.Committed)
+            return await _instances.GetAsync(instanceId, cancellationToken) is { } raced
+                ? WorkflowInstance.From(raced)
+                : throw new InvalidOperationException($"Starting {definitionId} failed: {result.ConflictReason}");
+        await CompleteAsync(step, cancellationToken);
+        return WorkflowInstance.From(step.Record);
+    }
+
     /// <summary>Forgets cached versions in force that another server has since replaced (see WorkflowDefinitionService).</summary>
     public ValueTask RefreshPublishedAsync(CancellationToken cancellationToken) => _definitions.RefreshPublishedAsync(cancellationToken);
 
@@ -87,12 +102,17 @@ public sealed class WorkflowEngine
     /// <summary>The first step of a new instance of the published version, worked out in memory; the caller commits
     /// <see cref="PreparedStep.Commit"/> (whose expected version 0 means "insert") and then calls <see cref="CompleteAsync"/>.</summary>
     public async Task<PreparedStep> PrepareStartAsync(string definitionId, string? correlationId, string instanceId,
-        IReadOnlyDictionary<string, object?>? input, StepFeatures? features, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, object?>? input, StepFeatures? features, CancellationToken cancellationToken) =>
+        await PrepareStartAsync(definitionId, correlationId, instanceId, input, features, cancellationToken, parentInstanceId: null);
+
+    private async Task<PreparedStep> PrepareStartAsync(string definitionId, string? correlationId, string instanceId,
+        IReadOnlyDictionary<string, object?>? input, StepFeatures? features, CancellationToken cancellationToken, string? parentInstanceId)
     {
         var published = await _definitions.GetPublishedAsync(definitionId, cancellationToken)
             ?? throw new InvalidOperationException($"Definition '{definitionId}' has no published version.");
         var definition = _definitions.Parse(published);
         var state = WorkflowRun.NewState(definition, published.Version, correlationId, input);
+        state.ParentInstanceId = parentInstanceId;
         return await PrepareStepAsync(new StepPlan(instanceId, state, 0, _time.GetUtcNow(), definition, run =>
         {
             run.ScheduleStart(null);
@@ -502,6 +522,7 @@ public sealed class WorkflowEngine
         {
             Features = plan.Features ?? new StepFeatures(),
             Activities = _definitions,
+            Children = this,
         };
         await plan.Body(run);
         var consumed = plan.ConsumedStimuli.ToList();

@@ -20,6 +20,10 @@ public sealed record WorkflowInstance(
     DateTimeOffset UpdatedAt,
     string StateJson)
 {
+    /// <summary>The workflow's outputs (Elsa's SetOutput), and the instance that started it with ExecuteWorkflow, if any.</summary>
+    public IReadOnlyDictionary<string, JsonNode?> Output { get; init; } = new Dictionary<string, JsonNode?>();
+    public string? ParentInstanceId { get; init; }
+
     internal static WorkflowInstance From(InstanceRecord record)
     {
         var state = InstanceState.Deserialize(record.State);
@@ -37,6 +41,10 @@ public sealed record WorkflowInstance(
             state.FaultMessage,
             record.CreatedAt,
             record.UpdatedAt,
-            record.State);
+            record.State)
+        {
+            Output = state.Output ?? new Dictionary<string, JsonNode?>(),
+            ParentInstanceId = state.ParentInstanceId,
+        };
     }
 }

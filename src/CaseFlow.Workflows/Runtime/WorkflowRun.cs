@@ -60,6 +60,9 @@ internal sealed class WorkflowRun : IExpressionScope
         _current = _root;
     }
 
+    /// <summary>Starts and reads child instances (ExecuteWorkflow, DispatchWorkflow); null where a run has no engine.</summary>
+    public IChildWorkflows? Children { get; init; }
+
     /// <summary>Where a published workflow used as an activity is found; null runs none (they fault as unknown types).</summary>
     public IWorkflowActivitySource? Activities { get; init; }
 
@@ -168,13 +171,20 @@ internal sealed class WorkflowRun : IExpressionScope
         return outputs.Values.First()?.DeepClone();
     }
 
+    public IEnumerable<string> StoredVariableNames =>
+        (_current.Variables.Scope is { } scope ? scope.Variables : State.Variables)?.Keys.Where(k => !_current.Variables.VariablesByKey.ContainsKey(k))
+        ?? Enumerable.Empty<string>();
+
     public IEnumerable<string> OutputActivityNames => State.ActivityOutputs?.Keys ?? Enumerable.Empty<string>();
 
     public void ScheduleStart(string? triggerActivityId)
     {
-        var start = _root.Graph.FindStart(triggerActivityId)
-            ?? throw new InvalidOperationException($"Definition '{Definition.DefinitionId}' has no start activity.");
+        var start = _root.Graph.FindStart(triggerActivityId);
         Log(JournalKind.WorkflowStarted, (ActivityNode?)null, triggerActivityId is null ? null : "trigger");
+        if (start is null && _root.Graph.Activities.Count == 0)
+            return; // an empty workflow finishes at once
+        if (start is null)
+            throw new InvalidOperationException($"Definition '{Definition.DefinitionId}' has no start activity.");
         _queue.Enqueue(new WorkItem(start.Id, null, null, triggerActivityId is not null));
     }
 
@@ -298,6 +308,7 @@ internal sealed class WorkflowRun : IExpressionScope
             {
                 State.Status = WorkflowStatus.Finished;
                 Log(JournalKind.WorkflowFinished, (ActivityNode?)null, null);
+                TellParent();
             }
         }
         SaveConnectionStates();
@@ -364,7 +375,25 @@ internal sealed class WorkflowRun : IExpressionScope
         State.Status = WorkflowStatus.Finished;
         Array.Fill(_root.States, '0');
         Log(JournalKind.WorkflowFinished, (ActivityNode?)null, null);
+        TellParent();
         SaveConnectionStates();
+    }
+
+    /// <summary>
+    /// A child a parent waits for publishes its end after its final step commits; the parent's wait is a bookmark
+    /// like any other, consumed once, and the parent also checks on the child by timer, so a notice lost to a crash
+    /// between the commit and the publish is made good.
+    /// </summary>
+    private void TellParent()
+    {
+        if (State.ParentInstanceId is null)
+            return;
+        PublishedEvents.Add((IChildWorkflows.CompletedEvent, InstanceId, new JsonObject
+        {
+            ["workflowInstanceId"] = InstanceId,
+            ["status"] = State.Status.ToString(),
+            ["output"] = new JsonObject((State.Output ?? new()).Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone()))),
+        }));
     }
 
     private void CancelPending(string activityPath, string? reason, bool journal)
@@ -397,7 +426,7 @@ internal sealed class WorkflowRun : IExpressionScope
             scope = new ScopeState { DefinitionId = workflow.DefinitionId, DefinitionVersion = child.Version };
             foreach (var name in workflow.InputNames)
                 if (owner.GetInput(name) is { } given)
-                    (scope.Input ??= new(StringComparer.Ordinal))[name] = Evaluator.Evaluate(given, this);
+                    (scope.Input ??= new(StringComparer.Ordinal))[name] = ValueConverter.ForType(Evaluator.Evaluate(given, this), workflow.InputTypes.GetValueOrDefault(name));
             foreach (var v in workflow.Variables)
                 if (v.Value is { } value && ValueConverter.ForType(ValueConverter.ToNode(value), v.TypeName) is { } initial)
                     (scope.Variables ??= new(StringComparer.Ordinal))[v.Name] = initial;
@@ -478,14 +507,32 @@ internal sealed class WorkflowRun : IExpressionScope
         if (State.Scopes is { Count: 0 }) State.Scopes = null;
         if (body.Workflow is not null && body.Scope!.Output is { Count: > 0 } outputs)
         {
-            (State.ActivityOutputs ??= new(StringComparer.Ordinal))[owner.Name ?? owner.Id] = outputs;
             _current = parent;
             foreach (var (name, value) in outputs)
-                if (OutputTarget(owner, name) is { } variable)
-                    SetVariable(variable, value?.DeepClone());
+                SetActivityOutput(owner, name, value);
         }
         Log(JournalKind.Completed, owner, string.Join(",", outcomes));
         OnCompleted(parent, owner, outcomes);
+    }
+
+    /// <summary>
+    /// An output of an activity: kept for getOutputFrom, and written where the node binds it
+    /// (<c>"result": {"memoryReference": {"id": …}}</c>): a variable of the workflow it runs in, or one of that
+    /// workflow's declared outputs when the id names one, as Elsa's memory references do.
+    /// </summary>
+    public void SetActivityOutput(ActivityNode node, string name, JsonNode? value)
+    {
+        var outputs = (State.ActivityOutputs ??= new(StringComparer.Ordinal));
+        if (!outputs.TryGetValue(node.Name ?? node.Id, out var mine))
+            outputs[node.Name ?? node.Id] = mine = new(StringComparer.Ordinal);
+        mine[name] = value?.DeepClone();
+        if (OutputTarget(node, name) is not { } target)
+            return;
+        var scope = _current.Variables;
+        if (!scope.VariablesByKey.ContainsKey(target) && scope.Workflow!.OutputNames.Contains(target, StringComparer.Ordinal))
+            SetOutput(target, value?.DeepClone());
+        else
+            SetVariable(target, value?.DeepClone());
     }
 
     /// <summary>The variable an activity's output port is bound to: <c>"output1": {"memoryReference": {"id": …}}</c>.</summary>
@@ -581,14 +628,29 @@ internal sealed class WorkflowRun : IExpressionScope
             }
         }
 
+        var merge = MergeModeOf(node);
+        if (merge == "Race" && followedCount > 0)
+        {
+            CancelBranchesInto(body, activityId);
+            ResetInbound(body, activityId);
+            Schedule(body, activityId);
+            return;
+        }
         if (!visited)
             return;
         ResetInbound(body, activityId);
-        if (followedCount > 0)
+        // Elsa's merge modes on an activity (customProperties.mergeMode): Merge and Converge run it only when every
+        // inbound connection was followed; Race is the first arrival; Stream (the default) any followed one.
+        if (merge is "Merge" or "Converge" ? followedCount == inbound.Count : followedCount > 0)
             Schedule(body, activityId);
         else
             Skip(body, activityId);
     }
+
+    private static string? MergeModeOf(ActivityNode node) =>
+        node.Element.TryGetProperty("customProperties", out var custom) && custom.ValueKind == System.Text.Json.JsonValueKind.Object
+            ? ActivityNode.Str(custom, "mergeMode")
+            : null;
 
     /// <summary>Dead-path elimination: an activity none of whose inbound were followed does not run, and
     /// its outbound connections count as visited-but-not-followed so joins further on can settle.</summary>

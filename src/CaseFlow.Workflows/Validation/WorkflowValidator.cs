@@ -22,8 +22,8 @@ public sealed class WorkflowValidator(ActivityRegistry registry, ValidationLimit
 
     public ValidationLimits Limits => _limits;
 
-    /// <summary>Whether a type names a published workflow usable as an activity (set by the definition service).</summary>
-    public Func<string, bool> IsWorkflowActivity { get; init; } = _ => false;
+    /// <summary>Whether a node runs a published workflow as an activity (set by the definition service).</summary>
+    public Func<ActivityNode, bool> IsWorkflowActivity { get; init; } = _ => false;
 
     /// <summary>The flow's start, what it reaches and its connections: what domain rules (and views of the flow built on them) read.</summary>
     public static DefinitionShape Shape(WorkflowDefinition definition)
@@ -39,14 +39,15 @@ public sealed class WorkflowValidator(ActivityRegistry registry, ValidationLimit
         var issues = new List<ValidationIssue>();
         var graph = FlowGraph.For(definition);
         var start = graph.DefaultStart;
-        if (start is null)
+        // An empty flowchart is valid in Elsa: it finishes as soon as it starts.
+        if (start is null && definition.Activities.Count > 0)
             issues.Add(new(ValidationSeverity.Error, ValidationCodes.NoStartActivity, null, null,
                 "The flowchart has no start activity (no Elsa.Start, no activity that can start the workflow, none without inbound connections)."));
         var reachable = graph.Reachable(start);
 
         foreach (var a in definition.Activities)
         {
-            var known = registry.IsKnown(a.Type) || Composites.IsBuiltIn(a.Type) || IsWorkflowActivity(a.Type);
+            var known = registry.IsKnown(a.Type) || Composites.IsBuiltIn(a.Type) || IsWorkflowActivity(a);
             if (!known)
             {
                 var runs = reachable.Contains(a.Id);

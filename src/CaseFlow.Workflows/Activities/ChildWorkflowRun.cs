@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using CaseFlow.Workflows.Expressions;
+using CaseFlow.Workflows.Runtime;
+
+namespace CaseFlow.Workflows.Activities;
+
+/// <summary>
+/// What ExecuteWorkflow and DispatchWorkflow share: the child is an instance of its own, started once after the
+/// parent's step commits, with an id made from the parent, the activity and the parent's journal position (a redone
+/// step starts no second child; a loop back to the activity starts a new one). A parent that waits holds two
+/// bookmarks: the child's completion event, and a check-up timer that starts the child if the after-commit start was
+/// lost to a crash, and reads the child's end if its notice was. Whichever comes first completes the activity; the
+/// other is cancelled with it, so the parent resumes once.
+/// </summary>
+internal static class ChildWorkflowRun
+{
+    public static readonly TimeSpan CheckUpInterval = TimeSpan.FromMinutes(1);
+    private const string CheckUpTag = "child-check:";
+
+    public static ValueTask StartAsync(ActivityExecutionContext context)
+    {
+        var children = context.ChildWorkflows ?? throw new InvalidOperationException($"{context.Node.Label}: this engine cannot start child workflows.");
+        var definitionId = context.EvaluateString("workflowDefinitionId");
+        if (string.IsNullOrWhiteSpace(definitionId))
+            throw new InvalidOperationException($"{context.Node.Label} names no workflow to run (workflowDefinitionId).");
+        var input = context.Evaluate("input") is JsonObject given
+            ? given.ToDictionary(kv => kv.Key, kv => (object?)kv.Value?.DeepClone(), StringComparer.Ordinal)
+            : null;
+        // Elsa carries the parent's correlation over unless the activity sets another.
+        var correlationId = context.EvaluateString("correlationId") is { Length: > 0 } c ? c : context.CorrelationId;
+        var wait = context.HasInput("waitForCompletion") && context.EvaluateBoolean("waitForCompletion");
+        var childId = $"{context.InstanceId}.{context.ActivityPath.Replace('/', '.')}.{context.Sequence}";
+        var parent = wait ? context.InstanceId : null;
+
+        if (wait)
+        {
+            context.CreateEventBookmark(IChildWorkflows.CompletedEvent, childId, childId);
+            context.CreateTimer(context.Now + CheckUpInterval, CheckUpTag + definitionId + "|" + childId);
+        }
+        var token = context.CancellationToken;
+        context.AfterCommit(async () => await children.StartChildAsync(definitionId, childId, correlationId, input, parent, token));
+        if (!wait)
+        {
+            context.SetOutput("Result", new JsonObject { ["workflowInstanceId"] = childId });
+            context.Complete(Activity.Done);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public static async ValueTask ResumeAsync(ActivityExecutionContext context)
+    {
+        var tag = context.ResumedBookmark?.Tag ?? "";
+        if (!tag.StartsWith(CheckUpTag, StringComparison.Ordinal))
+        {
+            Finish(context, context.ResumePayload);
+            return;
+        }
+        var children = context.ChildWorkflows ?? throw new InvalidOperationException($"{context.Node.Label}: this engine cannot read child workflows.");
+        var (definitionId, childId) = (tag[CheckUpTag.Length..].Split('|')[0], tag[(tag.IndexOf('|') + 1)..]);
+        var child = await children.GetAsync(childId, context.CancellationToken);
+        if (child is { Status: WorkflowStatus.Finished or WorkflowStatus.Cancelled })
+        {
+            Finish(context, IChildWorkflows.Result(child));
+            return;
+        }
+        if (child is null)
+        {
+            // The start after the parent's commit never happened (a crash): start it now, once.
+            var token = context.CancellationToken;
+            var parent = context.InstanceId;
+            context.AfterCommit(async () => await children.StartChildAsync(definitionId, childId, context.CorrelationId, null, parent, token));
+        }
+        context.CreateTimer(context.Now + CheckUpInterval, tag);
+    }
+
+    private static void Finish(ActivityExecutionContext context, JsonNode? result)
+    {
+        context.SetOutput("Result", result?.DeepClone());
+        context.Complete(Activity.Done);
+    }
+}
