@@ -1,4 +1,5 @@
 using CaseFlow.Workflows.Model;
+using CaseFlow.Workflows.Persistence;
 using CaseFlow.Workflows.Runtime;
 using CaseFlow.Workflows.Tests.Support;
 using CaseFlow.Workflows.Validation;
@@ -124,5 +125,90 @@ public class CompositeTests
         await h.PublishAsync(unpinned);
         await h.Engine.StartAsync("notice-parent-9");
         Assert.That(h.Sink.Lines[2], Is.EqualTo("v2 notice to asha"));
+    }
+
+    [Test]
+    public async Task RunJavaScript_returns_its_result_a_FlowNode_runs_its_body_and_a_Merge_join_waits_for_every_inbound()
+    {
+        var h = new Harness();
+        var id = await PublishAsync(h, "script-and-container");
+        var instance = await h.Engine.StartAsync(id);
+        var incidents = await h.Store.GetIncidentsAsync(instance.Id);
+        Assert.That(instance.Status, Is.EqualTo(WorkflowStatus.Finished), () => string.Join("\n", incidents.Select(i => i.Message + i.StackTrace)));
+        Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "inside the container: 42", "streamed" }),
+            "'merged' has a dead inbound and mergeMode Merge, so it does not run; 'streamed' (the default) does");
+        Assert.That(instance.Output["Answer"]!.GetValue<double>(), Is.EqualTo(42), "the script's Result, bound to the declared output");
+    }
+
+    [Test]
+    public async Task ExecuteWorkflow_runs_a_child_instance_with_its_own_timer_across_a_restart_and_the_parent_resumes_once()
+    {
+        var h = new Harness();
+        var parentId = await PublishAsync(h, "inspection", "inspection-parent");
+        var parent = await h.Engine.StartAsync(parentId, "case-42");
+        Assert.That(parent.Status, Is.EqualTo(WorkflowStatus.Suspended));
+        var child = (await h.Store.ListAsync(new InstanceQuery(DefinitionId: "inspection"))).Single();
+        Assert.That(child.Id, Is.Not.EqualTo(parent.Id), "the child is an instance of its own");
+        Assert.That(child.CorrelationId, Is.EqualTo("case-42"), "the parent's correlation is carried over");
+        Assert.That(await h.Store.ListForInstanceAsync(child.Id), Has.One.Matches<Bookmark>(b => b!.Kind == BookmarkKind.Timer), "the child's Delay is its own timer");
+        Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "inspecting Haldwani feeder 3" }));
+
+        // The parent's check-up timers come and go while the child sleeps; then a restarted server fires the child's timer.
+        for (var i = 0; i < 5; i++)
+            await h.AdvanceAsync(TimeSpan.FromMinutes(1));
+        h.Time.Advance(TimeSpan.FromDays(1));
+        var restarted = h.NewEngine("restarted");
+        await restarted.FireAllDueTimersAsync();
+        await restarted.FireAllDueTimersAsync();
+
+        var done = await restarted.GetAsync(parent.Id);
+        Assert.That(done!.Status, Is.EqualTo(WorkflowStatus.Finished), () => done.FaultMessage ?? "");
+        Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "inspecting Haldwani feeder 3", "parent read Haldwani feeder 3: transformer replaced" }));
+        var resumedOnce = (await h.Store.GetJournalAsync(parent.Id)).Count(j => j.Kind == JournalKind.Completed && j.ActivityId == "x");
+        Assert.That(resumedOnce, Is.EqualTo(1), "the ExecuteWorkflow activity completed once");
+        Assert.That(await h.Store.ListForInstanceAsync(parent.Id), Is.Empty, "its check-up timer went with it");
+    }
+
+    [Test]
+    public async Task A_child_ending_while_two_servers_sweep_resumes_its_parent_exactly_once()
+    {
+        var h = new Harness();
+        var parentId = await PublishAsync(h, "inspection", "inspection-parent");
+        var parents = new List<WorkflowInstance>();
+        for (var i = 0; i < 20; i++)
+            parents.Add(await h.Engine.StartAsync(parentId, $"case-{i}"));
+        // The children's timers and the parents' check-ups fall due together, and two servers sweep at once.
+        h.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        var a = h.NewEngine("server-a");
+        var b = h.NewEngine("server-b");
+        for (var round = 0; round < 3; round++)
+            await Task.WhenAll(a.FireAllDueTimersAsync(), b.FireAllDueTimersAsync());
+
+        foreach (var p in parents)
+        {
+            var done = await h.Engine.GetAsync(p.Id);
+            Assert.That(done!.Status, Is.EqualTo(WorkflowStatus.Finished), () => done.FaultMessage ?? "");
+            Assert.That((await h.Store.GetJournalAsync(p.Id)).Count(j => j.Kind == JournalKind.Completed && j.ActivityId == "x"), Is.EqualTo(1));
+        }
+        Assert.That(h.Sink.Lines.Count(l => l.StartsWith("parent read", StringComparison.Ordinal)), Is.EqualTo(20), "one line per parent, none twice");
+    }
+
+    [Test]
+    public async Task A_child_start_lost_to_a_crash_after_the_parents_commit_is_made_good_by_the_check_up_timer()
+    {
+        var h = new Harness();
+        var parentId = await PublishAsync(h, "inspection", "inspection-parent");
+        // The parent's first step commits, and the server dies before its after-commit start of the child.
+        var step = await h.Engine.PrepareStartAsync(parentId, "case-7", "parent-7", null, null, CancellationToken.None);
+        Assert.That((await h.Store.CommitAsync(step.Commit)).Committed, Is.True);
+        Assert.That(await h.Store.ListAsync(new InstanceQuery(DefinitionId: "inspection")), Is.Empty);
+
+        await h.AdvanceAsync(TimeSpan.FromMinutes(1));
+        Assert.That(await h.Store.ListAsync(new InstanceQuery(DefinitionId: "inspection")), Has.Count.EqualTo(1), "the check-up started it");
+        await h.AdvanceAsync(TimeSpan.FromDays(1));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(1));
+        var done = await h.Engine.GetAsync("parent-7");
+        Assert.That(done!.Status, Is.EqualTo(WorkflowStatus.Finished), () => done.FaultMessage ?? "");
+        Assert.That(h.Sink.Lines.Count(l => l.StartsWith("parent read", StringComparison.Ordinal)), Is.EqualTo(1));
     }
 }

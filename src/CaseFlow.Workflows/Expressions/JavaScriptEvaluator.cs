@@ -93,7 +93,7 @@ public sealed class JavaScriptEvaluator
             _engine.SetValue("__caseflowValue", new Func<string, JsValue>(name =>
                 Current.VariableDefinitions.Any(v => v.Name == name) || !Current.InputNames.Contains(name) ? Get(name) : ToJs(Current.GetInput(name))));
             _engine.SetValue("getOutputFrom", new Func<string, JsValue, JsValue>((activity, output) =>
-                ToJs(Current.GetActivityOutput(activity, output.IsNull() || output.IsUndefined() ? null : output.ToString()))));
+                ToJs(Current.GetActivityOutput(activity, output is null || output.IsNull() || output.IsUndefined() ? null : output.ToString()))));
             _engine.SetValue("getCorrelationId", new Func<JsValue>(() => Current.CorrelationId is null ? JsValue.Null : new JsString(Current.CorrelationId)));
             _engine.SetValue("setCorrelationId", new Action<string?>(id => Current.CorrelationId = id));
             _engine.SetValue("getWorkflowInstanceId", new Func<JsValue>(() => Current.InstanceId is null ? JsValue.Null : new JsString(Current.InstanceId)));
