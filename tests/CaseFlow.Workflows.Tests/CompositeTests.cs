@@ -211,4 +211,34 @@ public class CompositeTests
         Assert.That(done!.Status, Is.EqualTo(WorkflowStatus.Finished), () => done.FaultMessage ?? "");
         Assert.That(h.Sink.Lines.Count(l => l.StartsWith("parent read", StringComparison.Ordinal)), Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task ForEach_with_Break_For_While_ParallelForEach_and_If_run_as_Elsa_runs_them()
+    {
+        var h = new Harness();
+        var id = await PublishAsync(h, "loops");
+        var instance = await h.Engine.StartAsync(id);
+        Assert.That(instance.Status, Is.EqualTo(WorkflowStatus.Finished), () => instance.FaultMessage ?? "");
+        Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "visit Nainital", "visit Almora", "total 6", "n 3", "item 1", "item 2", "not big" }),
+            "Break at Almora leaves the ForEach; For adds 1+2+3; While counts to 3; getCurrentValue() in ParallelForEach; If's False port leads on");
+    }
+
+    [Test]
+    public async Task A_loop_that_waits_in_its_body_keeps_its_round_across_a_restart()
+    {
+        var h = new Harness();
+        var id = await PublishAsync(h, "ticking");
+        var started = await h.Engine.StartAsync(id);
+        Assert.That(started.Status, Is.EqualTo(WorkflowStatus.Suspended));
+        Assert.That((await h.Store.ListForInstanceAsync(started.Id)).Single().ActivityId, Is.EqualTo("wh/tick-body/dl"));
+
+        h.Time.Advance(TimeSpan.FromHours(1));
+        Assert.That(await h.NewEngine("restart-1").FireAllDueTimersAsync(), Is.EqualTo(1));
+        h.Time.Advance(TimeSpan.FromHours(1));
+        Assert.That(await h.NewEngine("restart-2").FireAllDueTimersAsync(), Is.EqualTo(1));
+
+        var done = await h.Engine.GetAsync(started.Id);
+        Assert.That(done!.Status, Is.EqualTo(WorkflowStatus.Finished), () => done.FaultMessage ?? "");
+        Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "tick 1", "tick 2", "done ticking" }));
+    }
 }

@@ -15,7 +15,7 @@ public class PaletteTests
         {
             "Elsa.Start", "Elsa.End", "Elsa.Finish", "Elsa.Fault", "Elsa.WriteLine", "Elsa.SetVariable", "Elsa.SetName", "Elsa.Correlate",
             "Elsa.FlowDecision", "Elsa.FlowSwitch", "Elsa.FlowFork", "Elsa.FlowJoin", "Elsa.Delay", "Elsa.Timer", "Elsa.StartAt",
-            "Elsa.Cron", "Elsa.Event", "Elsa.PublishEvent", "Elsa.SetOutput", "Elsa.Complete", "Elsa.RunJavaScript", "Elsa.ExecuteWorkflow", "Elsa.DispatchWorkflow",
+            "Elsa.Cron", "Elsa.Event", "Elsa.PublishEvent", "Elsa.SetOutput", "Elsa.Complete", "Elsa.RunJavaScript", "Elsa.ExecuteWorkflow", "Elsa.DispatchWorkflow", "Elsa.Break",
         };
         Assert.That(Registry.Descriptors.Select(d => d.Type), Is.EquivalentTo(expected));
         foreach (var type in expected)

@@ -53,6 +53,7 @@ public sealed class ActivityRegistry
         .Register<RunJavaScript>()
         .Register<ExecuteWorkflow>()
         .Register<DispatchWorkflow>()
+        .Register<Break>()
         .Register<SetName>()
         .Register<Correlate>()
         .Register<FlowDecision>()

@@ -25,6 +25,20 @@ public static class ValueConverter
     };
 
     /// <summary>A number from a JSON value whatever backs it (parsed element, long, int, double, decimal).</summary>
+    /// <summary>A collection an activity iterates (ForEach's items): a JSON array, an array written as text, or one value.</summary>
+    public static IReadOnlyList<JsonNode?> ToList(JsonNode? node) => node switch
+    {
+        null => [],
+        JsonArray array => array.ToList(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().TrimStart().StartsWith('[') => ToList(JsonNode.Parse(v.GetValue<string>())),
+        _ => [node],
+    };
+
+    /// <summary>A number from any JSON value (a number, or text holding one).</summary>
+    public static double AsDouble(JsonNode node) => node is JsonValue v
+        ? v.GetValueKind() == JsonValueKind.String && double.TryParse(v.GetValue<string>(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : AsDouble(v)
+        : throw new FormatException($"Not a number: {node.ToJsonString()}");
+
     public static double AsDouble(JsonValue value)
     {
         if (value.TryGetValue<double>(out var d))

@@ -13,5 +13,14 @@ public static class Composites
     /// <summary>Runs the one activity in its <c>body</c> (often a flowchart) and completes with Done.</summary>
     public const string FlowNode = "Elsa.FlowNode";
 
-    public static bool IsBuiltIn(string type) => type is Flowchart or Sequence or FlowNode;
+    public const string If = "Elsa.If";
+    public const string ForEach = "Elsa.ForEach";
+    public const string ParallelForEach = "Elsa.ParallelForEach";
+    public const string For = "Elsa.For";
+    public const string While = "Elsa.While";
+
+    public static bool IsBuiltIn(string type) => type is Flowchart or Sequence or FlowNode or If || IsLoop(type);
+
+    /// <summary>Composites that run their body again until done (Elsa.Break leaves the nearest one).</summary>
+    public static bool IsLoop(string type) => type is ForEach or ParallelForEach or For or While;
 }

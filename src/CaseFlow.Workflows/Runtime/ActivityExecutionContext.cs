@@ -62,6 +62,14 @@ public sealed class ActivityExecutionContext
     internal IReadOnlyList<string>? Outcomes { get; private set; }
     internal bool CompletesWorkflow { get; private set; }
     internal IReadOnlyList<string>? CompositeOutcomes { get; private set; }
+    internal bool BreaksLoop { get; private set; }
+
+    /// <summary>Elsa's Break: the nearest enclosing loop (ForEach, For, While, ParallelForEach) stops after this activity.</summary>
+    public void BreakLoop()
+    {
+        BreaksLoop = true;
+        Outcomes ??= [];
+    }
     internal IReadOnlyList<Bookmark> CreatedBookmarks => _created;
 
     /// <summary>The bookmark ids this activity still waits on (from earlier steps and this one).</summary>

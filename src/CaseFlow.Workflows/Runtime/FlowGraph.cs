@@ -74,7 +74,10 @@ internal sealed class FlowGraph
     /// <summary>The children of a nested Elsa.Flowchart or Elsa.Sequence, as a graph of their own.</summary>
     public static FlowGraph ForBody(ActivityNode owner) => BodyCache.GetValue(owner, o =>
     {
-        if (o.Type == Composites.FlowNode)
+        // One activity in a property (a FlowNode's or a loop's body; If's then and else): unconnected, scheduled by the run.
+        if (o.Type == Composites.If)
+            return new FlowGraph(new[] { o.Child("then"), o.Child("else") }.Where(c => c is not null).Select(c => c!).ToList(), [], null, o.Label);
+        if (o.Type == Composites.FlowNode || Composites.IsLoop(o.Type))
             return new FlowGraph(o.Child("body") is { } body ? [body] : [], [], null, o.Label);
         var children = o.Children("activities");
         return o.Type == Composites.Sequence

@@ -65,6 +65,14 @@ internal sealed class ScopeState
     [JsonPropertyName("var")] public Dictionary<string, JsonNode?>? Variables { get; set; }
     [JsonPropertyName("in")] public Dictionary<string, JsonNode?>? Input { get; set; }
     [JsonPropertyName("out")] public Dictionary<string, JsonNode?>? Output { get; set; }
+
+    /// <summary>What the owner completes through (If's True/False); Done when unset.</summary>
+    [JsonPropertyName("o")] public List<string>? Outcomes { get; set; }
+
+    /// <summary>A loop's position: the next item's index (ForEach) or the counter's next value (For).</summary>
+    [JsonPropertyName("i")] public double Index { get; set; }
+    [JsonPropertyName("it")] public JsonArray? Items { get; set; }
+    [JsonPropertyName("br")] public bool Broken { get; set; }
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault, UseStringEnumConverter = true)]

@@ -126,6 +126,8 @@ internal sealed class WorkflowRun : IExpressionScope
 
     public JsonNode? GetVariable(string nameOrId)
     {
+        if (LoopLocal(nameOrId) is { } local)
+            return local.DeepClone();
         var scope = _current.Variables;
         var name = scope.VariablesByKey.TryGetValue(nameOrId, out var def) ? def.Name : nameOrId;
         var values = scope.Scope is null ? State.Variables : scope.Scope.Variables;
@@ -172,8 +174,25 @@ internal sealed class WorkflowRun : IExpressionScope
     }
 
     public IEnumerable<string> StoredVariableNames =>
-        (_current.Variables.Scope is { } scope ? scope.Variables : State.Variables)?.Keys.Where(k => !_current.Variables.VariablesByKey.ContainsKey(k))
-        ?? Enumerable.Empty<string>();
+        ((_current.Variables.Scope is { } scope ? scope.Variables : State.Variables)?.Keys.Where(k => !_current.Variables.VariablesByKey.ContainsKey(k))
+         ?? Enumerable.Empty<string>()).Concat(LoopBodies().SelectMany(b => b.Scope!.Variables?.Keys ?? Enumerable.Empty<string>()));
+
+    /// <summary>The loops around the running activity, innermost first, up to the workflow that holds them.</summary>
+    private IEnumerable<Body> LoopBodies()
+    {
+        for (var b = _current; b.Owner is not null && b.Workflow is null; b = b.Parent!)
+            if (Composites.IsLoop(b.Owner.Type))
+                yield return b;
+    }
+
+    /// <summary>A loop's own CurrentValue (Elsa's getCurrentValue() inside a ForEach body), innermost loop first.</summary>
+    private JsonNode? LoopLocal(string name)
+    {
+        foreach (var loop in LoopBodies())
+            if (loop.Scope!.Variables is { } locals && locals.TryGetValue(name, out var value))
+                return value;
+        return null;
+    }
 
     public IEnumerable<string> OutputActivityNames => State.ActivityOutputs?.Keys ?? Enumerable.Empty<string>();
 
@@ -284,7 +303,14 @@ internal sealed class WorkflowRun : IExpressionScope
                 FinishFlowchart();
                 return;
             }
-            if (context.CompositeOutcomes is { } composite)
+            if (context.BreaksLoop && NearestLoop(body) is { } loop)
+            {
+                // Elsa.Break: the nearest loop stops; what else runs in its body is cancelled.
+                loop.Scope!.Broken = true;
+                CancelUnder(loop.Prefix);
+                CompleteIdleBodies(loop);
+            }
+            else if (context.CompositeOutcomes is { } composite)
             {
                 // Elsa.Complete: the composite that holds it completes at once, through the outcomes it names.
                 var parent = body.Parent!;
@@ -438,11 +464,91 @@ internal sealed class WorkflowRun : IExpressionScope
         var body = new Body(path, graph, Body.StatesOf(null, graph), scope, owner, workflow, parent);
         _bodies[path] = body;
         (State.Scopes ??= new(StringComparer.Ordinal))[path] = scope;
-        if (graph.DefaultStart is { } start)
+        if (owner.Type == Composites.If)
+        {
+            var condition = ValueConverter.ToBoolean(EvaluateOwner(owner, "condition"));
+            scope.Outcomes = [condition ? "True" : "False", Activity.Done];
+            if (owner.Child(condition ? "then" : "else") is { } branch)
+                _queue.Enqueue(new WorkItem(body.PathOf(branch.Id), null, null, false));
+            else
+                CompleteIdleBodies(body);
+        }
+        else if (Composites.IsLoop(owner.Type))
+        {
+            if (owner.Type is Composites.ForEach or Composites.ParallelForEach)
+                scope.Items = new JsonArray(ValueConverter.ToList(EvaluateOwner(owner, "items")).Select(v => v?.DeepClone()).ToArray());
+            else if (owner.Type == Composites.For)
+                scope.Index = ValueConverter.AsDouble(EvaluateOwner(owner, "start") ?? JsonValue.Create(0));
+            if (!NextIteration(body))
+                CompleteIdleBodies(body);
+        }
+        else if (graph.DefaultStart is { } start)
             _queue.Enqueue(new WorkItem(body.PathOf(start.Id), null, null, false));
         else
             CompleteIdleBodies(body);
         return true;
+    }
+
+    private JsonNode? EvaluateOwner(ActivityNode owner, string input) =>
+        owner.GetInput(input) is { } given ? Evaluator.Evaluate(given, this) : null;
+
+    /// <summary>
+    /// Starts a loop's next round, if it has one: ForEach (and ParallelForEach, whose rounds CaseFlow runs one after
+    /// another, as one instance's steps are serial) the next item, For the next counter value, While while its condition
+    /// holds. The current value is the owner's CurrentValue output, so a variable bound to it follows the loop.
+    /// </summary>
+    private bool NextIteration(Body body)
+    {
+        var owner = body.Owner!;
+        var scope = body.Scope!;
+        if (scope.Broken || owner.Child("body") is not { } child)
+            return false;
+        var saved = _current;
+        _current = body.Parent!;
+        try
+        {
+            switch (owner.Type)
+            {
+                case Composites.ForEach or Composites.ParallelForEach:
+                    if (scope.Items is null || scope.Index >= scope.Items.Count)
+                        return false;
+                    SetActivityOutput(owner, "CurrentValue", scope.Items[(int)scope.Index]);
+                    scope.Variables = new(StringComparer.Ordinal) { ["CurrentValue"] = scope.Items[(int)scope.Index]?.DeepClone() };
+                    scope.Index++;
+                    break;
+                case Composites.For:
+                    var end = ValueConverter.AsDouble(EvaluateOwner(owner, "end") ?? JsonValue.Create(0));
+                    var step = EvaluateOwner(owner, "step") is { } s ? ValueConverter.AsDouble(s) : 1;
+                    var inclusive = EvaluateOwner(owner, "outerBoundInclusive") is not { } b || ValueConverter.ToBoolean(b);
+                    var i = scope.Index;
+                    var more = step >= 0 ? (inclusive ? i <= end : i < end) : (inclusive ? i >= end : i > end);
+                    if (!more || step == 0)
+                        return false;
+                    SetActivityOutput(owner, "CurrentValue", JsonValue.Create(i));
+                    scope.Variables = new(StringComparer.Ordinal) { ["CurrentValue"] = JsonValue.Create(i) };
+                    scope.Index = i + step;
+                    break;
+                case Composites.While:
+                    if (!ValueConverter.ToBoolean(EvaluateOwner(owner, "condition")))
+                        return false;
+                    break;
+            }
+        }
+        finally
+        {
+            _current = saved;
+        }
+        Array.Fill(body.States, '0');
+        _queue.Enqueue(new WorkItem(body.PathOf(child.Id), null, null, false));
+        return true;
+    }
+
+    private static Body? NearestLoop(Body body)
+    {
+        for (var b = body; b.Owner is not null; b = b.Parent!)
+            if (Composites.IsLoop(b.Owner.Type))
+                return b;
+        return null;
     }
 
     /// <summary>Bodies stored by earlier steps, outermost first, each with the graph of the version it started on.</summary>
@@ -479,8 +585,10 @@ internal sealed class WorkflowRun : IExpressionScope
     {
         while (body.Owner is not null && _bodies.ContainsKey(body.Path) && IsIdle(body))
         {
+            if (Composites.IsLoop(body.Owner.Type) && NextIteration(body))
+                return;
             var parent = body.Parent!;
-            CompleteBody(body, [Activity.Done]);
+            CompleteBody(body, body.Scope!.Outcomes ?? [Activity.Done]);
             body = parent;
         }
     }
