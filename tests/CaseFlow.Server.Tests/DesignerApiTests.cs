@@ -49,4 +49,37 @@ public sealed class DesignerApiTests
         };
         Assert.That((await PortsAsync(client, definition))["routeLevel"], Is.EqualTo(new[] { "First", "L2", "L3", "L4", "Default" }));
     }
+
+    [Test]
+    public async Task The_palette_offers_Elsas_composites_and_each_published_workflow_usable_as_an_activity_under_its_own_type()
+    {
+        using var client = await DesignerClient.SignedInAsync(_host);
+        var child = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "tests", "CaseFlow.Workflows.Tests", "Fixtures", "composites", "amount-check.json"));
+
+        async Task<JsonElement[]> TypesAsync()
+        {
+            var response = await client.Http.GetAsync("/designer/api/activity-types");
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToArray();
+        }
+
+        var before = await TypesAsync();
+        Assert.That(before.Select(t => t.GetProperty("type").GetString()), Does.Contain("Elsa.If").And.Contain("Elsa.ForEach").And.Contain("Elsa.Flowchart"));
+        Assert.That(before.Single(t => t.GetProperty("type").GetString() == "Elsa.If").GetProperty("outcomes").EnumerateArray().Select(o => o.GetString()),
+            Is.EqualTo(new[] { "True", "False", "Done" }));
+        Assert.That(before.Any(t => t.GetProperty("type").GetString() == "AmountCheck"), Is.False, "a draft is not offered");
+
+        var saved = await client.PostAsync("/designer/api/drafts", child);
+        Assert.That(saved.StatusCode, Is.EqualTo(HttpStatusCode.OK), await saved.Content.ReadAsStringAsync());
+        var published = await client.PostAsync("/designer/api/definitions/amount-check/publish");
+        Assert.That(published.StatusCode, Is.EqualTo(HttpStatusCode.OK), await published.Content.ReadAsStringAsync());
+
+        var offered = (await TypesAsync()).Single(t => t.GetProperty("type").GetString() == "AmountCheck");
+        Assert.That(offered.GetProperty("category").GetString(), Is.EqualTo("Workflows"));
+        Assert.That(offered.GetProperty("workflowDefinitionId").GetString(), Is.EqualTo("amount-check"));
+        Assert.That(offered.GetProperty("workflowVersion").GetInt32(), Is.EqualTo(1));
+        Assert.That(offered.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("name").GetString()), Is.EqualTo(new[] { "amount" }));
+        Assert.That(offered.GetProperty("outcomes").EnumerateArray().Select(o => o.GetString()), Is.EqualTo(new[] { "Approve", "Escalate" }),
+            "the ports a parent connects are the child's declared outcomes");
+    }
 }

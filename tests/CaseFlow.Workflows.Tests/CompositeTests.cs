@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CaseFlow.Workflows.Model;
 using CaseFlow.Workflows.Persistence;
 using CaseFlow.Workflows.Runtime;
@@ -240,5 +241,55 @@ public class CompositeTests
         var done = await h.Engine.GetAsync(started.Id);
         Assert.That(done!.Status, Is.EqualTo(WorkflowStatus.Finished), () => done.FaultMessage ?? "");
         Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "tick 1", "tick 2", "done ticking" }));
+    }
+
+    private static JsonObject Flow(string id, JsonArray activities, JsonArray? inputs = null, bool usable = false) => new()
+    {
+        ["id"] = id + "-v1", ["definitionId"] = id, ["name"] = id, ["inputs"] = inputs ?? [], ["options"] = new JsonObject { ["usableAsActivity"] = usable },
+        ["root"] = new JsonObject { ["id"] = id + "-root", ["type"] = "Elsa.Flowchart", ["activities"] = activities, ["connections"] = new JsonArray() },
+    };
+
+    private static JsonObject Lit(string value, string type = "String") => new() { ["typeName"] = type, ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = value } };
+
+    [Test]
+    public async Task What_composites_hold_is_validated_naming_the_nested_activity()
+    {
+        var h = new Harness();
+        var nested = Flow("nested-unknown", [new JsonObject
+        {
+            ["id"] = "seq", ["type"] = "Elsa.Sequence",
+            ["activities"] = new JsonArray(new JsonObject { ["id"] = "w", ["type"] = "Elsa.WriteLine", ["text"] = Lit("hi") }, new JsonObject { ["id"] = "mystery", ["type"] = "Acme.Teleport" }),
+        }]);
+        await h.Definitions.SaveDraftAsync(WorkflowDefinition.FromJsonObject(nested));
+        var refused = await h.Definitions.PublishAsync("nested-unknown");
+        Assert.That(refused.Published, Is.False);
+        Assert.That(refused.Validation.Issues.Single(i => i.Code == ValidationCodes.UnknownActivityType).ActivityId, Is.EqualTo("mystery"));
+
+        var spinning = Flow("spinning", [new JsonObject
+        {
+            ["id"] = "forever", ["type"] = "Elsa.While", ["condition"] = Lit("true", "Boolean"),
+            ["body"] = new JsonObject { ["id"] = "w", ["type"] = "Elsa.WriteLine", ["text"] = Lit("again") },
+        }]);
+        var result = h.Definitions.Validate(WorkflowDefinition.FromJsonObject(spinning), ValidationPurpose.Publish);
+        Assert.That(result.Issues.Single(i => i.Code == ValidationCodes.LoopWithoutWait), Has.Property("ActivityId").EqualTo("forever").And.Property("Severity").EqualTo(ValidationSeverity.Warning));
+    }
+
+    [Test]
+    public async Task A_value_a_childs_declared_input_type_cannot_hold_is_refused_at_publish()
+    {
+        var h = new Harness();
+        await h.PublishAsync(Flow("typed-child", [new JsonObject { ["id"] = "w", ["type"] = "Elsa.WriteLine", ["text"] = Lit("child") }],
+            [new JsonObject { ["name"] = "days", ["type"] = "Int32" }], usable: true));
+        var parent = Flow("typed-parent", [new JsonObject { ["id"] = "c", ["type"] = "TypedChild", ["days"] = Lit("seven", "Int32") }]);
+        await h.Definitions.SaveDraftAsync(WorkflowDefinition.FromJsonObject(parent));
+        var refused = await h.Definitions.PublishAsync("typed-parent");
+        Assert.That(refused.Published, Is.False);
+        var issue = refused.Validation.Issues.Single(i => i.Code == ValidationCodes.InputTypeMismatch);
+        Assert.That(issue.ActivityId, Is.EqualTo("c"));
+        Assert.That(issue.Message, Does.Contain("days").And.Contain("Int32").And.Contain("seven"));
+
+        parent["root"]!["activities"]![0]!["days"] = Lit("7", "Int32");
+        await h.PublishAsync(parent);
+        Assert.That((await h.Engine.StartAsync("typed-parent")).Status, Is.EqualTo(WorkflowStatus.Finished));
     }
 }

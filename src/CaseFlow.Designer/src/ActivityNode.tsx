@@ -2,7 +2,7 @@ import { useContext } from "react";
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { LangContext } from "./i18n";
 import type { Issue } from "./api";
-import { describeCron, describeDuration, describeWorkingDays, label, readInput, type ActivityType, type JsonObject } from "./model";
+import { compositeContents, describeCron, describeDuration, describeWorkingDays, label, readInput, type ActivityType, type JsonObject } from "./model";
 
 export type ActivityNodeData = {
   activity: JsonObject;
@@ -32,6 +32,16 @@ function summary(a: JsonObject, type?: ActivityType): string[] {
   return lines;
 }
 
+/** A composite says so on the chart: the workflow it runs, or how many activities it holds (select it to open them). */
+function composite(a: JsonObject, type: ActivityType | undefined, lang: string) {
+  const c = compositeContents(a, type);
+  if (!c) return null;
+  const text = c.workflowDefinitionId
+    ? (lang === "hi" ? `वर्कफ़्लो ${c.workflowDefinitionId}` : `workflow ${c.workflowDefinitionId}`)
+    : (lang === "hi" ? `${c.children.length} गतिविधियाँ भीतर` : `${c.children.length} inside`);
+  return <div className="node-summary node-composite" data-testid="node-composite">⧉ {text}</div>;
+}
+
 export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
   const lang = useContext(LangContext);
   const a = data.activity;
@@ -51,6 +61,7 @@ export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
       {summary(a, data.type).map((s) => (
         <div className="node-summary" key={s}>{s}</div>
       ))}
+      {composite(a, data.type, lang)}
       {data.arriving && <div className="node-summary" data-testid="arriving">{lang === "hi" ? `${data.arriving} रास्ते यहाँ आते हैं` : `${data.arriving} ways lead here`}</div>}
       {data.state === "waiting" && <div className="node-state">waiting</div>}
       {data.issues.length > 0 && (

@@ -8,11 +8,11 @@ import { categoryName, escalateTo, eventWords, istText, LangContext, levelPost, 
 import { ActivityNode, type ActivityFlowNode } from "./ActivityNode";
 import { CasesEditor, InputEditor, RawActivityEditor, VariableEditor } from "./editors";
 import {
-  activities, activity, addActivity, addConnection, connections, copyActivities, describeCron, displayText, label, layout,
+  activities, activity, addActivity, addConnection, compositeContents, connections, copyActivities, describeCron, displayText, isObject, label, layout,
   laneLayout, numberProblem, parseWorkflow, pasteActivities, percentToShare, ports, readInput, record, redo, removeActivities, removeConnections,
   replaceActivity, serializeWorkflow, shareToPercent,
   setDisplayText, setInput, setPosition, setSwitchCases, setVariableRef, undo, variables, type ActivityType, type Clip,
-  type EditHistory, type WorkflowDoc,
+  type EditHistory, type Json, type JsonObject, type WorkflowDoc,
 } from "./model";
 
 const nodeTypes = { activity: ActivityNode };
@@ -673,6 +673,7 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
                   onChange={(e) => doc && change(setDisplayText(doc, String(sel.id), e.target.value), `display:${String(sel.id)}`)} />
               </label>
               {!selType && <p className="muted">This activity type is not run by CaseFlow; it is kept as it is.</p>}
+              <CompositePanel activity={sel} type={selType} lang={lang} />
               {issuesByActivity(issues).get(String(sel.id))?.map((i, n) => <p key={n} className={i.severity.toLowerCase()}>{i.code}: {i.message}</p>)}
               {selType?.inputs.map((i) => i.uiHint === "cases" ? (
                 <CasesEditor key={i.name} activity={sel} onChange={(cases) => doc && change(setSwitchCases(doc, String(sel.id), cases), `cases:${String(sel.id)}`)} />
@@ -699,6 +700,45 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
       )}
     </div>
   );
+}
+
+/**
+ * What a composite holds: a workflow used as an activity links to its own definition (its published version is what
+ * runs); a nested flowchart, sequence, container, If or loop lists its activities, each opened in place to show what
+ * it holds in turn. The nested activities are changed in the activity's JSON below, or by opening the workflow.
+ */
+function CompositePanel({ activity, type, lang }: { activity: JsonObject; type: ActivityType | undefined; lang: Lang }) {
+  const contents = compositeContents(activity, type);
+  if (!contents) return null;
+  if (contents.workflowDefinitionId)
+    return (
+      <p className="composite" data-testid="composite">
+        {t(lang, "Runs the published workflow ", "प्रकाशित वर्कफ़्लो चलाता है: ")}
+        <a href={`#/definitions/${contents.workflowDefinitionId}`} data-testid="open-child">{contents.workflowDefinitionId} ↗</a>
+        {typeof activity.version === "number" && <span className="muted"> · v{activity.version}</span>}
+      </p>
+    );
+  return (
+    <details className="composite" data-testid="composite" open>
+      <summary>{t(lang, `Holds ${contents.children.length} activities`, `इसमें ${contents.children.length} गतिविधियाँ हैं`)}</summary>
+      <ul>
+        {contents.children.map((c) => (
+          <li key={`${c.slot}:${c.id}`} data-testid={`child-${c.id}`}>
+            {c.slot !== "activities" && <span className="muted">{c.slot}: </span>}
+            <strong>{c.label}</strong> <span className="muted">{c.type}</span>
+            {c.children > 0 && <NestedChildren parent={activity} slot={c.slot} id={c.id} lang={lang} />}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+function NestedChildren({ parent, slot, id, lang }: { parent: JsonObject; slot: string; id: string; lang: Lang }) {
+  const child = slot === "activities" && Array.isArray(parent.activities)
+    ? parent.activities.find((c: Json) => isObject(c) && String(c.id) === id)
+    : parent[slot];
+  return isObject(child) ? <CompositePanel activity={child} type={undefined} lang={lang} /> : null;
 }
 
 /** An activity type's name in the chosen language (the server's descriptors carry the Hindi). */

@@ -2,10 +2,10 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  activities, addActivity, addConnection, connections, copyActivities, describeCron, describeDuration, describeWorkingDays, formatDuration,
+  activities, addActivity, addConnection, compositeContents, connections, copyActivities, describeCron, describeDuration, describeWorkingDays, formatDuration,
   HistoryLimit, isAmbiguousDuration, label, LaneWidth, laneLayout, layout, parseDuration, parseWorkflow, pasteActivities, position, readSwitchCases, record, redo,
   removeActivities, removeConnections, serializeWorkflow, setDisplayText, setInput, setPosition, setSwitchCases, setVariableRef, undo,
-  variables, type ActivityType, type EditHistory, type WorkflowDoc,
+  variables, type ActivityType, type EditHistory, type JsonObject, type WorkflowDoc,
 } from "./model";
 
 const here = resolve(__dirname, "..");
@@ -212,5 +212,38 @@ describe("tidy layout", () => {
     expect(at("start").x).toBeLessThan(at("joinL1").x);
     expect(at("joinEnd").y).toBeGreaterThan(timers[0].y);
     expect(activities(tidy).every((a) => position(a))).toBe(true);
+  });
+});
+
+describe("composites", () => {
+  const child: ActivityType = {
+    type: "LevelNotice", displayName: "LevelNotice", category: "Workflows", inputs: [{ name: "officer", typeName: "String", displayName: "officer", uiHint: "javascript" }],
+    outcomes: ["Done"], dynamicOutcomes: false, isTrigger: false, workflowDefinitionId: "level-notice", workflowVersion: 3,
+  };
+  const doc = (): WorkflowDoc => parseWorkflow(JSON.stringify({ definitionId: "p", root: { type: "Elsa.Flowchart", id: "r", activities: [], connections: [] } }));
+
+  it("a workflow dropped from the palette pins its definition and the version in force, and says what it runs", () => {
+    const next = addActivity(doc(), child, { x: 10, y: 10 });
+    const a = activities(next)[0];
+    expect(a.type).toBe("LevelNotice");
+    expect(a.workflowDefinitionId).toBe("level-notice");
+    expect(a.version).toBe(3);
+    expect(compositeContents(a, child)).toEqual({ workflowDefinitionId: "level-notice", children: [] });
+  });
+
+  it("a nested flowchart, an If and a loop list what they hold; plain activities hold nothing", () => {
+    const flow: JsonObject = { id: "f", type: "Elsa.Flowchart", activities: [{ id: "w", type: "Elsa.WriteLine" }, { id: "s", type: "Elsa.Sequence", activities: [{ id: "x", type: "Elsa.WriteLine" }] }], connections: [] };
+    expect(compositeContents(flow, undefined)!.children.map((c) => [c.slot, c.id, c.children])).toEqual([["activities", "w", 0], ["activities", "s", 1]]);
+    const branch = { id: "i", type: "Elsa.If", then: { id: "t", type: "Elsa.WriteLine" }, else: { id: "e", type: "Elsa.Break" } };
+    expect(compositeContents(branch, undefined)!.children.map((c) => `${c.slot}:${c.id}`)).toEqual(["then:t", "else:e"]);
+    expect(compositeContents({ id: "l", type: "Elsa.While", body: { id: "b", type: "Elsa.Flowchart", activities: [], connections: [] } }, undefined)!.children[0].slot).toBe("body");
+    expect(compositeContents({ id: "w", type: "Elsa.WriteLine" }, undefined)).toBeUndefined();
+  });
+
+  it("a new nested flowchart or sequence starts empty, in Elsa's shape", () => {
+    const flowType: ActivityType = { type: "Elsa.Flowchart", displayName: "Flowchart", category: "Composites", inputs: [], outcomes: ["Done"], dynamicOutcomes: false, isTrigger: false };
+    const a = activities(addActivity(doc(), flowType, { x: 0, y: 0 }))[0];
+    expect(a.activities).toEqual([]);
+    expect(a.connections).toEqual([]);
   });
 });

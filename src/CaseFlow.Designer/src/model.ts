@@ -57,6 +57,9 @@ export interface ActivityType {
   outcomes: string[];
   dynamicOutcomes: boolean;
   isTrigger: boolean;
+  /** A published workflow offered as an activity: the definition it runs and the version a dropped node pins. */
+  workflowDefinitionId?: string | null;
+  workflowVersion?: number | null;
 }
 
 export interface ConnectionRef {
@@ -303,13 +306,17 @@ export function addActivity(doc: WorkflowDoc, type: ActivityType, at: Position, 
     nodeId: `Workflow1:flowchart:${id}`,
     name: id.charAt(0).toUpperCase() + id.slice(1),
     type: type.type,
-    version: 1,
+    version: type.workflowVersion ?? 1,
+    ...(type.workflowDefinitionId ? { workflowDefinitionId: type.workflowDefinitionId } : {}),
     customProperties: { canStartWorkflow: false, runAsynchronously: false },
     metadata: { designer: { position: { x: Math.round(at.x), y: Math.round(at.y) }, size: { width: 200, height: 50 } } },
   };
   for (const i of type.inputs)
     if (i.defaultValue !== undefined && i.defaultValue !== null && i.defaultValue !== "")
       a[i.name] = { typeName: i.typeName, expression: { type: "Literal", value: i.defaultValue } };
+  // A new composite starts empty, in the shape Elsa writes it.
+  if (type.type === "Elsa.Flowchart") Object.assign(a, { activities: [], connections: [] });
+  else if (type.type === "Elsa.Sequence") a.activities = [];
   mutableActivities(next).push(a);
   return next;
 }
@@ -637,4 +644,30 @@ export function laneLayout(doc: WorkflowDoc, levels: LevelRef[]): WorkflowDoc {
   let next = doc;
   for (const [id, p] of placed) next = setPosition(next, id, p);
   return next;
+}
+
+/** Elsa types that hold other activities, run by the server as a body of their own. */
+const compositeTypes = new Set(["Elsa.Flowchart", "Elsa.Sequence", "Elsa.FlowNode", "Elsa.If", "Elsa.ForEach", "Elsa.ParallelForEach", "Elsa.For", "Elsa.While"]);
+
+/** What a composite holds, for the inspector: nested activities (read from the file) or the workflow it runs. */
+export interface CompositeContents {
+  /** The definition a workflow activity runs; open it to see or change it. */
+  workflowDefinitionId?: string;
+  /** Nested activities, by where they sit (activities, body, then, else), with their display labels. */
+  children: { slot: string; id: string; type: string; label: string; children: number }[];
+}
+
+export function compositeContents(a: JsonObject, type: ActivityType | undefined): CompositeContents | undefined {
+  const definitionId = typeof a.workflowDefinitionId === "string" ? a.workflowDefinitionId : type?.workflowDefinitionId ?? undefined;
+  if (definitionId) return { workflowDefinitionId: definitionId, children: [] };
+  if (!compositeTypes.has(String(a.type))) return undefined;
+  const children: CompositeContents["children"] = [];
+  const add = (slot: string, c: Json | undefined) => {
+    if (!isObject(c)) return;
+    const nested = Array.isArray(c.activities) ? c.activities.length : isObject(c.body) ? 1 : 0;
+    children.push({ slot, id: String(c.id ?? ""), type: String(c.type ?? ""), label: label(c), children: nested });
+  };
+  if (Array.isArray(a.activities)) for (const c of a.activities) add("activities", c);
+  for (const slot of ["body", "then", "else"]) add(slot, a[slot]);
+  return { children };
 }

@@ -36,7 +36,7 @@ public sealed class DesignerApi(
         api.MapPost("/drafts", SaveDraftAsync);
         api.MapPost("/import", ImportAsync);
         api.MapPost("/validate", ValidateAsync);
-        api.MapGet("/activity-types", ActivityTypes);
+        api.MapGet("/activity-types", ActivityTypesAsync);
         api.MapGet("/instances", ListInstancesAsync);
         api.MapGet("/instances/{id}", GetInstanceAsync);
         api.MapGet("/cases/{caseNumber}/instance", GetCaseInstanceAsync);
@@ -158,9 +158,11 @@ public sealed class DesignerApi(
             ? Results.Ok(Summary((await FindAsync(definitionId, null, ct))!))
             : Problem(StatusCodes.Status409Conflict, "NOT_PUBLISHED", $"{definitionId} has no published version.");
 
-    private IResult ActivityTypes() => Results.Ok(registry.Descriptors.Select(d => new
+    // The built-in types, then the published workflows usable as activities under their own type names.
+    private async Task<IResult> ActivityTypesAsync(CancellationToken ct) => Results.Ok(registry.Descriptors.Concat(CompositeDescriptors.All).Concat(await definitions.WorkflowActivitiesAsync(ct)).Select(d => new
     {
         d.Type, d.DisplayName, d.Category, d.Description, d.DisplayNameHi, d.DescriptionHi, d.Outcomes, DynamicOutcomes = d.HasDynamicOutcomes, d.IsTrigger,
+        d.WorkflowDefinitionId, d.WorkflowVersion,
         // The range, wholeness and choices too: the designer's editors are built from these, never from a copy of their own.
         // A calendar is one of the server's calendars, listed as of now.
         Inputs = d.Inputs.Select(i => new

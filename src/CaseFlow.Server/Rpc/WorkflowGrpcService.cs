@@ -101,11 +101,11 @@ public sealed class WorkflowGrpcService(
         return new ExportWorkflowDefinitionResponse { FileName = $"{d.DefinitionId}.json", Json = Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF') };
     }
 
-    public override Task<ListActivityTypesResponse> ListActivityTypes(ListActivityTypesRequest request, ServerCallContext context)
+    public override async Task<ListActivityTypesResponse> ListActivityTypes(ListActivityTypesRequest request, ServerCallContext context)
     {
         Admin(context);
         var response = new ListActivityTypesResponse();
-        foreach (var d in registry.Descriptors)
+        foreach (var d in registry.Descriptors.Concat(CompositeDescriptors.All).Concat(await definitions.WorkflowActivitiesAsync(context.CancellationToken)))
         {
             var proto = new ActivityTypeDescriptor
             {
@@ -118,9 +118,11 @@ public sealed class WorkflowGrpcService(
                 Name = i.Name, TypeName = i.TypeName, DisplayName = i.DisplayName, Description = i.Description ?? "",
                 DefaultValue = i.DefaultValue ?? "", UiHint = i.UiHint,
             }));
+            proto.WorkflowDefinitionId = d.WorkflowDefinitionId ?? "";
+            proto.WorkflowVersion = d.WorkflowVersion ?? 0;
             response.ActivityTypes.Add(proto);
         }
-        return Task.FromResult(response);
+        return response;
     }
 
     public override async Task<ListWorkflowInstancesResponse> ListWorkflowInstances(ListWorkflowInstancesRequest request, ServerCallContext context)

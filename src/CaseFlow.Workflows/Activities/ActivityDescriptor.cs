@@ -21,6 +21,11 @@ public sealed record ActivityDescriptor(
     string? DisplayNameHi = null,
     string? DescriptionHi = null)
 {
+    /// <summary>Set for a published workflow offered as an activity: the definition it runs and the version in force,
+    /// which a node dropped from the palette pins.</summary>
+    public string? WorkflowDefinitionId { get; init; }
+    public int? WorkflowVersion { get; init; }
+
     private static readonly ConcurrentDictionary<Type, ActivityDescriptor> Cache = new();
 
     public static ActivityDescriptor For(Type activityType) => Cache.GetOrAdd(activityType, Describe);

@@ -29,7 +29,11 @@ internal static class ChildWorkflowRun
         // Elsa carries the parent's correlation over unless the activity sets another.
         var correlationId = context.EvaluateString("correlationId") is { Length: > 0 } c ? c : context.CorrelationId;
         var wait = context.HasInput("waitForCompletion") && context.EvaluateBoolean("waitForCompletion");
-        var childId = $"{context.InstanceId}.{context.ActivityPath.Replace('/', '.')}.{context.Sequence}";
+        // Deeply nested paths are hashed, so the id stays within the stores' 128 characters.
+        var where = context.ActivityPath.Length <= 48
+            ? context.ActivityPath.Replace('/', '.')
+            : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(context.ActivityPath)))[..16];
+        var childId = $"{context.InstanceId}.{where}.{context.Sequence}";
         var parent = wait ? context.InstanceId : null;
 
         if (wait)

@@ -42,6 +42,8 @@ public sealed class WorkflowDefinitionService : IWorkflowActivitySource
         _validator = new WorkflowValidator(registry, limits, rules)
         {
             IsWorkflowActivity = node => ActivityNode.Str(node.Element, "workflowDefinitionId") is { } id && _publishedIds.Contains(id) || _activityTypes.ContainsKey(node.Type),
+            WorkflowActivityDefinition = node => ActivityNode.Str(node.Element, "workflowDefinitionId") is { } id && _activityDefinitions.TryGetValue(id, out var byId) ? byId
+                : _activityTypes.TryGetValue(node.Type, out var typeId) && _activityDefinitions.TryGetValue(typeId, out var byType) ? byType : null,
         };
     }
 
@@ -315,7 +317,15 @@ public sealed class WorkflowDefinitionService : IWorkflowActivitySource
         }
         _activityTypes = types;
         _publishedIds = (await _store.ListPublishedVersionsAsync(cancellationToken)).Keys.ToHashSet(StringComparer.Ordinal);
+        var inForce = new Dictionary<string, WorkflowDefinition>(StringComparer.Ordinal);
+        foreach (var definitionId in types.Values)
+            if (await GetPublishedAsync(definitionId, cancellationToken) is { } published)
+                inForce[definitionId] = Parse(published);
+        _activityDefinitions = inForce;
     }
+
+    // The version in force of each workflow usable as an activity, parsed: what validation checks a parent's inputs against.
+    private volatile IReadOnlyDictionary<string, WorkflowDefinition> _activityDefinitions = new Dictionary<string, WorkflowDefinition>(StringComparer.Ordinal);
 
     // Definitions with a version in force: a node naming one by workflowDefinitionId runs it, as in Elsa, whether or
     // not it is offered in the palette.
@@ -323,6 +333,30 @@ public sealed class WorkflowDefinitionService : IWorkflowActivitySource
 
     /// <summary>The workflow activity types this server knows, with the definition each runs.</summary>
     public IReadOnlyDictionary<string, string> ActivityTypes => _activityTypes;
+
+    /// <summary>
+    /// The published workflows usable as activities, described for a palette under their own type names: their declared
+    /// inputs, their outcomes (Done when they declare none), and the definition and version a dropped node pins.
+    /// </summary>
+    public async Task<IReadOnlyList<ActivityDescriptor>> WorkflowActivitiesAsync(CancellationToken cancellationToken = default)
+    {
+        await RefreshActivityTypesAsync(cancellationToken);
+        var described = new List<ActivityDescriptor>();
+        foreach (var (type, definitionId) in _activityTypes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (await GetPublishedAsync(definitionId, cancellationToken) is not { } published)
+                continue;
+            var d = Parse(published);
+            var inputs = d.InputNames.Select(n => new InputDescriptor(n, d.InputTypes.GetValueOrDefault(n) ?? "Object", n, null, null, UiHints.JavaScript)).ToList();
+            described.Add(new ActivityDescriptor(type, d.Name ?? type, "Workflows", d.Description, inputs,
+                d.Outcomes.Count > 0 ? d.Outcomes : [Activity.Done], false, false)
+            {
+                WorkflowDefinitionId = definitionId,
+                WorkflowVersion = published.Version,
+            });
+        }
+        return described;
+    }
 
     public async ValueTask<(WorkflowDefinition Definition, int Version)?> ResolveAsync(ActivityNode node, CancellationToken cancellationToken)
     {
@@ -374,7 +408,8 @@ public sealed class WorkflowDefinitionService : IWorkflowActivitySource
     {
         var key = (stored.DefinitionId, stored.Version);
         var immutable = stored.PublishedAt is not null;
-        if (_parsed.TryGetValue(key, out var cached) && cached.UpdatedAt == stored.UpdatedAt)
+        // The text as well as the time: two saves of a draft within one clock tick must not share a parse.
+        if (_parsed.TryGetValue(key, out var cached) && cached.UpdatedAt == stored.UpdatedAt && string.Equals(cached.Definition.SourceText, stored.Json, StringComparison.Ordinal))
         {
             // A draft published within the same clock tick keeps its timestamp: remember that it is frozen now.
             if (immutable && !cached.Immutable)
@@ -382,6 +417,7 @@ public sealed class WorkflowDefinitionService : IWorkflowActivitySource
             return cached.Definition;
         }
         var definition = WorkflowDefinition.Parse(stored.Json);
+        definition.SourceText = stored.Json;
         _parsed[key] = (stored.UpdatedAt, definition, immutable);
         return definition;
     }

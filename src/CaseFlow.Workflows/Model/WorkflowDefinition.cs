@@ -94,6 +94,9 @@ public sealed class WorkflowDefinition
                 if (output.ValueKind == JsonValueKind.Object && output.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 } n)
                     outputs.Add(n);
         OutputNames = outputs;
+        Outcomes = root.TryGetProperty("outcomes", out var declaredOutcomes) && declaredOutcomes.ValueKind == JsonValueKind.Array
+            ? declaredOutcomes.EnumerateArray().Where(o => o.ValueKind == JsonValueKind.String).Select(o => o.GetString()!).ToList()
+            : [];
 
         UsableAsActivity = root.TryGetProperty("options", out var options) && options.ValueKind == JsonValueKind.Object
             && options.TryGetProperty("usableAsActivity", out var usable) && usable.ValueKind == JsonValueKind.True;
@@ -108,6 +111,12 @@ public sealed class WorkflowDefinition
 
     /// <summary>The names of the workflow outputs the definition declares (Elsa's <c>outputs</c>, set by SetOutput).</summary>
     public IReadOnlyList<string> OutputNames { get; }
+
+    /// <summary>The outcomes a workflow used as an activity may leave through (Elsa's <c>outcomes</c>; its Complete names them).</summary>
+    public IReadOnlyList<string> Outcomes { get; }
+
+    /// <summary>The stored text this was parsed from, when the definition service parsed it (its cache compares it).</summary>
+    internal string? SourceText { get; set; }
 
     /// <summary>Elsa's <c>options.usableAsActivity</c>: other workflows may run this one as an activity.</summary>
     public bool UsableAsActivity { get; }

@@ -37,6 +37,8 @@ public static class ValidationCodes
     public const string InvalidScript = "INVALID_SCRIPT";
     public const string UnsupportedExpression = "UNSUPPORTED_EXPRESSION";
     public const string LoopWithoutWait = "LOOP_WITHOUT_WAIT";
+    /// <summary>A value given to a workflow used as an activity that its declared input type cannot hold.</summary>
+    public const string InputTypeMismatch = "INPUT_TYPE_MISMATCH";
     public const string InvalidNumber = "INVALID_NUMBER";
     public const string OutOfRange = "OUT_OF_RANGE";
     public const string InvalidChoice = "INVALID_CHOICE";

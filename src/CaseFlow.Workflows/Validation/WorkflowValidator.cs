@@ -25,6 +25,9 @@ public sealed class WorkflowValidator(ActivityRegistry registry, ValidationLimit
     /// <summary>Whether a node runs a published workflow as an activity (set by the definition service).</summary>
     public Func<ActivityNode, bool> IsWorkflowActivity { get; init; } = _ => false;
 
+    /// <summary>The version in force of the workflow a node runs as an activity, for its declared inputs; null if unknown.</summary>
+    public Func<ActivityNode, WorkflowDefinition?> WorkflowActivityDefinition { get; init; } = _ => null;
+
     /// <summary>The flow's start, what it reaches and its connections: what domain rules (and views of the flow built on them) read.</summary>
     public static DefinitionShape Shape(WorkflowDefinition definition)
     {
@@ -60,6 +63,8 @@ public sealed class WorkflowValidator(ActivityRegistry registry, ValidationLimit
             CheckInputs(a, issues);
         }
 
+        foreach (var a in definition.Activities)
+            CheckComposite(a, purpose, reachable.Contains(a.Id), issues);
         CheckConnections(definition, issues);
         CheckLoops(definition, graph, issues);
         if (rules is { Count: > 0 })
@@ -75,6 +80,49 @@ public sealed class WorkflowValidator(ActivityRegistry registry, ValidationLimit
                               && issues.Any(e => e.Severity == ValidationSeverity.Error && e.Code == w.Code && e.ActivityId == w.ActivityId));
         return new ValidationResult(issues);
     }
+
+    /// <summary>
+    /// What a composite holds is checked as the root's activities are, each issue naming the nested activity: its type
+    /// must be one this server runs, its inputs well formed. A workflow used as an activity must be given values its
+    /// declared inputs can hold, and a While whose condition is always true needs a Break or a wait in its body.
+    /// </summary>
+    private void CheckComposite(ActivityNode a, ValidationPurpose purpose, bool runs, List<ValidationIssue> issues)
+    {
+        if (WorkflowActivityDefinition(a) is { } child)
+            foreach (var (name, type) in child.InputTypes)
+                if (a.GetInput(name) is { IsLiteral: true } given && !Holds(type, given.Text))
+                    issues.Add(new(ValidationSeverity.Error, ValidationCodes.InputTypeMismatch, a.Id, a.Name,
+                        $"{a.Label}: input '{name}' of workflow '{child.DefinitionId}' is declared {type}, and '{given.Text}' is not one."));
+        if (!Composites.IsBuiltIn(a.Type))
+            return;
+        var children = Nested(a).ToList();
+        foreach (var c in children)
+        {
+            if (!(registry.IsKnown(c.Type) || Composites.IsBuiltIn(c.Type) || IsWorkflowActivity(c)))
+                issues.Add(new(purpose == ValidationPurpose.Publish && runs ? ValidationSeverity.Error : ValidationSeverity.Warning, ValidationCodes.UnknownActivityType, c.Id, c.Name,
+                    $"{c.Label}, inside {a.Label}, has type '{c.Type}', which this server cannot run."));
+            else
+                CheckInputs(c, issues);
+            CheckComposite(c, purpose, runs, issues);
+        }
+        if (a.Type == Composites.While && a.GetInput("condition") is { } condition && condition.Text?.Trim() is "true" or "True"
+            && !Descendants(a).Any(d => d.Type == "Elsa.Break" || registry.Describe(d.Type) is { Waits: true }))
+            issues.Add(new(ValidationSeverity.Warning, ValidationCodes.LoopWithoutWait, a.Id, a.Name,
+                $"{a.Label} loops while 'true' with no Break and nothing that waits in its body; the instance faults when its step budget runs out."));
+    }
+
+    private static IEnumerable<ActivityNode> Nested(ActivityNode a) =>
+        a.Children("activities").Concat(new[] { a.Child("body"), a.Child("then"), a.Child("else") }.Where(c => c is not null).Select(c => c!));
+
+    private static IEnumerable<ActivityNode> Descendants(ActivityNode a) => Nested(a).SelectMany(c => Descendants(c).Prepend(c));
+
+    private static bool Holds(string type, string? text) => type switch
+    {
+        "Int16" or "Int32" or "Int64" or "Byte" => long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _),
+        "Single" or "Double" or "Decimal" => double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _),
+        "Boolean" => bool.TryParse(text, out _),
+        _ => true,
+    };
 
     /// <summary>
     /// A cycle of activities none of which can wait runs without end in one step. Unconditional (nothing in
