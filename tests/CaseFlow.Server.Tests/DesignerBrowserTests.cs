@@ -571,6 +571,56 @@ public sealed class DesignerBrowserTests
 
     /// <summary>Answers yes to every question the page asks, and keeps the questions.</summary>
     /// <param name="answer">What to type where the page asks for text (the note on publishing).</param>
+    [Test]
+    public async Task Composites_say_what_they_hold_and_a_workflow_from_the_palette_pins_its_child_and_opens_it()
+    {
+        await using var host = await StartAsync();
+        var workflows = new WorkflowService.WorkflowServiceClient(host.Channel);
+        foreach (var name in new[] { "amount-check", "amount-router", "complete-nested" })
+        {
+            var json = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "tests", "CaseFlow.Workflows.Tests", "Fixtures", "composites", name + ".json"));
+            await workflows.SaveWorkflowDraftAsync(new SaveWorkflowDraftRequest { Json = json }, host.As(AdminKey));
+            await workflows.PublishWorkflowDefinitionAsync(new PublishWorkflowDefinitionRequest { DefinitionId = name }, host.As(AdminKey));
+        }
+        var (playwright, browser, page) = await SignInAsync(host);
+        using var _ = playwright;
+        await using var __ = browser;
+        var asked = AcceptDialogs(page);
+        try
+        {
+            // A nested flowchart: the chart marks it, the inspector lists what it holds.
+            await OpenAsync(page, "complete-nested", "fc");
+            await Expect(page, "[data-testid=node-fc] [data-testid=node-composite]", "4 inside");
+            await Expect(page, "[data-testid=composite]", "Holds 4 activities");
+            await Expect(page, "[data-testid=child-done]", "Elsa.Complete");
+
+            // A workflow used as an activity: its ports are the child's outcomes, and it links to the child.
+            await page.GotoAsync($"http://127.0.0.1:{host.HttpPort}/designer/#/");
+            await OpenAsync(page, "amount-router", "chk");
+            await Expect(page, "[data-testid=node-chk] [data-testid=node-composite]", "workflow amount-check");
+            Assert.That(await page.Locator("[data-testid=node-chk] .react-flow__handle.source[data-handleid=Escalate]").CountAsync(), Is.EqualTo(1));
+            await Expect(page, "[data-testid=composite]", "amount-check");
+
+            // The palette offers the published child under its own type; a dropped one pins it.
+            await page.Locator("[data-testid='palette-AmountCheck']").DragToAsync(page.Locator("[data-testid=canvas]"), new() { TargetPosition = new() { X = 200, Y = 300 } });
+            await page.WaitForSelectorAsync("[data-testid=node-amountCheck1]");
+            await Expect(page, "[data-testid=node-amountCheck1] [data-testid=node-composite]", "workflow amount-check");
+            await ScreenshotAsync(page, "designer-composites");
+
+            // Opening the child asks first (the drop is unsaved), then shows the child's own flow.
+            await page.ClickAsync("[data-testid=outline-amountCheck1]");
+            await page.ClickAsync("[data-testid=open-child]");
+            await page.WaitForSelectorAsync("[data-testid=node-d1]");
+            Assert.That(page.Url, Does.EndWith("#/definitions/amount-check"));
+            Assert.That(asked, Has.Some.Contains("unsaved"), "leaving with the dropped activity unsaved was asked about");
+        }
+        catch
+        {
+            await ScreenshotAsync(page, "designer-failure");
+            throw;
+        }
+    }
+
     private static List<string> AcceptDialogs(IPage page, string? answer = null)
     {
         var asked = new List<string>();

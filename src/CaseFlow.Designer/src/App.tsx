@@ -598,7 +598,8 @@ function Editor({ definitionId, types }: { definitionId: string; types: Activity
           <h2>{say("palette", lang)}</h2>
           <p className="muted">{say("paletteHint", lang)}</p>
           {categories.map((c) => (
-            <details key={c} open={c === "CaseFlow"}>
+            // The helpline's own activities, and the workflows it publishes for reuse, are what administrators reach for first.
+            <details key={c} open={c === "CaseFlow" || c === "Workflows"}>
               <summary>{categoryName(c, lang)}</summary>
               {types.filter((t) => t.category === c).map((t) => (
                 <button type="button" key={t.type} className="palette-item" title={(lang === "hi" && t.descriptionHi) || t.description || t.type} data-testid={`palette-${t.type}`} draggable

@@ -102,6 +102,7 @@ export function t(lang: Lang, en: string, hi: string): string {
 
 const categoriesHi: Record<string, string> = {
   CaseFlow: "केसफ़्लो", "CaseFlow Review": "केसफ़्लो समीक्षा", Flow: "प्रवाह", Primitives: "मूल", Scheduling: "समय-सारणी", Console: "कंसोल", Branching: "शाखाएँ",
+  Workflows: "वर्कफ़्लो", Composites: "संयुक्त गतिविधियाँ", Looping: "लूप", Composition: "वर्कफ़्लो जोड़ना", Scripting: "स्क्रिप्ट",
 };
 
 /** A palette category's name in the chosen language. */
