@@ -126,6 +126,16 @@ public class CompositeTests
         await h.PublishAsync(unpinned);
         await h.Engine.StartAsync("notice-parent-9");
         Assert.That(h.Sink.Lines[2], Is.EqualTo("v2 notice to asha"));
+
+        // A child that asks its consumers to follow it (autoUpdateConsumingWorkflows) is run at its version in force.
+        var v3 = v2.Edit(json =>
+        {
+            json["options"]!["autoUpdateConsumingWorkflows"] = true;
+            json["root"]!["activities"]![0]!["text"]!["expression"]!["value"] = "`v3 notice to ${getOfficer()}`";
+        });
+        await h.PublishAsync(v3);
+        await h.Engine.StartAsync("notice-parent");
+        Assert.That(h.Sink.Lines[4], Is.EqualTo("v3 notice to asha"), "the parent pins version 1, but the child's version in force runs");
     }
 
     [Test]
@@ -291,5 +301,25 @@ public class CompositeTests
         parent["root"]!["activities"]![0]!["days"] = Lit("7", "Int32");
         await h.PublishAsync(parent);
         Assert.That((await h.Engine.StartAsync("typed-parent")).Status, Is.EqualTo(WorkflowStatus.Finished));
+    }
+
+    [TestCase(5, "small")]
+    [TestCase(50, "medium")]
+    [TestCase(500, "large")]
+    public async Task A_Switch_runs_its_first_matching_case_and_forks_wait_for_any_or_all_of_their_branches(int amount, string size)
+    {
+        var h = new Harness();
+        var id = await PublishAsync(h, "switch-and-fork");
+        var started = await h.Engine.StartAsync(id, input: new Dictionary<string, object?> { ["amount"] = amount });
+        Assert.That(started.Status, Is.EqualTo(WorkflowStatus.Suspended), () => started.FaultMessage ?? "");
+        Assert.That(h.Sink.Lines, Is.EqualTo(new[] { size, "quick", "quicker", "right away" }),
+            "the WaitAny fork went on after its quick branch; the WaitAll fork waits for its delay");
+        Assert.That((await h.Store.ListForInstanceAsync(started.Id)).Select(b => b.ActivityId), Is.EqualTo(new[] { "all/nap" }),
+            "the WaitAny fork's event wait was cancelled with it");
+
+        await h.AdvanceAsync(TimeSpan.FromMinutes(30));
+        var done = await h.Engine.GetAsync(started.Id);
+        Assert.That(done!.Status, Is.EqualTo(WorkflowStatus.Finished), () => done.FaultMessage ?? "");
+        Assert.That(h.Sink.Lines.Last(), Is.EqualTo("after both forks"));
     }
 }

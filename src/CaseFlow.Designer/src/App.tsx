@@ -727,19 +727,12 @@ function CompositePanel({ activity, type, lang }: { activity: JsonObject; type: 
           <li key={`${c.slot}:${c.id}`} data-testid={`child-${c.id}`}>
             {c.slot !== "activities" && <span className="muted">{c.slot}: </span>}
             <strong>{c.label}</strong> <span className="muted">{c.type}</span>
-            {c.children > 0 && <NestedChildren parent={activity} slot={c.slot} id={c.id} lang={lang} />}
+            {c.children > 0 && <CompositePanel activity={c.node} type={undefined} lang={lang} />}
           </li>
         ))}
       </ul>
     </details>
   );
-}
-
-function NestedChildren({ parent, slot, id, lang }: { parent: JsonObject; slot: string; id: string; lang: Lang }) {
-  const child = slot === "activities" && Array.isArray(parent.activities)
-    ? parent.activities.find((c: Json) => isObject(c) && String(c.id) === id)
-    : parent[slot];
-  return isObject(child) ? <CompositePanel activity={child} type={undefined} lang={lang} /> : null;
 }
 
 /** An activity type's name in the chosen language (the server's descriptors carry the Hindi). */

@@ -234,6 +234,10 @@ describe("composites", () => {
   it("a nested flowchart, an If and a loop list what they hold; plain activities hold nothing", () => {
     const flow: JsonObject = { id: "f", type: "Elsa.Flowchart", activities: [{ id: "w", type: "Elsa.WriteLine" }, { id: "s", type: "Elsa.Sequence", activities: [{ id: "x", type: "Elsa.WriteLine" }] }], connections: [] };
     expect(compositeContents(flow, undefined)!.children.map((c) => [c.slot, c.id, c.children])).toEqual([["activities", "w", 0], ["activities", "s", 1]]);
+    const fork = { id: "f", type: "Elsa.Fork", branches: [{ id: "a", type: "Elsa.WriteLine" }, { id: "b", type: "Elsa.Delay" }] };
+    expect(compositeContents(fork, undefined)!.children.map((c) => `${c.slot}:${c.id}`)).toEqual(["branch:a", "branch:b"]);
+    const choice = { id: "s", type: "Elsa.Switch", cases: [{ label: "High", condition: true, activity: { id: "h", type: "Elsa.WriteLine" } }], default: { id: "d", type: "Elsa.WriteLine" } };
+    expect(compositeContents(choice, undefined)!.children.map((c) => `${c.slot}:${c.id}`)).toEqual(["case High:h", "default:d"]);
     const branch = { id: "i", type: "Elsa.If", then: { id: "t", type: "Elsa.WriteLine" }, else: { id: "e", type: "Elsa.Break" } };
     expect(compositeContents(branch, undefined)!.children.map((c) => `${c.slot}:${c.id}`)).toEqual(["then:t", "else:e"]);
     expect(compositeContents({ id: "l", type: "Elsa.While", body: { id: "b", type: "Elsa.Flowchart", activities: [], connections: [] } }, undefined)!.children[0].slot).toBe("body");

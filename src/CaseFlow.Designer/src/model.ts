@@ -647,14 +647,14 @@ export function laneLayout(doc: WorkflowDoc, levels: LevelRef[]): WorkflowDoc {
 }
 
 /** Elsa types that hold other activities, run by the server as a body of their own. */
-const compositeTypes = new Set(["Elsa.Flowchart", "Elsa.Sequence", "Elsa.FlowNode", "Elsa.If", "Elsa.ForEach", "Elsa.ParallelForEach", "Elsa.For", "Elsa.While"]);
+const compositeTypes = new Set(["Elsa.Flowchart", "Elsa.Sequence", "Elsa.FlowNode", "Elsa.If", "Elsa.Switch", "Elsa.Fork", "Elsa.ForEach", "Elsa.ParallelForEach", "Elsa.For", "Elsa.While"]);
 
 /** What a composite holds, for the inspector: nested activities (read from the file) or the workflow it runs. */
 export interface CompositeContents {
   /** The definition a workflow activity runs; open it to see or change it. */
   workflowDefinitionId?: string;
   /** Nested activities, by where they sit (activities, body, then, else), with their display labels. */
-  children: { slot: string; id: string; type: string; label: string; children: number }[];
+  children: { slot: string; id: string; type: string; label: string; children: number; node: JsonObject }[];
 }
 
 export function compositeContents(a: JsonObject, type: ActivityType | undefined): CompositeContents | undefined {
@@ -664,10 +664,12 @@ export function compositeContents(a: JsonObject, type: ActivityType | undefined)
   const children: CompositeContents["children"] = [];
   const add = (slot: string, c: Json | undefined) => {
     if (!isObject(c)) return;
-    const nested = Array.isArray(c.activities) ? c.activities.length : isObject(c.body) ? 1 : 0;
-    children.push({ slot, id: String(c.id ?? ""), type: String(c.type ?? ""), label: label(c), children: nested });
+    const nested = compositeTypes.has(String(c.type)) ? (compositeContents(c, undefined)?.children.length ?? 0) : 0;
+    children.push({ slot, id: String(c.id ?? ""), type: String(c.type ?? ""), label: label(c), children: nested, node: c });
   };
   if (Array.isArray(a.activities)) for (const c of a.activities) add("activities", c);
-  for (const slot of ["body", "then", "else"]) add(slot, a[slot]);
+  if (Array.isArray(a.branches)) for (const c of a.branches) add("branch", c);
+  if (Array.isArray(a.cases)) for (const c of a.cases) if (isObject(c)) add(`case ${String(c.label ?? "")}`, c.activity);
+  for (const slot of ["body", "then", "else", "default"]) add(slot, a[slot]);
   return { children };
 }

@@ -374,11 +374,16 @@ public sealed class WorkflowDefinitionService : IWorkflowActivitySource
                 definitionId = byType;
             }
         }
-        if (node.TypeVersion is { } pinned && await _store.GetAsync(definitionId, pinned, cancellationToken) is { PublishedAt: not null } kept)
+        var published = await GetPublishedAsync(definitionId, cancellationToken);
+        var inForce = published is null ? null : Parse(published);
+        // A parent keeps the child version it names while that version was published, unless the child asks its
+        // consumers to follow each version it publishes (Elsa's autoUpdateConsumingWorkflows).
+        if (inForce is not { AutoUpdateConsumers: true } && node.TypeVersion is { } pinned
+            && await _store.GetAsync(definitionId, pinned, cancellationToken) is { PublishedAt: not null } kept)
             return (Parse(kept), kept.Version);
-        var published = await GetPublishedAsync(definitionId, cancellationToken)
-            ?? throw new WorkflowFaultException($"{node.Label} runs workflow '{definitionId}', which has no published version.", "CHILD_NOT_PUBLISHED");
-        return (Parse(published), published.Version);
+        return inForce is null
+            ? throw new WorkflowFaultException($"{node.Label} runs workflow '{definitionId}', which has no published version.", "CHILD_NOT_PUBLISHED")
+            : (inForce, published!.Version);
     }
 
     Task<WorkflowDefinition> IWorkflowActivitySource.LoadAsync(string definitionId, int version, CancellationToken cancellationToken) =>

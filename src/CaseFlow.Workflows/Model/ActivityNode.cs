@@ -94,6 +94,24 @@ public sealed class ActivityNode
         }
     }
 
+    /// <summary>An Elsa.Switch's cases: label, condition (an expression object) and the activity each runs, read once.</summary>
+    public IReadOnlyList<(string Label, JsonElement Condition, ActivityNode? Activity)> SwitchCases()
+    {
+        lock (_childrenLock)
+        {
+            if (_cases is not null)
+                return _cases;
+            var list = new List<(string, JsonElement, ActivityNode?)>();
+            if (Element.TryGetProperty("cases", out var cases) && cases.ValueKind == JsonValueKind.Array)
+                foreach (var c in cases.EnumerateArray())
+                    list.Add((Str(c, "label") ?? "", c.TryGetProperty("condition", out var condition) ? condition.Clone() : default,
+                        c.TryGetProperty("activity", out var a) && a.ValueKind == JsonValueKind.Object ? new ActivityNode(a) : null));
+            return _cases = list;
+        }
+    }
+
+    private List<(string, JsonElement, ActivityNode?)>? _cases;
+
     /// <summary>A nested flowchart's connections, in either of Elsa's shapes.</summary>
     public IReadOnlyList<Connection> ChildConnections()
     {

@@ -18,8 +18,10 @@ public static class Composites
     public const string ParallelForEach = "Elsa.ParallelForEach";
     public const string For = "Elsa.For";
     public const string While = "Elsa.While";
+    public const string Switch = "Elsa.Switch";
+    public const string Fork = "Elsa.Fork";
 
-    public static bool IsBuiltIn(string type) => type is Flowchart or Sequence or FlowNode or If || IsLoop(type);
+    public static bool IsBuiltIn(string type) => type is Flowchart or Sequence or FlowNode or If or Switch or Fork || IsLoop(type);
 
     /// <summary>Composites that run their body again until done (Elsa.Break leaves the nearest one).</summary>
     public static bool IsLoop(string type) => type is ForEach or ParallelForEach or For or While;

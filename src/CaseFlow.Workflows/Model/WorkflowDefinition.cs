@@ -100,6 +100,8 @@ public sealed class WorkflowDefinition
 
         UsableAsActivity = root.TryGetProperty("options", out var options) && options.ValueKind == JsonValueKind.Object
             && options.TryGetProperty("usableAsActivity", out var usable) && usable.ValueKind == JsonValueKind.True;
+        AutoUpdateConsumers = options.ValueKind == JsonValueKind.Object
+            && options.TryGetProperty("autoUpdateConsumingWorkflows", out var follow) && follow.ValueKind == JsonValueKind.True;
         // Elsa names the activity after the definition, Pascal-cased: "Subworkflow test" is SubworkflowTest.
         var typeName = string.Concat(System.Text.RegularExpressions.Regex.Split(Name ?? "", @"[^\p{L}\p{N}]+")
             .Where(w => w.Length > 0).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
@@ -120,6 +122,10 @@ public sealed class WorkflowDefinition
 
     /// <summary>Elsa's <c>options.usableAsActivity</c>: other workflows may run this one as an activity.</summary>
     public bool UsableAsActivity { get; }
+
+    /// <summary>Elsa's <c>options.autoUpdateConsumingWorkflows</c>: workflows using this one as an activity follow each
+    /// version published, instead of keeping the version they were designed with.</summary>
+    public bool AutoUpdateConsumers { get; }
 
     /// <summary>The activity type other workflows name it by, when it is usable as an activity.</summary>
     public string? ActivityTypeName { get; }

@@ -77,6 +77,11 @@ internal sealed class FlowGraph
         // One activity in a property (a FlowNode's or a loop's body; If's then and else): unconnected, scheduled by the run.
         if (o.Type == Composites.If)
             return new FlowGraph(new[] { o.Child("then"), o.Child("else") }.Where(c => c is not null).Select(c => c!).ToList(), [], null, o.Label);
+        if (o.Type == Composites.Switch)
+            return new FlowGraph(o.SwitchCases().Select(c => c.Activity).Append(o.Child("default")).Where(c => c is not null).Select(c => c!)
+                .DistinctBy(c => c.Id).ToList(), [], null, o.Label);
+        if (o.Type == Composites.Fork)
+            return new FlowGraph(o.Children("branches"), [], null, o.Label);
         if (o.Type == Composites.FlowNode || Composites.IsLoop(o.Type))
             return new FlowGraph(o.Child("body") is { } body ? [body] : [], [], null, o.Label);
         var children = o.Children("activities");

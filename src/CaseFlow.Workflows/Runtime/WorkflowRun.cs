@@ -473,6 +473,34 @@ internal sealed class WorkflowRun : IExpressionScope
             else
                 CompleteIdleBodies(body);
         }
+        else if (owner.Type == Composites.Switch)
+        {
+            // Elsa's Switch: the first case whose condition holds (MatchAny: every one), else the default.
+            var matchAny = EvaluateOwner(owner, "mode") is { } mode && ValueConverter.ToText(mode) == "MatchAny";
+            var chosen = new List<ActivityNode>();
+            foreach (var (_, condition, branch) in owner.SwitchCases())
+            {
+                if (branch is null || !CaseHolds(condition))
+                    continue;
+                chosen.Add(branch);
+                if (!matchAny)
+                    break;
+            }
+            if (chosen.Count == 0 && owner.Child("default") is { } fallback)
+                chosen.Add(fallback);
+            foreach (var branch in chosen)
+                _queue.Enqueue(new WorkItem(body.PathOf(branch.Id), null, null, false));
+            if (chosen.Count == 0)
+                CompleteIdleBodies(body);
+        }
+        else if (owner.Type == Composites.Fork)
+        {
+            // Elsa's structured Fork: every branch at once; it completes when all have (WaitAll) or at the first (WaitAny).
+            foreach (var branch in graph.Activities)
+                _queue.Enqueue(new WorkItem(body.PathOf(branch.Id), null, null, false));
+            if (graph.Activities.Count == 0)
+                CompleteIdleBodies(body);
+        }
         else if (Composites.IsLoop(owner.Type))
         {
             if (owner.Type is Composites.ForEach or Composites.ParallelForEach)
@@ -487,6 +515,19 @@ internal sealed class WorkflowRun : IExpressionScope
         else
             CompleteIdleBodies(body);
         return true;
+    }
+
+    /// <summary>A Switch case's condition: an expression object (<c>{"type": "JavaScript", "value": …}</c>) or a plain boolean.</summary>
+    private bool CaseHolds(System.Text.Json.JsonElement condition)
+    {
+        if (condition.ValueKind is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False)
+            return condition.GetBoolean();
+        if (condition.ValueKind != System.Text.Json.JsonValueKind.Object)
+            return false;
+        var expression = condition.TryGetProperty("expression", out var inner) && inner.ValueKind == System.Text.Json.JsonValueKind.Object ? inner : condition;
+        var type = ActivityNode.Str(expression, "type") ?? ExpressionTypes.Literal;
+        var value = expression.TryGetProperty("value", out var v) ? v : default;
+        return ValueConverter.ToBoolean(Evaluator.Evaluate(new ActivityInput("condition", "Boolean", type, value), this));
     }
 
     private JsonNode? EvaluateOwner(ActivityNode owner, string input) =>
@@ -683,6 +724,13 @@ internal sealed class WorkflowRun : IExpressionScope
 
     private void OnCompleted(Body body, ActivityNode node, IReadOnlyList<string> outcomes)
     {
+        // A WaitAny fork is done at its first branch: the others are cancelled, and the idle body completes.
+        if (body.Owner is { Type: Composites.Fork } fork && EvaluateOwner(fork, "joinMode") is { } join && ValueConverter.ToText(join) == "WaitAny")
+        {
+            CancelUnder(body.Prefix);
+            DropBodies(body);
+            return;
+        }
         var graph = body.Graph;
         var touched = new List<string>();
         foreach (var ci in graph.Outbound[node.Id])
