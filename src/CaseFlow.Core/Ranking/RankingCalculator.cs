@@ -42,7 +42,7 @@ public sealed class RankingCalculator(Scorecard scorecard)
         foreach (var fact in facts)
         {
             var add = RankingCounts.Of(fact, period, PendingDays, NotAttendedDays);
-            if (ReferenceEquals(add, RankingCounts.Zero)) continue;
+            if (add == RankingCounts.Zero) continue;
             var key = (fact.Department, fact.District);
             counts[key] = counts.TryGetValue(key, out var sum) ? sum + add : add;
         }

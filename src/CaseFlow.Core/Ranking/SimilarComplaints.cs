@@ -44,22 +44,41 @@ public static class SimilarComplaints
         var issues = new List<RecurringIssue>();
         var items = district.ToList();
         var words = items.Select(c => Words(c.Description)).ToList();
-        var index = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        // Each distinct word gets a number, and each complaint its sorted numbers: comparing two complaints is then a merge
+        // of two short arrays, not string hashing (a district's week is compared pairwise through its shared words).
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var sets = new int[items.Count][];
         for (var i = 0; i < items.Count; i++)
+        {
+            var set = new int[words[i].Count];
+            var k = 0;
             foreach (var w in words[i])
-                (index.TryGetValue(w, out var list) ? list : index[w] = []).Add(i);
+            {
+                if (!ids.TryGetValue(w, out var id)) ids[w] = id = ids.Count;
+                set[k++] = id;
+            }
+            Array.Sort(set);
+            sets[i] = set;
+        }
+        var postings = new List<int>[ids.Count];
+        for (var i = 0; i < items.Count; i++)
+            foreach (var id in sets[i])
+                (postings[id] ??= []).Add(i);
         var common = Math.Max(200, items.Count / 4);
         var parent = Enumerable.Range(0, items.Count).ToArray();
         int Find(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
         var compared = new HashSet<long>();
-        foreach (var postings in index.Values.Where(p => p.Count > 1 && p.Count <= common))
-            for (var a = 0; a < postings.Count; a++)
-                for (var b = a + 1; b < postings.Count; b++)
+        foreach (var posting in postings)
+        {
+            if (posting is not { Count: > 1 } || posting.Count > common) continue;
+            for (var a = 0; a < posting.Count; a++)
+                for (var b = a + 1; b < posting.Count; b++)
                 {
-                    int i = postings[a], j = postings[b];
+                    int i = posting[a], j = posting[b];
                     if (Find(i) == Find(j) || !compared.Add((long)i << 32 | (uint)j)) continue;
-                    if (Jaccard(words[i], words[j]) >= settings.SimilarityThreshold) parent[Find(i)] = Find(j);
+                    if (Jaccard(sets[i], sets[j]) >= settings.SimilarityThreshold) parent[Find(i)] = Find(j);
                 }
+        }
         foreach (var group in Enumerable.Range(0, items.Count).GroupBy(Find).Where(g => g.Count() >= settings.SimilarMinimum))
         {
             var members = group.Select(i => items[i]).OrderBy(c => c.Number, StringComparer.Ordinal).ToList();
@@ -72,6 +91,21 @@ public static class SimilarComplaints
                 members.Select(c => c.Number).Take(settings.SampleCases).ToList(), shared));
         }
         return issues;
+    }
+
+    /// <summary>Jaccard similarity of two sorted sets of word numbers: a merge.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static double Jaccard(int[] a, int[] b)
+    {
+        if (a.Length == 0 || b.Length == 0) return 0;
+        int i = 0, j = 0, shared = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i] == b[j]) { shared++; i++; j++; }
+            else if (a[i] < b[j]) i++;
+            else j++;
+        }
+        return (double)shared / (a.Length + b.Length - shared);
     }
 
     /// <summary>The normalised content words of a text (see the class summary).</summary>
