@@ -129,11 +129,16 @@ public static class SimilarComplaints
         return words;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The similarity of two complaints' word sets (shared / all): the measure the grouping uses, on words.</summary>
     public static double Jaccard(HashSet<string> a, HashSet<string> b)
     {
-        if (a.Count == 0 || b.Count == 0) return 0;
-        var shared = a.Count < b.Count ? a.Count(b.Contains) : b.Count(a.Contains);
-        return (double)shared / (a.Count + b.Count - shared);
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        int[] Numbers(HashSet<string> words)
+        {
+            var set = words.Select(w => ids.TryGetValue(w, out var id) ? id : ids[w] = ids.Count).ToArray();
+            Array.Sort(set);
+            return set;
+        }
+        return Jaccard(Numbers(a), Numbers(b));
     }
 }
