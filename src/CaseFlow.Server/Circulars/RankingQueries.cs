@@ -75,7 +75,8 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = """SELECT MIN("Id"), MAX("Id") FROM "Cases" """;
+        // Two subqueries: SQLite answers a lone MIN or MAX of the key from the tree's ends, but both in one SELECT scan the table.
+        cmd.CommandText = """SELECT (SELECT MIN("Id") FROM "Cases"), (SELECT MAX("Id") FROM "Cases")""";
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         return (r.IsDBNull(0) ? 1 : Convert.ToInt64(r.GetValue(0)), r.IsDBNull(1) ? 0 : Convert.ToInt64(r.GetValue(1)));
