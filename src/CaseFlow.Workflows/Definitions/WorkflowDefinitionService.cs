@@ -331,9 +331,6 @@ public sealed class WorkflowDefinitionService : IWorkflowActivitySource
     // not it is offered in the palette.
     private volatile HashSet<string> _publishedIds = new(StringComparer.Ordinal);
 
-    /// <summary>The workflow activity types this server knows, with the definition each runs.</summary>
-    public IReadOnlyDictionary<string, string> ActivityTypes => _activityTypes;
-
     /// <summary>
     /// The published workflows usable as activities, described for a palette under their own type names: their declared
     /// inputs, their outcomes (Done when they declare none), and the definition and version a dropped node pins.
