@@ -30,6 +30,7 @@ internal static class EscalationBench
         if (o.Runs("escalation-sweep"))
         {
             Console.WriteLine($"CaseFlow escalation sweep (real server, fake clock, SQLite synchronous={sync})");
+            await EscalationSweep.WarmUpAsync(BenchStore.Sqlite(sync), count, o.Concurrency);
             caseflow = await EscalationSweep.RunAsync(sync, count, o.Concurrency);
             report(caseflow.Setup);
             report(Armed("esc-armed", sync, count, o.Concurrency, caseflow.ArmedPerSecond,
@@ -43,6 +44,7 @@ internal static class EscalationBench
             foreach (var replicas in new[] { 1, 2 })
             {
                 Console.WriteLine($"CaseFlow escalation sweep, {replicas} replica(s) on PostgreSQL");
+                if (replicas == 1) await EscalationSweep.WarmUpAsync(BenchStore.Postgres(pg, 1), count, o.Concurrency);
                 var result = await EscalationSweep.RunAsync(BenchStore.Postgres(pg, replicas), replicas, count, o.Concurrency);
                 onPostgres.Add((replicas, result));
                 report(result.Setup);

@@ -52,6 +52,32 @@ internal static class EscalationSweep
     public static Task<Result> RunAsync(string sync, int count, int concurrency) => RunAsync(BenchStore.Sqlite(sync), 1, count, concurrency);
 
     /// <summary>
+    /// Registration on a throwaway server of the same kind, for at least two seconds, before the measured one starts:
+    /// JIT tiering, EF Core's compiled queries and the thread pool's growth are paid once per process, not per case.
+    /// WorkflowCore's peer gets the same (<see cref="WorkflowCorePeer"/> warms up on a throwaway host).
+    /// </summary>
+    public static async Task WarmUpAsync(BenchStore store, int count, int concurrency)
+    {
+        var server = await EscalationServer.StartAsync(store, new FakeTimeProvider(Registered));
+        try
+        {
+            var client = new CaseService.CaseServiceClient(server.Channel);
+            var run = Guid.NewGuid().ToString("N")[..8];
+            await Load.WarmUpAsync(Math.Min(count, 1_000), concurrency, i =>
+            {
+                var request = NewCase(i);
+                request.RequestId = $"warm-{run}-{i}";
+                return client.CreateCaseAsync(request, ServerUnderTest.Options).ResponseAsync;
+            });
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            await store.DropAsync();
+        }
+    }
+
+    /// <summary>
     /// With <paramref name="replicas"/> servers on one PostgreSQL database (in this process, on one clock):
     /// registrations alternate between them and every replica's pump claims due timers from the same table.
     /// </summary>
