@@ -160,6 +160,34 @@ public sealed class RankingTests
     }
 
     [Test]
+    public void Counts_add_up_to_the_same_figures_in_any_order()
+    {
+        // The server adds cases up in key ranges read side by side, so the order of the additions varies from run to run.
+        // Disposal times in fractions of a day (tenths and thirds) summed as doubles would differ in the last bit by order.
+        var parts = Enumerable.Range(1, 300).Select(i => new RankingCounts
+        {
+            Active = 1, Disposed = 1, DisposalTicks = TimeSpan.FromDays(i % 7 / 10.0 + i % 5 / 3.0).Ticks,
+        }).ToList();
+        var forward = parts.Aggregate(RankingCounts.Zero, (a, b) => a + b);
+        var shuffled = parts.OrderBy(p => p.DisposalTicks % 13).ThenByDescending(p => p.DisposalTicks).Aggregate(RankingCounts.Zero, (a, b) => a + b);
+        var halves = parts.Take(150).Aggregate(RankingCounts.Zero, (a, b) => a + b) + Enumerable.Reverse(parts.Skip(150)).Aggregate(RankingCounts.Zero, (a, b) => a + b);
+        Assert.That(shuffled, Is.EqualTo(forward));
+        Assert.That(halves, Is.EqualTo(forward));
+        Assert.That(forward.DisposalDays, Is.EqualTo(parts.Sum(p => (double)p.DisposalTicks) / TimeSpan.TicksPerDay).Within(1e-9));
+    }
+
+    [Test]
+    public void Stored_counts_read_back_exactly_and_older_snapshots_in_days_still_read()
+    {
+        var counts = new RankingCounts { Active = 3, Disposed = 2, DisposalTicks = TimeSpan.FromDays(12.345678901).Ticks + 7 };
+        var json = System.Text.Json.JsonSerializer.Serialize(counts);
+        Assert.That(System.Text.Json.JsonSerializer.Deserialize<RankingCounts>(json), Is.EqualTo(counts), json);
+        var older = System.Text.Json.JsonSerializer.Deserialize<RankingCounts>("{\"Active\":3,\"Disposed\":2,\"DisposalDays\":12.5}");
+        Assert.That(older.DisposalDays, Is.EqualTo(12.5));
+        Assert.That(older.DisposalTicks, Is.EqualTo(TimeSpan.FromDays(12.5).Ticks));
+    }
+
+    [Test]
     public void A_case_read_as_of_a_moment_is_the_case_as_it_was_then()
     {
         var w1 = Fixture().Single(s => s.Case.Number == "W1");

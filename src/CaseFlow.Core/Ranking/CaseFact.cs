@@ -7,7 +7,7 @@ namespace CaseFlow.Core.Ranking;
 /// detection read. Built by <see cref="CaseHistory.AsOf"/> from the case's append-only events, so the same
 /// moment always gives the same fact however the case has moved on since.
 /// </summary>
-public sealed record CaseFact(
+public readonly record struct CaseFact(
     string Number,
     string Department,
     string District,
@@ -37,7 +37,7 @@ public sealed record CaseFact(
 
 /// <summary>What of a case does not change with time, or is read from the case as it is now.</summary>
 /// <param name="Sampled">Its special close, if any, was sampled for review (decided once, at approval).</param>
-public sealed record CaseRecord(string Number, string District, string Category, DateTimeOffset CreatedAt, bool Habitual, bool Sampled)
+public readonly record struct CaseRecord(string Number, string District, string Category, DateTimeOffset CreatedAt, bool Habitual, bool Sampled)
 {
     public static CaseRecord Of(Case c) => new(c.Number, c.District, c.Category, c.CreatedAt, c.Habitual, IsSampled(c.SpecialCloseReview));
 

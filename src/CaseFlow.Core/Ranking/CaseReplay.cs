@@ -79,7 +79,7 @@ public sealed record CaseReplay
 
     /// <summary>The case as this fold leaves it; what never changes with time comes from <paramref name="c"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public CaseFact Fact(CaseRecord c) => new(c.Number, Department, c.District, c.Category, Status, c.CreatedAt, LastActionAt ?? c.CreatedAt,
+    public CaseFact Fact(in CaseRecord c) => new(c.Number, Department, c.District, c.Category, Status, c.CreatedAt, LastActionAt ?? c.CreatedAt,
         ResolvedAt, ClosedAt, Satisfied, Status == CaseStatus.Resolved ? UnansweredAt : null, NotSatisfiedAt, ReopenCount,
         SpecialCloseApproved && c.Sampled && Status == CaseStatus.SpecialClosed, c.Habitual, FirstBreachAt, Level,
         ChiefSecretaryReview && !Status.IsTerminal());

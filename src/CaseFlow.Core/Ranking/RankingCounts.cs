@@ -22,7 +22,16 @@ public readonly record struct RankingCounts
     public long SpecialClosed { get; init; }
     public long PoorQuality { get; init; }
     public long DisposedWithinLimit { get; init; }
-    public double DisposalDays { get; init; }
+    /// <summary><see cref="DisposalTicks"/> in days. Settable, and declared first so that JSON carries it before the ticks:
+    /// a snapshot stored before the ticks were kept still reads, and a newer one ends with its exact ticks.</summary>
+    public double DisposalDays
+    {
+        get => (double)DisposalTicks / TimeSpan.TicksPerDay;
+        init => DisposalTicks = (long)Math.Round(value * TimeSpan.TicksPerDay);
+    }
+    /// <summary>Registration to disposal, summed over <see cref="Disposed"/>, in whole ticks: an integer sum is the same in
+    /// any order, so a ranking read in parallel ranges (or recomputed later) adds up to exactly the same figure.</summary>
+    public long DisposalTicks { get; init; }
     /// <summary>Not closed at the end of the period: with an officer, awaiting a proposal's decision, or resolved and
     /// awaiting the complainant's confirmation (pending until the complainant is satisfied).</summary>
     public long Open { get; init; }
@@ -54,7 +63,7 @@ public readonly record struct RankingCounts
         SpecialClosed = a.SpecialClosed + b.SpecialClosed,
         PoorQuality = a.PoorQuality + b.PoorQuality,
         DisposedWithinLimit = a.DisposedWithinLimit + b.DisposedWithinLimit,
-        DisposalDays = a.DisposalDays + b.DisposalDays,
+        DisposalTicks = a.DisposalTicks + b.DisposalTicks,
         Open = a.Open + b.Open,
         AwaitingConfirmation = a.AwaitingConfirmation + b.AwaitingConfirmation,
         PendingBeyondDays = a.PendingBeyondDays + b.PendingBeyondDays,
@@ -74,7 +83,7 @@ public readonly record struct RankingCounts
     /// </summary>
     // Once per case per ranking, weekly and so always cold: compiled optimised at once.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static RankingCounts Of(CaseFact c, RankingPeriod period, int pendingDays, int notAttendedDays)
+    public static RankingCounts Of(in CaseFact c, RankingPeriod period, int pendingDays, int notAttendedDays)
     {
         if (c.Habitual || c.CreatedAt >= period.To) return Zero;
         bool In(DateTimeOffset? t) => t is { } v && v >= period.From && v < period.To;
@@ -99,7 +108,7 @@ public readonly record struct RankingCounts
             // A disposal that an earlier one had to be reopened for, or one made without the complainant.
             PoorQuality = disposed && (c.ReopenCount > 0 || c.Status == CaseStatus.ForceClosed) ? 1 : 0,
             DisposedWithinLimit = disposed && c.FirstBreachAt is null ? 1 : 0,
-            DisposalDays = disposed ? (disposedAt - c.CreatedAt).TotalDays : 0,
+            DisposalTicks = disposed ? (disposedAt - c.CreatedAt).Ticks : 0,
             Open = open ? 1 : 0,
             AwaitingConfirmation = awaiting ? 1 : 0,
             PendingBeyondDays = open && c.CreatedAt < period.To.AddDays(-pendingDays) ? 1 : 0,

@@ -66,6 +66,8 @@ public static class SimilarComplaints
                 (postings[id] ??= []).Add(i);
         var common = Math.Max(200, items.Count / 4);
         var parent = Enumerable.Range(0, items.Count).ToArray();
+        // A local function is a method of its own: the attribute on InDistrict does not reach it.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         int Find(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
         var compared = new HashSet<long>();
         foreach (var posting in postings)

@@ -45,22 +45,31 @@ public sealed class RankingQueries(CaseFlowDatabase database)
     /// <summary>Cases replayed from their events per query: enough to amortise a round trip, few enough for any parameter limit.</summary>
     private const int ReplayChunk = 500;
 
-    /// <summary>Below this many rows a range is not split further: a connection and a thread cost more than they save.</summary>
+    /// <summary>Below this many rows a range is not split further: a statement and a hand-over cost more than they save.</summary>
     private const long MinimumRange = 256;
 
+    /// <summary>Key ranges per worker: small enough that a worker slowed by other work (the JIT, a collection) leaves little for the rest to wait on.</summary>
+    private const int RangesPerWorker = 8;
+
     /// <summary>
-    /// The counts per department × district. The table is read in as many key ranges as there are cores (each on its own
-    /// connection and thread, its cells added up at the end): each case lies in one range, and a past period's answer
-    /// does not depend on when its rows are read, so the ranges need no common snapshot.
+    /// The counts per department × district. The table is read in key ranges by as many workers as there are cores, each on
+    /// its own connection and thread taking the next range until none is left, its cells added up at the end: each case lies
+    /// in one range, and a past period's answer does not depend on when its rows are read, so the ranges need no common snapshot.
     /// </summary>
     public async Task<List<(string Department, string District, RankingCounts Counts)>> CountsAsync(RankingPeriod period, int pendingDays, int notAttendedDays, CancellationToken ct)
     {
         var (first, last) = await KeyRangeAsync(ct);
-        var parts = (int)Math.Clamp((last - first + 1) / MinimumRange, 1, Math.Min(Environment.ProcessorCount, 8));
-        var ranges = Enumerable.Range(0, parts).Select(i => (first + (last - first + 1) * i / parts, first + (last - first + 1) * (i + 1) / parts));
+        var workers = (int)Math.Clamp((last - first + 1) / MinimumRange, 1, Math.Min(Environment.ProcessorCount, 8));
+        var parts = (int)Math.Clamp((last - first + 1) / MinimumRange, 1, workers * RangesPerWorker);
+        var next = -1;
+        (long First, long Stop)? Next()
+        {
+            var i = Interlocked.Increment(ref next);
+            return i < parts ? (first + (last - first + 1) * i / parts, first + (last - first + 1) * (i + 1) / parts) : null;
+        }
         // Threads of their own: a scan is seconds of synchronous work that must not hold the request pool's threads.
-        var counted = await Task.WhenAll(ranges.Select(r =>
-            Task.Factory.StartNew(() => CountRangeAsync(period, pendingDays, notAttendedDays, r, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()));
+        var counted = await Task.WhenAll(Enumerable.Range(0, workers).Select(_ =>
+            Task.Factory.StartNew(() => CountRangesAsync(period, pendingDays, notAttendedDays, Next, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()));
         var cells = counted[0];
         foreach (var more in counted.Skip(1))
             foreach (var (key, add) in more)
@@ -82,12 +91,12 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         return (r.IsDBNull(0) ? 1 : Convert.ToInt64(r.GetValue(0)), r.IsDBNull(1) ? 0 : Convert.ToInt64(r.GetValue(1)));
     }
 
-    private async Task<Dictionary<(string Department, string District), RankingCounts>> CountRangeAsync(RankingPeriod period, int pendingDays, int notAttendedDays,
-        (long First, long Stop) keys, CancellationToken ct)
+    private async Task<Dictionary<(string Department, string District), RankingCounts>> CountRangesAsync(RankingPeriod period, int pendingDays, int notAttendedDays,
+        Func<(long First, long Stop)?> nextRange, CancellationToken ct)
     {
         var cells = new Dictionary<(string, string), RankingCounts>();
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void Count(CaseFact fact)
+        void Count(in CaseFact fact)
         {
             var add = RankingCounts.Of(fact, period, pendingDays, notAttendedDays);
             if (add == RankingCounts.Zero) return;
@@ -105,8 +114,9 @@ public sealed class RankingQueries(CaseFlowDatabase database)
             if (fold is null || fold.LastAt >= end) replay.Add(record);
             else if (fold.LastAt is not null) Count(fold.Fact(record));
         }
-        if (connection is SqliteConnection sqlite) ScanSqlite(sqlite, period, keys, Take, ct);
-        else await ScanAsync(connection, period, keys, Take, ct);
+        while (nextRange() is { } keys)
+            if (connection is SqliteConnection sqlite) ScanSqlite(sqlite, period, keys, Take, ct);
+            else await ScanAsync(connection, period, keys, Take, ct);
         for (var i = 0; i < replay.Count; i += ReplayChunk)
         {
             var chunk = replay.GetRange(i, Math.Min(ReplayChunk, replay.Count - i));
@@ -191,10 +201,21 @@ public sealed class RankingQueries(CaseFlowDatabase database)
     private static DateTimeOffset? Ticks(DbDataReader r, int i) => r.IsDBNull(i) ? null : new DateTimeOffset(r.GetInt64(i), TimeSpan.Zero);
 
     /// <summary>
+    /// What recurring detection reads: the counts over the baseline weeks and the week's texts. On SQLite each read is a
+    /// synchronous scan whatever its signature, so each runs on a thread of its own (and its own connection) to overlap.
+    /// </summary>
+    public async Task<(List<WeeklyCount> Counts, List<ComplaintText> Texts)> RecurringInputsAsync(IsoWeek week, int baselineWeeks, CancellationToken ct)
+    {
+        var counts = Task.Run(() => WeeklyCountsAsync(week.Previous(baselineWeeks), week, ct), ct);
+        var texts = Task.Run(() => ComplaintTextsAsync(week, ct), ct);
+        return (await counts, await texts);
+    }
+
+    /// <summary>
     /// Counts per category × district × ISO week for the weeks [first, last], habitual complainants left out. Read from the
     /// index on (CreatedAt, Habitual, Category, District) alone, without a row lookup per case.
     /// </summary>
-    public async Task<List<WeeklyCount>> WeeklyCountsAsync(IsoWeek first, IsoWeek last, CancellationToken ct)
+    private async Task<List<WeeklyCount>> WeeklyCountsAsync(IsoWeek first, IsoWeek last, CancellationToken ct)
     {
         var start = first.Monday;
         var end = last.Monday.AddDays(7);
@@ -220,7 +241,7 @@ public sealed class RankingQueries(CaseFlowDatabase database)
     }
 
     /// <summary>The week's complaints with their descriptions, for near-duplicate grouping (the text stays in the server).</summary>
-    public async Task<List<ComplaintText>> ComplaintTextsAsync(IsoWeek week, CancellationToken ct)
+    private async Task<List<ComplaintText>> ComplaintTextsAsync(IsoWeek week, CancellationToken ct)
     {
         var start = week.Monday;
         var end = start.AddDays(7);

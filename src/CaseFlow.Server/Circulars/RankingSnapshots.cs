@@ -74,11 +74,9 @@ public sealed class RankingSnapshots(CaseFlowDatabase database, RankingQueries q
     public async Task<IReadOnlyList<RecurringIssue>> DetectAsync(IsoWeek week, CancellationToken ct)
     {
         var settings = (await scorecards.LoadAsync(ct)).Recurring;
-        // Two independent reads, each on its own connection.
-        var counts = queries.WeeklyCountsAsync(week.Previous(settings.BaselineWeeks), week, ct);
-        var complaints = queries.ComplaintTextsAsync(week, ct);
+        var (counts, complaints) = await queries.RecurringInputsAsync(week, settings.BaselineWeeks, ct);
         var snapshot = directory.Current;
-        return new RecurringDetector(settings).Detect(await counts, await complaints, week,
+        return new RecurringDetector(settings).Detect(counts, complaints, week,
             category => snapshot.CategoriesById.TryGetValue(category, out var c) ? c.Department : null);
     }
 
