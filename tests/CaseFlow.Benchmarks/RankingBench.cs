@@ -129,6 +129,9 @@ internal static class RankingBench
     private static async Task GenerateAsync(CaseFlowDatabase database, int count, DateTimeOffset now)
     {
         var rng = new Random(5);
+        // Registered in time order, as the server registers them: a case's key is handed out when it is registered, so
+        // the keys follow the registration times and a week's cases lie together at one end of the table.
+        var registered = Enumerable.Range(0, count).Select(_ => rng.Next(0, 26 * 7 * 1440)).OrderDescending().ToArray();
         await using var db = database.CreateContext();
         await db.Database.OpenConnectionAsync();
         using var inserter = new CaseInserter(db);
@@ -143,7 +146,7 @@ internal static class RankingBench
             for (var j = i; j < Math.Min(count, i + 10_000); j++)
             {
                 var (department, category) = Categories[rng.Next(Categories.Length)];
-                var created = now.AddMinutes(-rng.Next(0, 26 * 7 * 1440));
+                var created = now.AddMinutes(-registered[j]);
                 // A step that would fall after "now" happened at some moment between registration and now instead (not all
                 // at now: a Monday morning's ranking finds the few cases touched since midnight, not every recent one).
                 DateTimeOffset Between(DateTimeOffset from, DateTimeOffset t) => t < now ? t : from + (now - from) * rng.NextDouble();

@@ -331,6 +331,42 @@ public sealed class CircularServiceTests(DatabaseProvider provider)
     }
 
     [Test]
+    public async Task Weekly_counts_follow_IST_weeks_and_leave_habitual_complainants_out()
+    {
+        // A district and category of their own in July, away from the fixture's cases. Monday 00:00 IST opens a week and
+        // the minute before it still belongs to the week before.
+        var w30 = IsoWeek.Parse("2026-W30");
+        var w31 = IsoWeek.Parse("2026-W31");
+        var w32 = IsoWeek.Parse("2026-W32");
+        DateTimeOffset[] times =
+        [
+            w30.Monday, w30.Monday.AddDays(3), w31.Monday.AddMinutes(-1), // W30: 3
+            w31.Monday, // W31: 1
+            w32.Monday.AddHours(5), w32.Monday.AddDays(6).AddHours(23), w32.Monday.AddDays(2), // W32: 3
+            w32.Monday.AddDays(7), // W33: outside
+        ];
+        await using (var ctx = _host.Services.GetRequiredService<CaseFlowDatabase>().CreateContext())
+        {
+            ctx.Cases.AddRange(times.Select((t, i) => WeeklyCase($"UK-2026-8{i:00000}", t, habitual: false))
+                .Append(WeeklyCase("UK-2026-899998", w32.Monday.AddDays(1), habitual: true)));
+            await ctx.SaveChangesAsync();
+        }
+
+        var (counts, texts) = await _host.Services.GetRequiredService<RankingQueries>().RecurringInputsAsync(w32, 2, CancellationToken.None);
+        var ours = counts.Where(c => c.District == "champawat" && c.Category == "street-lights").OrderBy(c => c.Week).Select(c => (c.Week.ToString(), c.Count));
+        Assert.That(ours, Is.EqualTo(new[] { ("2026-W30", 3), ("2026-W31", 1), ("2026-W32", 3) }));
+        Assert.That(texts.Where(t => t.District == "champawat").Select(t => t.Number).Order(),
+            Is.EqualTo(new[] { "UK-2026-800004", "UK-2026-800005", "UK-2026-800006" }), "the week's own texts, the habitual complainant's left out");
+    }
+
+    private static CoreCase WeeklyCase(string number, DateTimeOffset at, bool habitual) => new()
+    {
+        Number = number, Department = "urban-development", District = "champawat", Category = "street-lights", Habitual = habitual,
+        ComplainantName = "x", ComplainantPhone = "+919000000002", ComplainantDistrict = "champawat", Description = "street light not working", CreatedBy = "test",
+        Status = CoreStatus.Registered, CreatedAt = at, UpdatedAt = at, LastActionAt = at, AssignedPostId = "p",
+    };
+
+    [Test]
     public async Task Recurring_issues_name_the_owning_department_and_sample_case_numbers_only()
     {
         // 30 complaints about electricity bills from Nainital in ISO week 2026-W44, all closed that week, so

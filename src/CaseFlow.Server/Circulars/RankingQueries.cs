@@ -100,8 +100,9 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         {
             var add = RankingCounts.Of(fact, period, pendingDays, notAttendedDays);
             if (add == RankingCounts.Zero) return;
-            var key = (fact.Department, fact.District);
-            cells[key] = cells.TryGetValue(key, out var sum) ? sum + add : add;
+            // One hash of the key per case, not two (a look-up and then a store).
+            ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(cells, (fact.Department, fact.District), out _);
+            sum += add;
         }
         await using var db = database.CreateContext();
         var connection = db.Database.GetDbConnection();
@@ -222,6 +223,7 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         await using var db = database.CreateContext();
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
+        if (connection is SqliteConnection sqlite) return WeeklyCountsSqlite(sqlite, start, end, ct);
         await using var cmd = connection.CreateCommand();
         // Weeks are counted from the first Monday 00:00 IST in whole 7-day steps: ISO weeks without date functions.
         cmd.CommandText = """
@@ -238,6 +240,31 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         while (await r.ReadAsync(ct))
             counts.Add(new WeeklyCount(r.GetString(0), r.GetString(1), IsoWeek.Of(start.AddDays(7 * Convert.ToInt64(r.GetValue(2)))), Convert.ToInt32(r.GetValue(3))));
         return counts;
+    }
+
+    /// <summary>
+    /// The same counts on SQLite, added up here from the index's entries: SQLite groups by sorting, and sorting the nine
+    /// weeks' few hundred thousand entries took five times as long as reading them (0.42 s against 0.08 s at a million cases).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static List<WeeklyCount> WeeklyCountsSqlite(SqliteConnection connection, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
+    {
+        var names = new Utf8Names();
+        var week = TimeSpan.FromDays(7).Ticks;
+        var counts = new Dictionary<(string Category, string District, long Week), int>();
+        using var statement = new RawSqliteStatement(connection,
+            """SELECT "Category", "District", "CreatedAt" FROM "Cases" WHERE "CreatedAt" >= ?1 AND "CreatedAt" < ?2 AND "Habitual" = FALSE""");
+        statement.Start([start.UtcTicks, end.UtcTicks]);
+        for (var n = 0; statement.Next(); n++)
+        {
+            if ((n & 0xFFFF) == 0) ct.ThrowIfCancellationRequested();
+            var row = statement.Row;
+            ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts,
+                (names.Get(row.Bytes(0)), names.Get(row.Bytes(1)), (row.Int64(2) - start.UtcTicks) / week), out _);
+            count++;
+        }
+        return counts.OrderBy(c => c.Key.Category, StringComparer.Ordinal).ThenBy(c => c.Key.District, StringComparer.Ordinal).ThenBy(c => c.Key.Week)
+            .Select(c => new WeeklyCount(c.Key.Category, c.Key.District, IsoWeek.Of(start.AddDays(7 * c.Key.Week)), c.Value)).ToList();
     }
 
     /// <summary>The week's complaints with their descriptions, for near-duplicate grouping (the text stays in the server).</summary>
