@@ -45,8 +45,8 @@ public sealed class RankingQueries(CaseFlowDatabase database)
     /// <summary>Cases replayed from their events per query: enough to amortise a round trip, few enough for any parameter limit.</summary>
     private const int ReplayChunk = 500;
 
-    /// <summary>Below this many rows a range is not split further: a statement and a hand-over cost more than they save.</summary>
-    private const long MinimumRange = 256;
+    /// <summary>Below this many rows a range is not split further: a statement (tens of microseconds) would cost more than its rows.</summary>
+    private const long MinimumRange = 64;
 
     /// <summary>Key ranges per worker: small enough that a worker slowed by other work (the JIT, a collection) leaves little for the rest to wait on.</summary>
     private const int RangesPerWorker = 8;
