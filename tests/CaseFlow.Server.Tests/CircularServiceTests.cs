@@ -330,6 +330,57 @@ public sealed class CircularServiceTests(DatabaseProvider provider)
         Assert.That(text, Does.Contain("निर्देश"));
     }
 
+    /// <summary>
+    /// A ranking's cost follows the open cases and the period's activity, not the closed history: both of its statements
+    /// are answered from their partial indexes (a range of the open cases' keys; the closed cases changed since a time), never
+    /// by walking the table. On PostgreSQL, with sequential scans priced out, the planner must be able to use each index,
+    /// which it can only if the statement's WHERE implies the index's filter.
+    /// </summary>
+    [Test]
+    public async Task Both_ranking_statements_are_answered_from_their_partial_indexes()
+    {
+        await using var ctx = _host.Services.GetRequiredService<CaseFlowDatabase>().CreateContext();
+        var connection = ctx.Database.GetDbConnection();
+        await ctx.Database.OpenConnectionAsync();
+        async Task<string> PlanAsync(bool changedClosed)
+        {
+            await using var cmd = connection.CreateCommand();
+            var sqlite = provider == DatabaseProvider.Sqlite;
+            if (!sqlite)
+            {
+                cmd.CommandText = "SET enable_seqscan = off";
+                await cmd.ExecuteNonQueryAsync();
+            }
+            cmd.CommandText = (sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + RankingQueries.Statement(changedClosed, sqlite);
+            if (!sqlite)
+                foreach (var (name, value) in new[] { ("@first", 1L), ("@stop", 1_000L), ("@from", Period.From.UtcTicks), ("@to", Period.To.UtcTicks) })
+                {
+                    var p = cmd.CreateParameter();
+                    p.ParameterName = name;
+                    p.Value = value;
+                    if (cmd.CommandText.Contains(name, StringComparison.Ordinal)) cmd.Parameters.Add(p);
+                }
+            var plan = new StringBuilder();
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync()) plan.AppendLine(r.GetValue(r.FieldCount - 1).ToString());
+            return plan.ToString();
+        }
+
+        var open = await PlanAsync(changedClosed: false);
+        var closed = await PlanAsync(changedClosed: true);
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            Assert.That(open, Does.Contain($"SEARCH Cases USING INDEX {CaseIndexes.Open} (Id>? AND Id<?)"));
+            Assert.That(closed, Does.Contain($"SEARCH Cases USING INDEX {CaseIndexes.ClosedByUpdate} (UpdatedAt>?)"));
+            Assert.That(open + closed, Does.Not.Contain("SCAN Cases"));
+        }
+        else
+        {
+            Assert.That(open, Does.Contain(CaseIndexes.Open.ToLowerInvariant()).Or.Contain(CaseIndexes.Open), open);
+            Assert.That(closed, Does.Contain(CaseIndexes.ClosedByUpdate.ToLowerInvariant()).Or.Contain(CaseIndexes.ClosedByUpdate), closed);
+        }
+    }
+
     [Test]
     public async Task Weekly_counts_follow_IST_weeks_and_leave_habitual_complainants_out()
     {

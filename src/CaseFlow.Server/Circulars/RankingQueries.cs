@@ -22,16 +22,23 @@ namespace CaseFlow.Server.Circulars;
 /// </summary>
 public sealed class RankingQueries(CaseFlowDatabase database)
 {
-    private const string Terminal = "('Closed','SpecialClosed','ForceClosed')";
+    private const string Columns = """ "Number", "District", "Category", "CreatedAt", "SpecialCloseReview", "Replay" """;
 
-    // Most rows qualify, so the table is read in its own order, a range of keys at a time (ORDER BY the key): SQLite
-    // otherwise walks the CreatedAt index and looks each row up, which at a million cases was 7 s instead of under one.
-    private const string CasesSql = $"""
-        SELECT "Number", "District", "Category", "CreatedAt", "SpecialCloseReview", "Replay"
-        FROM "Cases"
-        WHERE "Id" >= @first AND "Id" < @stop AND "Habitual" = FALSE AND "CreatedAt" < @to
-          AND ("Status" NOT IN {Terminal} OR "UpdatedAt" >= @from OR "SpecialCloseReview" = 'Pending')
+    // The cases that can count are read from the two partial indexes of CaseIndexes, so a ranking reads the open cases and
+    // the period's activity, not the closed history. {0} names the index on SQLite, whose planner would otherwise walk the
+    // table's own key range (and fails the statement if the index cannot serve it, rather than silently scanning).
+    // Open cases, and closed ones whose special close awaits review, a range of keys at a time:
+    private static readonly string OpenCasesSql = $$"""
+        SELECT {{Columns}} FROM "Cases"{0}
+        WHERE ({{CaseIndexes.OpenFilter}}) AND "Id" >= @first AND "Id" < @stop AND "Habitual" = FALSE AND "CreatedAt" < @to
         ORDER BY "Id"
+        """;
+
+    // Closed cases changed since the period began (closed in it, or touched after it): the rest of what can count.
+    private static readonly string ChangedClosedSql = $$"""
+        SELECT {{Columns}} FROM "Cases"{0}
+        WHERE {{CaseIndexes.ClosedFilter}} AND "UpdatedAt" >= @from AND "SpecialCloseReview" <> '{{SpecialCloseReview.Pending}}'
+          AND "Habitual" = FALSE AND "CreatedAt" < @to
         """;
 
     // Events that never change the fold (CaseReplay.Counts) are left out here only to read less.
@@ -45,31 +52,37 @@ public sealed class RankingQueries(CaseFlowDatabase database)
     /// <summary>Cases replayed from their events per query: enough to amortise a round trip, few enough for any parameter limit.</summary>
     private const int ReplayChunk = 500;
 
-    /// <summary>Below this many rows a range is not split further: a statement (tens of microseconds) would cost more than its rows.</summary>
+    /// <summary>Below this many keys a range is not split further: a statement (tens of microseconds) would cost more than its rows.</summary>
     private const long MinimumRange = 64;
 
     /// <summary>Key ranges per worker: small enough that a worker slowed by other work (the JIT, a collection) leaves little for the rest to wait on.</summary>
     private const int RangesPerWorker = 8;
 
+    /// <summary>A share of the reading: the closed cases changed since the period began, or a range of the open cases' keys.</summary>
+    private readonly record struct Part(bool ChangedClosed, long First, long Stop);
+
     /// <summary>
-    /// The counts per department × district. The table is read in key ranges by as many workers as there are cores, each on
-    /// its own connection and thread taking the next range until none is left, its cells added up at the end: each case lies
-    /// in one range, and a past period's answer does not depend on when its rows are read, so the ranges need no common snapshot.
+    /// The counts per department × district. The open cases' keys are read in ranges by as many workers as there are cores,
+    /// each on its own connection and thread taking the next share until none is left (the changed closed cases first, as
+    /// the one share read by random look-ups), its cells added up at the end: each case lies in one share, and a past
+    /// period's answer does not depend on when its rows are read, so the shares need no common snapshot.
     /// </summary>
     public async Task<List<(string Department, string District, RankingCounts Counts)>> CountsAsync(RankingPeriod period, int pendingDays, int notAttendedDays, CancellationToken ct)
     {
-        var (first, last) = await KeyRangeAsync(ct);
+        var (first, last) = await OpenKeyRangeAsync(ct);
         var workers = (int)Math.Clamp((last - first + 1) / MinimumRange, 1, Math.Min(Environment.ProcessorCount, 8));
-        var parts = (int)Math.Clamp((last - first + 1) / MinimumRange, 1, workers * RangesPerWorker);
+        var ranges = (int)Math.Clamp((last - first + 1) / MinimumRange, 1, workers * RangesPerWorker);
         var next = -1;
-        (long First, long Stop)? Next()
+        Part? Next()
         {
             var i = Interlocked.Increment(ref next);
-            return i < parts ? (first + (last - first + 1) * i / parts, first + (last - first + 1) * (i + 1) / parts) : null;
+            if (i == 0) return new Part(true, 0, 0);
+            i--;
+            return i < ranges ? new Part(false, first + (last - first + 1) * i / ranges, first + (last - first + 1) * (i + 1) / ranges) : null;
         }
         // Threads of their own: a scan is seconds of synchronous work that must not hold the request pool's threads.
         var counted = await Task.WhenAll(Enumerable.Range(0, workers).Select(_ =>
-            Task.Factory.StartNew(() => CountRangesAsync(period, pendingDays, notAttendedDays, Next, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()));
+            Task.Factory.StartNew(() => CountPartsAsync(period, pendingDays, notAttendedDays, Next, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()));
         var cells = counted[0];
         foreach (var more in counted.Skip(1))
             foreach (var (key, add) in more)
@@ -77,22 +90,24 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         return cells.Select(kv => (kv.Key.Department, kv.Key.District, kv.Value)).ToList();
     }
 
-    // Plain SQL: compiling the LINQ form cost a weekly (so always cold) run a fifth of a second.
-    private async Task<(long First, long Last)> KeyRangeAsync(CancellationToken ct)
+    // Plain SQL: compiling the LINQ form cost a weekly (so always cold) run a fifth of a second. Each bound is read from the
+    // open cases' index, where it is one end of the tree.
+    private async Task<(long First, long Last)> OpenKeyRangeAsync(CancellationToken ct)
     {
         await using var db = database.CreateContext();
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         await using var cmd = connection.CreateCommand();
-        // Two subqueries: SQLite answers a lone MIN or MAX of the key from the tree's ends, but both in one SELECT scan the table.
-        cmd.CommandText = """SELECT (SELECT MIN("Id") FROM "Cases"), (SELECT MAX("Id") FROM "Cases")""";
+        cmd.CommandText = $"""
+            SELECT (SELECT MIN("Id") FROM "Cases" WHERE {CaseIndexes.OpenFilter}), (SELECT MAX("Id") FROM "Cases" WHERE {CaseIndexes.OpenFilter})
+            """;
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         return (r.IsDBNull(0) ? 1 : Convert.ToInt64(r.GetValue(0)), r.IsDBNull(1) ? 0 : Convert.ToInt64(r.GetValue(1)));
     }
 
-    private async Task<Dictionary<(string Department, string District), RankingCounts>> CountRangesAsync(RankingPeriod period, int pendingDays, int notAttendedDays,
-        Func<(long First, long Stop)?> nextRange, CancellationToken ct)
+    private async Task<Dictionary<(string Department, string District), RankingCounts>> CountPartsAsync(RankingPeriod period, int pendingDays, int notAttendedDays,
+        Func<Part?> nextPart, CancellationToken ct)
     {
         var cells = new Dictionary<(string, string), RankingCounts>();
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -115,9 +130,9 @@ public sealed class RankingQueries(CaseFlowDatabase database)
             if (fold is null || fold.LastAt >= end) replay.Add(record);
             else if (fold.LastAt is not null) Count(fold.Fact(record));
         }
-        while (nextRange() is { } keys)
-            if (connection is SqliteConnection sqlite) ScanSqlite(sqlite, period, keys, Take, ct);
-            else await ScanAsync(connection, period, keys, Take, ct);
+        while (nextPart() is { } part)
+            if (connection is SqliteConnection sqlite) ScanSqlite(sqlite, period, part, Take, ct);
+            else await ScanAsync(connection, period, part, Take, ct);
         for (var i = 0; i < replay.Count; i += ReplayChunk)
         {
             var chunk = replay.GetRange(i, Math.Min(ReplayChunk, replay.Count - i));
@@ -128,6 +143,25 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         return cells;
     }
 
+    private static readonly string OpenCasesSqlite = Positional(string.Format(OpenCasesSql, $" INDEXED BY \"{CaseIndexes.Open}\""));
+    private static readonly string ChangedClosedSqlite = Positional(string.Format(ChangedClosedSql, $" INDEXED BY \"{CaseIndexes.ClosedByUpdate}\""));
+    private static readonly string OpenCasesNamed = string.Format(OpenCasesSql, "");
+    private static readonly string ChangedClosedNamed = string.Format(ChangedClosedSql, "");
+
+    /// <summary>
+    /// A part's statement: on SQLite each names its index and takes its parameters by position (?1 first key, ?2 stop,
+    /// ?3 from, ?4 to); elsewhere they are named (@first, @stop, @from, @to) and the planner picks the index.
+    /// </summary>
+    internal static string Statement(bool changedClosed, bool sqlite) => (changedClosed, sqlite) switch
+    {
+        (true, true) => ChangedClosedSqlite,
+        (false, true) => OpenCasesSqlite,
+        (true, false) => ChangedClosedNamed,
+        (false, false) => OpenCasesNamed,
+    };
+
+    private static string Positional(string sql) => sql.Replace("@first", "?1").Replace("@stop", "?2").Replace("@from", "?3").Replace("@to", "?4");
+
     /// <summary>
     /// The cases that can count, read with SQLite's own API: a ranking reads one row per open case, and Microsoft.Data.Sqlite's
     /// per-column reads (a string or array for every value) cost three times the scan itself. Names repeat (a few dozen
@@ -135,12 +169,12 @@ public sealed class RankingQueries(CaseFlowDatabase database)
     /// </summary>
     // Run once a week, so always cold: compiled optimised at once rather than first as tier-0 code with the scan inside it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScanSqlite(SqliteConnection connection, RankingPeriod period, (long First, long Stop) keys, Action<CaseRecord, CaseReplay?> take, CancellationToken ct)
+    private static void ScanSqlite(SqliteConnection connection, RankingPeriod period, Part part, Action<CaseRecord, CaseReplay?> take, CancellationToken ct)
     {
         var names = new Utf8Names();
         Func<ReadOnlySpan<byte>, string> name = names.Get;
-        using var statement = new RawSqliteStatement(connection, CasesSql.Replace("@first", "?1").Replace("@stop", "?2").Replace("@from", "?3").Replace("@to", "?4"));
-        statement.Start([keys.First, keys.Stop, period.From.UtcTicks, period.To.UtcTicks]);
+        using var statement = new RawSqliteStatement(connection, Statement(part.ChangedClosed, sqlite: true));
+        statement.Start([part.First, part.Stop, period.From.UtcTicks, period.To.UtcTicks]);
         var end = period.To;
         for (var n = 0; statement.Next(); n++)
         {
@@ -155,13 +189,16 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         }
     }
 
-    private static async Task ScanAsync(DbConnection connection, RankingPeriod period, (long First, long Stop) keys, Action<CaseRecord, CaseReplay?> take, CancellationToken ct)
+    private static async Task ScanAsync(DbConnection connection, RankingPeriod period, Part part, Action<CaseRecord, CaseReplay?> take, CancellationToken ct)
     {
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = CasesSql;
-        Add(cmd, "@first", keys.First);
-        Add(cmd, "@stop", keys.Stop);
-        Add(cmd, "@from", period.From.UtcTicks);
+        cmd.CommandText = Statement(part.ChangedClosed, sqlite: false);
+        if (part.ChangedClosed) Add(cmd, "@from", period.From.UtcTicks);
+        else
+        {
+            Add(cmd, "@first", part.First);
+            Add(cmd, "@stop", part.Stop);
+        }
         Add(cmd, "@to", period.To.UtcTicks);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

@@ -51,6 +51,10 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.HasIndex(c => new { c.CreatedAt, c.Habitual, c.Category, c.District });
         // Abuse control counts complaints per phone number per day.
         b.HasIndex(c => new { c.ComplainantPhone, c.CreatedAt });
+        // What a ranking reads (RankingQueries): the open cases in key order, and the closed ones changed since its period began.
+        // A new case adds one entry at the end of the first; a closing moves it to the end of the second.
+        b.HasIndex(c => c.Id, CaseIndexes.Open).HasFilter(CaseIndexes.OpenFilter);
+        b.HasIndex(c => c.UpdatedAt, CaseIndexes.ClosedByUpdate).HasFilter(CaseIndexes.ClosedFilter);
     }
 }
 

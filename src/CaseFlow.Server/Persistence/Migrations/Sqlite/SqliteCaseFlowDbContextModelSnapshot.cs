@@ -215,6 +215,12 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt", "Habitual", "Category", "District");
 
+                    b.HasIndex(new[] { "UpdatedAt" }, "IX_Cases_Closed_UpdatedAt")
+                        .HasFilter("\"Status\" IN ('Closed', 'SpecialClosed', 'ForceClosed')");
+
+                    b.HasIndex(new[] { "Id" }, "IX_Cases_Open")
+                        .HasFilter("\"Status\" NOT IN ('Closed', 'SpecialClosed', 'ForceClosed') OR \"SpecialCloseReview\" = 'Pending'");
+
                     b.ToTable("Cases", (string)null);
                 });
 
