@@ -74,4 +74,48 @@ public sealed class SimilarComplaintsTests
         Assert.That(new Scorecard { Recurring = new RecurringSettings { SimilarMinimum = 1, SimilarityThreshold = 1.5 } }.Validate(),
             Has.Some.Contains("similarMinimum").And.Some.Contains("similarityThreshold"));
     }
+    [Test]
+    public void A_large_week_groups_exactly_as_comparing_every_pair_would()
+    {
+        // Three districts of 500 complaints, each written about one of 60 faults (six words each, one or two left out and
+        // two words of the writer's own added), so that many pairs are similar and many are not. No word reaches the
+        // "too common to index" share, so the inverted index must find every similar pair that comparing all pairs finds.
+        var rng = new Random(11);
+        var vocabulary = Enumerable.Range(0, 900).Select(n => $"w{n}x").ToArray();
+        var faults = Enumerable.Range(0, 60).Select(_ => Enumerable.Range(0, 6).Select(_ => vocabulary[rng.Next(300)]).ToArray()).ToArray();
+        var complaints = new List<ComplaintText>();
+        foreach (var district in new[] { "almora", "champawat", "pithoragarh" })
+            for (var n = 0; n < 500; n++)
+            {
+                var words = faults[rng.Next(faults.Length)].Where(_ => rng.Next(6) > 0)
+                    .Concat([vocabulary[300 + rng.Next(600)], vocabulary[300 + rng.Next(600)]]);
+                complaints.Add(T(complaints.Count + 1, district, "power-supply", string.Join(" ", words)));
+            }
+        var settings = Settings with { SampleCases = 1_000 };
+
+        var grouped = SimilarComplaints.Group(complaints, Week, settings)
+            .Select(i => (i.District, Members: string.Join(",", i.SampleCaseNumbers))).OrderBy(g => g.Members, StringComparer.Ordinal).ToList();
+
+        var expected = new List<(string District, string Members)>();
+        foreach (var district in complaints.GroupBy(c => c.District))
+        {
+            var items = district.ToList();
+            var words = items.Select(c => SimilarComplaints.Words(c.Description)).ToList();
+            var parent = Enumerable.Range(0, items.Count).ToArray();
+            int Find(int x) => parent[x] == x ? x : parent[x] = Find(parent[x]);
+            for (var a = 0; a < items.Count; a++)
+                for (var b = a + 1; b < items.Count; b++)
+                {
+                    var shared = words[a].Count(words[b].Contains);
+                    if (shared > 0 && (double)shared / (words[a].Count + words[b].Count - shared) >= settings.SimilarityThreshold)
+                        parent[Find(a)] = Find(b);
+                }
+            expected.AddRange(Enumerable.Range(0, items.Count).GroupBy(Find).Where(g => g.Count() >= settings.SimilarMinimum)
+                .Select(g => (district.Key, string.Join(",", g.Select(i => items[i].Number).Order(StringComparer.Ordinal)))));
+        }
+        expected = expected.OrderBy(g => g.Members, StringComparer.Ordinal).ToList();
+
+        Assert.That(expected, Has.Count.GreaterThan(20), "the fixture has many groups to find");
+        Assert.That(grouped, Is.EqualTo(expected));
+    }
 }

@@ -22,13 +22,15 @@ public sealed record ComplaintText(string Number, string District, string Catego
 /// </summary>
 public static class SimilarComplaints
 {
-    private static readonly HashSet<string> FunctionWords =
+    private static readonly HashSet<string> FunctionWords = new(
     [
         "the", "and", "for", "from", "with", "that", "this", "not", "are", "was", "has", "have", "been", "our", "there", "since", "please",
         "near", "of", "in", "on", "at", "to", "is", "it", "no", "my", "we", "by", "be", "an", "or", "as", "days", "day", "sir",
         "है", "हैं", "था", "थे", "में", "की", "का", "के", "को", "से", "पर", "और", "नहीं", "भी", "यह", "वह", "हो", "रहा", "रही", "रहे",
         "गया", "गई", "गए", "कर", "किया", "दिन", "दिनों", "कृपया", "हमारे", "हमारा", "हमारी", "लिए", "तक", "एक", "जी",
-    ];
+    ], StringComparer.Ordinal);
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FunctionWordsBySpan = FunctionWords.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public static IReadOnlyList<RecurringIssue> Group(IReadOnlyList<ComplaintText> complaints, IsoWeek week, RecurringSettings settings)
     {
@@ -69,18 +71,24 @@ public static class SimilarComplaints
         // A local function is a method of its own: the attribute on InDistrict does not reach it.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         int Find(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
-        var compared = new HashSet<long>();
-        foreach (var posting in postings)
-        {
-            if (posting is not { Count: > 1 } || posting.Count > common) continue;
-            for (var a = 0; a < posting.Count; a++)
-                for (var b = a + 1; b < posting.Count; b++)
+        // Each complaint i is compared with the later complaints j that share one of its words, once each however many words
+        // they share: seen[j] == i marks j as done for i (a pair set would hold every pair of the week's district).
+        var seen = new int[items.Count];
+        Array.Fill(seen, -1);
+        for (var i = 0; i < items.Count; i++)
+            foreach (var id in sets[i])
+            {
+                var posting = postings[id];
+                if (posting.Count < 2 || posting.Count > common) continue;
+                // A posting lists its complaints in order, i among them: the later ones follow it.
+                for (var k = posting.BinarySearch(i) + 1; k < posting.Count; k++)
                 {
-                    int i = posting[a], j = posting[b];
-                    if (Find(i) == Find(j) || !compared.Add((long)i << 32 | (uint)j)) continue;
-                    if (Jaccard(sets[i], sets[j]) >= settings.SimilarityThreshold) parent[Find(i)] = Find(j);
+                    var j = posting[k];
+                    if (seen[j] == i) continue;
+                    seen[j] = i;
+                    if (Find(i) != Find(j) && Jaccard(sets[i], sets[j]) >= settings.SimilarityThreshold) parent[Find(i)] = Find(j);
                 }
-        }
+            }
         foreach (var group in Enumerable.Range(0, items.Count).GroupBy(Find).Where(g => g.Count() >= settings.SimilarMinimum))
         {
             var members = group.Select(i => items[i]).OrderBy(c => c.Number, StringComparer.Ordinal).ToList();
@@ -116,20 +124,26 @@ public static class SimilarComplaints
     {
         var normal = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant().Replace("\u093C", "").Replace('\u0901', '\u0902');
         var words = new HashSet<string>(StringComparer.Ordinal);
-        var word = new StringBuilder();
-        foreach (var ch in normal + " ")
+        var known = words.GetAlternateLookup<ReadOnlySpan<char>>();
+        var start = -1;
+        for (var k = 0; k <= normal.Length; k++)
         {
-            var category = CharUnicodeInfo.GetUnicodeCategory(ch);
-            if (char.IsLetterOrDigit(ch) || category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark) word.Append(ch);
-            else if (word.Length > 0)
+            if (k < normal.Length && IsWordChar(normal[k]))
             {
-                var w = word.ToString();
-                if (w.Length >= 2 && !FunctionWords.Contains(w)) words.Add(w);
-                word.Clear();
+                if (start < 0) start = k;
+                continue;
             }
+            if (start < 0) continue;
+            var word = normal.AsSpan(start, k - start);
+            start = -1;
+            // A string is made only for a word not seen before in this text.
+            if (word.Length >= 2 && !FunctionWordsBySpan.Contains(word) && !known.Contains(word)) words.Add(word.ToString());
         }
         return words;
     }
+
+    private static bool IsWordChar(char ch) =>
+        char.IsLetterOrDigit(ch) || CharUnicodeInfo.GetUnicodeCategory(ch) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
 
     /// <summary>The similarity of two complaints' word sets (shared / all): the measure the grouping uses, on words.</summary>
     public static double Jaccard(HashSet<string> a, HashSet<string> b)
