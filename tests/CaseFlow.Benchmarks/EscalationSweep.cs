@@ -287,7 +287,7 @@ internal sealed class EscalationServer : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         };
         store.AddSettings(settings);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dataDirectory, EnvironmentName = "Benchmark" });
+        var builder = WebApplication.CreateBuilder(ServerComposition.HostOptions(dataDirectory, environment: "Benchmark"));
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddCaseFlowServer();
         builder.Services.AddSingleton(clock);

@@ -60,7 +60,7 @@ public sealed class ServerUnderTest : IAsyncDisposable
         store.AddSettings(settings);
         if (maxWriteBatch is { } max) settings["CaseFlow:Database:MaxWriteBatch"] = max.ToString();
         // The content root is the temp folder, so no appsettings.json is picked up: every setting is stated here.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dataDirectory, EnvironmentName = "Benchmark" });
+        var builder = WebApplication.CreateBuilder(ServerComposition.HostOptions(dataDirectory, environment: "Benchmark"));
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddCaseFlowServer();
         var app = builder.Build();

@@ -110,7 +110,7 @@ public sealed class CaseFlowHost : IAsyncDisposable
     {
         (GrpcPort, HttpPort) = FreePorts();
         // The content root is the data folder, so no appsettings.json is picked up: the test states all settings.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = DataDirectory, EnvironmentName = "Test" });
+        var builder = WebApplication.CreateBuilder(ServerComposition.HostOptions(DataDirectory, environment: "Test"));
         builder.Configuration.AddInMemoryCollection(Settings(DataDirectory, GrpcPort, HttpPort));
         builder.Configuration.AddInMemoryCollection(Database.Settings);
         if (_extraSettings is not null) builder.Configuration.AddInMemoryCollection(_extraSettings);

@@ -18,4 +18,16 @@ public sealed class ConfigurationTests
         });
         Assert.That(e!.Message, Does.Contain(named));
     }
+
+    [Test]
+    public void The_server_reads_its_settings_files_once_and_watches_no_folder()
+    {
+        // A settings file read with reload on would put a recursive watch on the content root, and a data directory under it
+        // (the server run from its own folder) would turn every commit into file-system events for the watcher to examine.
+        var builder = Hosting.ServerComposition.CreateBuilder([]);
+        var files = ((Microsoft.Extensions.Configuration.IConfigurationRoot)builder.Configuration).Providers
+            .OfType<Microsoft.Extensions.Configuration.FileConfigurationProvider>().ToList();
+        Assert.That(files.Select(f => f.Source.Path), Does.Contain("appsettings.json"));
+        Assert.That(files.Where(f => f.Source.ReloadOnChange).Select(f => f.Source.Path), Is.Empty);
+    }
 }

@@ -188,7 +188,7 @@ public sealed class StartUpTests
     {
         var data = Directory.CreateTempSubdirectory("caseflow-nokeys-").FullName;
         var (grpcPort, httpPort) = FreePorts();
-        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(new Microsoft.AspNetCore.Builder.WebApplicationOptions { ContentRootPath = data });
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(Hosting.ServerComposition.HostOptions(data));
         var settings = Settings(data, grpcPort, httpPort).Where(s => !s.Key.StartsWith("CaseFlow:ApiKeys", StringComparison.Ordinal));
         Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(builder.Configuration, settings);
         Hosting.ServerComposition.AddCaseFlowServer(builder);

@@ -35,8 +35,21 @@ public static class ServerComposition
     /// the same keys as `dotnet run`; relative paths in the settings (the data directory) still mean the
     /// working directory.
     /// </summary>
-    public static WebApplicationBuilder CreateBuilder(string[] args) =>
-        WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    public static WebApplicationBuilder CreateBuilder(string[] args) => WebApplication.CreateBuilder(HostOptions(AppContext.BaseDirectory, args));
+
+    /// <summary>
+    /// How every CaseFlow host is built (the server, and the tests and benchmarks that host it). Settings are read once, at
+    /// start: nothing in CaseFlow follows a changed appsettings.json, and reloading it would watch the content root and every
+    /// folder under it, so that a data directory beneath it (a server run from its own folder) turned each commit's writes
+    /// into file-system events for a watcher thread to examine (in the benchmark, whose data directory is its content root,
+    /// a stat call and an event per write).
+    /// </summary>
+    public static WebApplicationOptions HostOptions(string contentRoot, string[]? args = null, string? environment = null) => new()
+    {
+        Args = ["--hostBuilder:reloadConfigOnChange=false", .. args ?? []],
+        ContentRootPath = contentRoot,
+        EnvironmentName = environment,
+    };
 
     /// <summary>Everything the CaseFlow host runs, registered explicitly and read top-down.</summary>
     public static WebApplicationBuilder AddCaseFlowServer(this WebApplicationBuilder builder)
