@@ -41,6 +41,25 @@ public sealed class RankingQueries(CaseFlowDatabase database)
           AND "Habitual" = FALSE AND "CreatedAt" < @to
         """;
 
+    private static readonly string OpenCasesSqlite = Positional(string.Format(OpenCasesSql, $" INDEXED BY \"{CaseIndexes.Open}\""));
+    private static readonly string ChangedClosedSqlite = Positional(string.Format(ChangedClosedSql, $" INDEXED BY \"{CaseIndexes.ClosedByUpdate}\""));
+    private static readonly string OpenCasesNamed = string.Format(OpenCasesSql, "");
+    private static readonly string ChangedClosedNamed = string.Format(ChangedClosedSql, "");
+
+    /// <summary>
+    /// A part's statement: on SQLite each names its index and takes its parameters by position (?1 first key, ?2 stop,
+    /// ?3 from, ?4 to); elsewhere they are named (@first, @stop, @from, @to) and the planner picks the index.
+    /// </summary>
+    internal static string Statement(bool changedClosed, bool sqlite) => (changedClosed, sqlite) switch
+    {
+        (true, true) => ChangedClosedSqlite,
+        (false, true) => OpenCasesSqlite,
+        (true, false) => ChangedClosedNamed,
+        (false, false) => OpenCasesNamed,
+    };
+
+    private static string Positional(string sql) => sql.Replace("@first", "?1").Replace("@stop", "?2").Replace("@from", "?3").Replace("@to", "?4");
+
     // Events that never change the fold (CaseReplay.Counts) are left out here only to read less.
     private static readonly string EventsSql = $$"""
         SELECT "CaseNumber", "Type", "At", "Department", "Status", "Level", "LastActionAt"
@@ -142,25 +161,6 @@ public sealed class RankingQueries(CaseFlowDatabase database)
         }
         return cells;
     }
-
-    private static readonly string OpenCasesSqlite = Positional(string.Format(OpenCasesSql, $" INDEXED BY \"{CaseIndexes.Open}\""));
-    private static readonly string ChangedClosedSqlite = Positional(string.Format(ChangedClosedSql, $" INDEXED BY \"{CaseIndexes.ClosedByUpdate}\""));
-    private static readonly string OpenCasesNamed = string.Format(OpenCasesSql, "");
-    private static readonly string ChangedClosedNamed = string.Format(ChangedClosedSql, "");
-
-    /// <summary>
-    /// A part's statement: on SQLite each names its index and takes its parameters by position (?1 first key, ?2 stop,
-    /// ?3 from, ?4 to); elsewhere they are named (@first, @stop, @from, @to) and the planner picks the index.
-    /// </summary>
-    internal static string Statement(bool changedClosed, bool sqlite) => (changedClosed, sqlite) switch
-    {
-        (true, true) => ChangedClosedSqlite,
-        (false, true) => OpenCasesSqlite,
-        (true, false) => ChangedClosedNamed,
-        (false, false) => OpenCasesNamed,
-    };
-
-    private static string Positional(string sql) => sql.Replace("@first", "?1").Replace("@stop", "?2").Replace("@from", "?3").Replace("@to", "?4");
 
     /// <summary>
     /// The cases that can count, read with SQLite's own API: a ranking reads one row per open case, and Microsoft.Data.Sqlite's
