@@ -446,7 +446,7 @@ public sealed class WorkflowDefinitionService : IWorkflowActivitySource
                 }
                 var due = trigger.NextDue(node, now, null, Evaluate);
                 if (due is not null)
-                    triggers.Add(new Bookmark(Guid.CreateVersion7().ToString("N"), BookmarkKind.Trigger, null, definition.DefinitionId, version, node.Id, null, null, due, null, now));
+                    triggers.Add(new Bookmark(RecordIds.New(), BookmarkKind.Trigger, null, definition.DefinitionId, version, node.Id, null, null, due, null, now));
             }
             catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
             {

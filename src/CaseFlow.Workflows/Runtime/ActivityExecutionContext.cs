@@ -188,6 +188,5 @@ public sealed class ActivityExecutionContext
         return bookmark;
     }
 
-    // Time-ordered, so bookmark rows are appended to their index rather than scattered over it.
-    private static string NewId() => Guid.CreateVersion7().ToString("N");
+    private static string NewId() => RecordIds.New();
 }

@@ -567,7 +567,7 @@ public sealed class WorkflowEngine : IChildWorkflows
         }
     }
 
-    private static string NewId() => Guid.CreateVersion7().ToString("N");
+    private static string NewId() => RecordIds.New();
 
     /// <summary>What one step is: the instance it runs on, the version it was read at, and what it does.</summary>
     private sealed record StepPlan(

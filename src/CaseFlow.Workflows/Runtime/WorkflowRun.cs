@@ -380,7 +380,7 @@ internal sealed class WorkflowRun : IExpressionScope
         State.FaultedBookmark = item.Resumed;
         State.FaultedPayload = item.Payload?.ToJsonString();
         var message = ex.Message;
-        Incidents.Add(new Incident(Guid.CreateVersion7().ToString("N"), InstanceId, node.Id, node.Type, node.Name, ex.GetType().FullName ?? ex.GetType().Name, message, ex.StackTrace, Now));
+        Incidents.Add(new Incident(RecordIds.New(), InstanceId, node.Id, node.Type, node.Name, ex.GetType().FullName ?? ex.GetType().Name, message, ex.StackTrace, Now));
         Log(JournalKind.Faulted, node, message);
         Log(JournalKind.WorkflowFaulted, node, message);
         State.Status = WorkflowStatus.Faulted;
