@@ -291,8 +291,6 @@ namespace CaseFlow.Server.Persistence.Migrations.Postgres
 
                     b.HasIndex("CaseNumber", "Id");
 
-                    b.HasIndex("Department", "Id");
-
                     b.HasIndex("TxId", "Id");
 
                     b.ToTable("CaseEvents", (string)null);

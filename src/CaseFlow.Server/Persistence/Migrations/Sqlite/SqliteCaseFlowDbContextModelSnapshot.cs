@@ -277,8 +277,6 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
 
                     b.HasIndex("CaseNumber", "Id");
 
-                    b.HasIndex("Department", "Id");
-
                     b.ToTable("CaseEvents", (string)null);
                 });
 
