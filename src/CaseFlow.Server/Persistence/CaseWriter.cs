@@ -67,18 +67,45 @@ public sealed class CaseWriter : BackgroundService
         return await op.Result.Task.WaitAsync(ct);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The writer runs on a thread of its own. As a thread-pool task, each batch's continuation queued behind the
+    /// requests' own work items, so the one loop every caller waits on also waited its turn for a pool thread; on its
+    /// own thread it is woken by the operating system as soon as work arrives. Measured 2026-12-06 on the 2-core VM,
+    /// create-case over gRPC with 32 callers, three runs each way taken in turn: 3,214, 4,332 and 3,645 cases/s as a pool
+    /// task, 4,542, 4,768 and 4,847 on its own thread.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(stoppingToken);
+                stopped.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                stopped.TrySetException(e);
+            }
+        }) { IsBackground = true, Name = "CaseFlow writer" };
+        thread.Start();
+        return stopped.Task;
+    }
+
+    private void Run(CancellationToken stoppingToken)
     {
         var batch = new List<WriteOp>(_maxBatch);
         var reader = _queue.Reader;
         try
         {
             // Drain what is queued even while stopping, so an accepted request is never dropped.
-            while (await reader.WaitToReadAsync(CancellationToken.None))
+            while (Wait(reader.WaitToReadAsync(CancellationToken.None)))
             {
                 while (batch.Count < _maxBatch && reader.TryRead(out var op))
                     batch.Add(op);
-                await CommitAsync(batch);
+                // On SQLite every step of a batch completes on this thread; on PostgreSQL the thread waits for the I/O.
+                CommitAsync(batch).GetAwaiter().GetResult();
                 batch.Clear();
                 if (stoppingToken.IsCancellationRequested && !reader.TryPeek(out _))
                     break;
@@ -86,9 +113,11 @@ public sealed class CaseWriter : BackgroundService
         }
         finally
         {
-            await CloseSessionAsync();
+            CloseSessionAsync().GetAwaiter().GetResult();
         }
     }
+
+    private static bool Wait(ValueTask<bool> more) => more.IsCompletedSuccessfully ? more.Result : more.AsTask().GetAwaiter().GetResult();
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
