@@ -153,11 +153,11 @@ public sealed class ActivityExecutionContext
     /// <summary>Waits until <paramref name="dueAt"/> (any distance ahead: timers are rows, not in-memory timers).
     /// The activity's <c>ResumeAsync</c> runs when it fires, with <see cref="ResumedBookmark"/> carrying the tag.</summary>
     public Bookmark CreateTimer(DateTimeOffset dueAt, string? tag = null) =>
-        Add(new Bookmark(NewId(), BookmarkKind.Timer, InstanceId, DefinitionId, DefinitionVersion, ActivityPath, null, CorrelationId, dueAt.ToUniversalTime(), tag, Now));
+        Add(new Bookmark(RecordIds.New(), BookmarkKind.Timer, InstanceId, DefinitionId, DefinitionVersion, ActivityPath, null, CorrelationId, dueAt.ToUniversalTime(), tag, Now));
 
     /// <summary>Waits for an event published with this name and correlation id (the instance's by default).</summary>
     public Bookmark CreateEventBookmark(string eventName, string? correlationId = null, string? tag = null) =>
-        Add(new Bookmark(NewId(), BookmarkKind.Event, InstanceId, DefinitionId, DefinitionVersion, ActivityPath, eventName, correlationId ?? CorrelationId, null, tag, Now));
+        Add(new Bookmark(RecordIds.New(), BookmarkKind.Event, InstanceId, DefinitionId, DefinitionVersion, ActivityPath, eventName, correlationId ?? CorrelationId, null, tag, Now));
 
     /// <summary>Stops waiting on one bookmark of this activity (e.g. a warning timer after the limit moved).</summary>
     public void CancelBookmark(string bookmarkId) => _run.RemoveBookmark(ActivityPath, bookmarkId, _created);
@@ -187,6 +187,4 @@ public sealed class ActivityExecutionContext
         _created.Add(bookmark);
         return bookmark;
     }
-
-    private static string NewId() => RecordIds.New();
 }

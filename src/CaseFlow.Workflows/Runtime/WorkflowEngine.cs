@@ -68,7 +68,7 @@ public sealed class WorkflowEngine : IChildWorkflows
     {
         if (instanceId is not null && await _instances.GetAsync(instanceId, cancellationToken) is { } existing)
             return WorkflowInstance.From(existing);
-        instanceId ??= NewId();
+        instanceId ??= RecordIds.New();
         var step = await PrepareStartAsync(definitionId, correlationId, instanceId, input, features, cancellationToken);
         var result = await _instances.CommitAsync(step.Commit, cancellationToken);
         if (!result.Committed && await _instances.GetAsync(instanceId, cancellationToken) is { } raced)
@@ -158,7 +158,7 @@ public sealed class WorkflowEngine : IChildWorkflows
             return new EventDelivery(resumed, false);
 
         var now = _time.GetUtcNow();
-        var stimulus = new Stimulus(NewId(), eventName, correlationId, payloadNode?.ToJsonString(), now, now + _options.StimulusLifetime);
+        var stimulus = new Stimulus(RecordIds.New(), eventName, correlationId, payloadNode?.ToJsonString(), now, now + _options.StimulusLifetime);
         await _stimuli.AddAsync(stimulus, cancellationToken);
         // A bookmark committed between our lookup and the insert did not see the stimulus; look again.
         foreach (var bookmark in await _bookmarks.FindEventBookmarksAsync(eventName, correlationId, cancellationToken))
@@ -467,7 +467,7 @@ public sealed class WorkflowEngine : IChildWorkflows
         state.FaultedBookmark = timer;
         state.FaultMessage = $"The timer could not be resumed: {ex.Message}";
         var journal = new JournalEntry(record.Id, ++state.JournalSequence, now, JournalKind.WorkflowFaulted, timer.ActivityId, null, null, state.FaultMessage);
-        var incident = new Incident(NewId(), record.Id, timer.ActivityId, "", null, ex.GetType().FullName ?? ex.GetType().Name, state.FaultMessage, ex.StackTrace, now);
+        var incident = new Incident(RecordIds.New(), record.Id, timer.ActivityId, "", null, ex.GetType().FullName ?? ex.GetType().Name, state.FaultMessage, ex.StackTrace, now);
         var faulted = record with { Status = WorkflowStatus.Faulted, State = state.Serialize(), Version = record.Version + 1, UpdatedAt = now };
         var commit = new WorkflowCommit(faulted, record.Version, [], [timer.Id], [journal], [incident], [], []);
         return new PreparedStep(commit, faulted, null, []);
@@ -497,16 +497,16 @@ public sealed class WorkflowEngine : IChildWorkflows
         {
             scheduleFailure = ex;
         }
-        List<Bookmark> next = nextDue is null ? [] : [trigger with { Id = NewId(), DueAt = nextDue, CreatedAt = now }];
+        List<Bookmark> next = nextDue is null ? [] : [trigger with { Id = RecordIds.New(), DueAt = nextDue, CreatedAt = now }];
 
         var state = WorkflowRun.NewState(definition, published.Version, null, null);
-        var instanceId = NewId();
+        var instanceId = RecordIds.New();
         var step = await PrepareStepAsync(new StepPlan(instanceId, state, 0, now, definition, async run =>
         {
             run.ScheduleStart(trigger.ActivityId);
             await run.RunAsync();
             if (scheduleFailure is not null)
-                run.Incidents.Add(new Incident(NewId(), instanceId, node.Id, node.Type, node.Name, scheduleFailure.GetType().FullName ?? "Exception",
+                run.Incidents.Add(new Incident(RecordIds.New(), instanceId, node.Id, node.Type, node.Name, scheduleFailure.GetType().FullName ?? "Exception",
                     $"The trigger's schedule cannot be worked out ({scheduleFailure.Message}); no further instances start until the definition is fixed and published.",
                     scheduleFailure.StackTrace, now));
         }) { ExtraRemoved = [trigger.Id], ExtraAdded = next }, cancellationToken);
@@ -566,8 +566,6 @@ public sealed class WorkflowEngine : IChildWorkflows
             await run.RunAsync();
         }
     }
-
-    private static string NewId() => RecordIds.New();
 
     /// <summary>What one step is: the instance it runs on, the version it was read at, and what it does.</summary>
     private sealed record StepPlan(
