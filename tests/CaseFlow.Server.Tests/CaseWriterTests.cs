@@ -188,6 +188,51 @@ public sealed class CaseWriterTests(DatabaseProvider provider)
         Assert.That(JsonSerializer.Serialize(readBack), Is.EqualTo(JsonSerializer.Serialize(twinBack)), "both read back the same through EF");
     }
 
+    /// <summary>
+    /// The review queue reads a partial index that holds only the special closes awaiting review, so registering a case
+    /// adds nothing to it. The listing must still find exactly the pending ones, and on SQLite its plan must use that index
+    /// (the statement has to carry the filter's literal for SQLite to consider it).
+    /// </summary>
+    [Test]
+    public async Task The_review_queue_lists_only_pending_special_closes_from_its_partial_index()
+    {
+        var store = await StartedStoreAsync();
+        Case Closed(string phone, SpecialCloseReview review)
+        {
+            var c = Draft(phone);
+            c.Status = CaseStatus.SpecialClosed;
+            c.SpecialCloseReview = review;
+            return c;
+        }
+        var pending = await store.CreateAsync(Closed("+919800000031", SpecialCloseReview.Pending), Prefix, Key("r1"), Registered(), Cap, CancellationToken.None);
+        await store.CreateAsync(Closed("+919800000032", SpecialCloseReview.None), Prefix, Key("r2"), Registered(), Cap, CancellationToken.None);
+        await store.CreateAsync(Draft("+919800000033"), Prefix, Key("r3"), Registered(), Cap, CancellationToken.None);
+        var reviewed = await store.CreateAsync(Closed("+919800000034", SpecialCloseReview.Pending), Prefix, Key("r4"), Registered(), Cap, CancellationToken.None);
+        await store.UpdateAsync(reviewed.Number, Key("r5", method: "Review"), c =>
+        {
+            c.SpecialCloseReview = SpecialCloseReview.Upheld;
+            return AddNote(c);
+        }, CancellationToken.None);
+        var queue = new CaseQuery(null, new HashSet<string> { "energy" }, null, CaseStatus.SpecialClosed, null, null, null, null, 0, 50, ReviewPendingOnly: true);
+
+        var page = await store.ListAsync(queue, CancellationToken.None);
+
+        Assert.That(page.Cases.Select(c => c.Number), Is.EqualTo(new[] { pending.Number }));
+        await using var db = _database.CreateContext();
+        var pendingKeys = await db.Cases.Where(c => c.SpecialCloseReview == SpecialCloseReview.Pending).Select(c => c.Number).ToListAsync();
+        Assert.That(pendingKeys, Is.EqualTo(new[] { pending.Number }));
+        if (provider != DatabaseProvider.Sqlite) return;
+        await db.Database.OpenConnectionAsync();
+        await using var explain = db.Database.GetDbConnection().CreateCommand();
+        // The SQL EF sends, without the lines that would set its parameters (left NULL: only the plan is read).
+        var sql = string.Join('\n', EfCaseStore.Listing(db, queue).ToQueryString().Split('\n').Where(l => !l.StartsWith(".param", StringComparison.Ordinal) && !l.StartsWith("--", StringComparison.Ordinal)));
+        explain.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        var plan = new List<string>();
+        await using (var r = await explain.ExecuteReaderAsync())
+            while (await r.ReadAsync()) plan.Add(r.GetString(r.FieldCount - 1));
+        Assert.That(plan, Has.Some.Contains($"USING INDEX {CaseIndexes.ReviewQueue}"), string.Join("; ", plan));
+    }
+
     private async Task<EfCaseStore> StartedStoreAsync()
     {
         var (store, writer) = StoreWithIdleWriter();

@@ -209,8 +209,6 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
 
                     b.HasIndex("Department", "Id");
 
-                    b.HasIndex("SpecialCloseReview", "Id");
-
                     b.HasIndex("Department", "Status", "Id");
 
                     b.HasIndex("CreatedAt", "Habitual", "Category", "District");
@@ -220,6 +218,9 @@ namespace CaseFlow.Server.Persistence.Migrations.Sqlite
 
                     b.HasIndex(new[] { "Id" }, "IX_Cases_Open")
                         .HasFilter("\"Status\" NOT IN ('Closed', 'SpecialClosed', 'ForceClosed') OR \"SpecialCloseReview\" = 'Pending'");
+
+                    b.HasIndex(new[] { "Id" }, "IX_Cases_ReviewQueue")
+                        .HasFilter("\"SpecialCloseReview\" = 'Pending'");
 
                     b.ToTable("Cases", (string)null);
                 });
