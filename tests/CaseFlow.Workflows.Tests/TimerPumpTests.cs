@@ -51,4 +51,39 @@ public class TimerPumpTests
         Assert.That(await pump.RunOnceAsync(), Is.EqualTo(TimeSpan.FromSeconds(30)), "nothing left: sleep a whole poll");
         Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "looped", "again" }));
     }
+
+    /// <summary>
+    /// The business clock can be set, not only run. Set forward after a round read it and before the host waits, the wake-up
+    /// has already passed: the wait must end at once, not count the round's sleep again from the new time (which left the
+    /// pump asleep until its real-time poll). Set forward while waiting, the wait ends when the wake-up instant is reached.
+    /// </summary>
+    [Test]
+    public async Task A_clock_set_forward_past_the_wake_up_ends_the_wait_whenever_it_happens()
+    {
+        var h = new Harness();
+        var id = await h.PublishAsync(Definition("jumped",
+            [Start(), Delay("Wait", "00:00:05"), WriteLine("W", "jumped"), Delay("Again", "00:00:03"), WriteLine("W2", "again")],
+            [Connect("Start1", "Wait"), Connect("Wait", "W"), Connect("W", "Again"), Connect("Again", "W2")]));
+        await h.Engine.StartAsync(id);
+        var pump = new WorkflowTimerPump(h.Engine, h.Store, h.Time) { PollInterval = TimeSpan.FromSeconds(30) };
+        var hour = TimeSpan.FromHours(1);
+
+        var round = await pump.RunRoundAsync();
+        Assert.That(round, Is.EqualTo(new TimerRound(TimeSpan.FromSeconds(5), Harness.Epoch.AddSeconds(5))));
+        h.Time.Advance(TimeSpan.FromSeconds(10));
+        var afterJump = pump.WaitAsync(round, hour, CancellationToken.None);
+        Assert.That(afterJump.IsCompleted, Is.True, "the wake-up passed before the wait began");
+
+        round = await pump.RunRoundAsync();
+        Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "jumped" }));
+        Assert.That(round.WakeAt, Is.EqualTo(Harness.Epoch.AddSeconds(13)));
+        var waiting = pump.WaitAsync(round, hour, CancellationToken.None);
+        Assert.That(waiting.IsCompleted, Is.False, "3 s to go on the business clock");
+        h.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.That(waiting.IsCompleted, Is.False, "1 s to go");
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That((await pump.RunRoundAsync()).Sleep, Is.EqualTo(TimeSpan.FromSeconds(30)));
+        Assert.That(h.Sink.Lines, Is.EqualTo(new[] { "jumped", "again" }));
+    }
 }

@@ -10,7 +10,7 @@ namespace CaseFlow.Server.Escalation;
 /// poll interval in real time: a timer another server (or a step on this one) created meanwhile may be
 /// due sooner than anything this round saw, and the business clock may have been set rather than run.
 /// </summary>
-public sealed class WorkflowTimerService(WorkflowTimerPump pump, TimeProvider time, WorkflowOptions options,
+public sealed class WorkflowTimerService(WorkflowTimerPump pump, WorkflowOptions options,
     CaseFlowMetrics metrics, ILogger<WorkflowTimerService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -20,19 +20,17 @@ public sealed class WorkflowTimerService(WorkflowTimerPump pump, TimeProvider ti
         {
             try
             {
-                TimeSpan sleep;
+                TimerRound round;
                 // A round's span is the parent of the steps' writer batches (linked there) and says how many timers it ran.
                 using (var span = CaseFlowMetrics.Traces.StartActivity("caseflow.timers.sweep"))
                 {
                     var before = pump.Fired;
-                    sleep = await pump.RunOnceAsync(stoppingToken);
+                    round = await pump.RunRoundAsync(stoppingToken);
                     var fired = (int)(pump.Fired - before);
                     metrics.TimersFired(fired);
                     span?.SetTag("caseflow.timers.fired", fired);
                 }
-                using var round = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                await Task.WhenAny(Task.Delay(sleep, time, round.Token), Task.Delay(poll, round.Token));
-                round.Cancel();
+                await pump.WaitAsync(round, poll, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -23,7 +23,10 @@ public sealed class WorkflowTimerPump(WorkflowEngine engine, Persistence.IBookma
     public int Parallelism { get; init; } = 2;
 
     /// <summary>Fires everything due now and returns how long to sleep before the next round.</summary>
-    public async Task<TimeSpan> RunOnceAsync(CancellationToken cancellationToken = default)
+    public async Task<TimeSpan> RunOnceAsync(CancellationToken cancellationToken = default) => (await RunRoundAsync(cancellationToken)).Sleep;
+
+    /// <summary>Fires everything due now; says how long to sleep and the instant on the business clock the sleep ends at.</summary>
+    public async Task<TimerRound> RunRoundAsync(CancellationToken cancellationToken = default)
     {
         // The first worker starts inline, so with a store that completes synchronously a round fires before it yields.
         async Task Worker() => Interlocked.Add(ref _fired, await engine.FireAllDueTimersAsync(BatchSize, cancellationToken));
@@ -35,6 +38,28 @@ public sealed class WorkflowTimerPump(WorkflowEngine engine, Persistence.IBookma
         var sleep = next is { } due && due - now < PollInterval ? due - now : PollInterval;
         // Rows still due here either fell due while this round ran (the clock moved on) or are leased by
         // another engine: look again shortly rather than spin, or wait out a whole poll.
-        return sleep <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(Math.Min(100, PollInterval.TotalMilliseconds)) : sleep;
+        if (sleep <= TimeSpan.Zero) sleep = TimeSpan.FromMilliseconds(Math.Min(100, PollInterval.TotalMilliseconds));
+        return new TimerRound(sleep, now + sleep);
+    }
+
+    /// <summary>
+    /// Sleeps until the round's wake-up instant on the business clock, or for <paramref name="poll"/> of real time, whichever
+    /// comes first. The clock may have been set forward since the round read it, and a delay counts from when it is armed: armed
+    /// for the round's whole sleep after such a jump, it waited out the real-time poll instead (the escalation benchmark's sweep
+    /// started 5.2 s late once). So the wait is armed for the time left until the instant, and skipped once the instant has passed.
+    /// </summary>
+    public async Task WaitAsync(TimerRound round, TimeSpan poll, CancellationToken cancellationToken)
+    {
+        var left = round.WakeAt - time.GetUtcNow();
+        if (left <= TimeSpan.Zero) return;
+        using var armed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var onClock = Task.Delay(left, time, armed.Token);
+        // Checked again after arming: a jump between reading the clock and arming the delay is not seen by the delay.
+        if (time.GetUtcNow() < round.WakeAt)
+            await Task.WhenAny(onClock, Task.Delay(poll, armed.Token));
+        armed.Cancel();
     }
 }
+
+/// <summary>One round's outcome: how long to sleep, and the business-clock instant that sleep ends at.</summary>
+public readonly record struct TimerRound(TimeSpan Sleep, DateTimeOffset WakeAt);
