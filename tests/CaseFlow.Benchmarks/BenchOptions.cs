@@ -6,7 +6,7 @@ namespace CaseFlow.Benchmarks;
 
 /// <summary>The command line; see the comment at the top of Program.cs.</summary>
 internal sealed record BenchOptions(string[] Scenarios, int Count, int Concurrency, string[] Sync, int? MaxBatch, int Warmup, string Out,
-    bool Large, bool Profile, int? Cases = null,
+    bool Large, bool Profile, int? Cases = null, bool RandomKeys = false,
     // A server address (perhaps with a password): used, never written into the results file.
     [property: System.Text.Json.Serialization.JsonIgnore] string? Postgres = null)
 {
@@ -20,7 +20,7 @@ internal sealed record BenchOptions(string[] Scenarios, int Count, int Concurren
         string scenario = "all", sync = "full,normal", output = Path.Combine("benchmark-results", "results.json");
         int? count = null, maxBatch = null, warmup = null, cases = null;
         var concurrency = 32;
-        bool large = false, profile = false;
+        bool large = false, profile = false, randomKeys = false;
         var postgres = Environment.GetEnvironmentVariable("CASEFLOW_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable("CASEFLOW_TEST_POSTGRES");
         for (var i = 0; i < args.Length; i++)
         {
@@ -38,6 +38,7 @@ internal sealed record BenchOptions(string[] Scenarios, int Count, int Concurren
                 case "--out": output = Value(); break;
                 case "--large": large = true; break;
                 case "--profile": profile = true; break;
+                case "--random-keys": randomKeys = true; break;
                 case "--postgres": postgres = Value(); break;
                 case "--no-postgres": postgres = null; break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'. See the comment at the top of Program.cs.");
@@ -54,7 +55,7 @@ internal sealed record BenchOptions(string[] Scenarios, int Count, int Concurren
                 _ => throw new ArgumentException($"--sync takes full and/or normal, not '{m}'."),
             }).Distinct().ToArray();
         var n = count ?? (large ? 200_000 : 20_000);
-        return new BenchOptions(scenarios, n, concurrency, modes, maxBatch, warmup ?? Math.Clamp(n / 10, 1, 2_000), output, large, profile, cases, string.IsNullOrWhiteSpace(postgres) ? null : postgres);
+        return new BenchOptions(scenarios, n, concurrency, modes, maxBatch, warmup ?? Math.Clamp(n / 10, 1, 2_000), output, large, profile, cases, randomKeys, string.IsNullOrWhiteSpace(postgres) ? null : postgres);
     }
 }
 

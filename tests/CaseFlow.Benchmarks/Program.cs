@@ -25,6 +25,8 @@
 //   --out PATH         JSON results (default benchmark-results/results.json, git-ignored)
 //   --profile          also break the CaseWriter's time down (EF Core diagnostic events: queries,
 //                      SaveChanges, COMMIT) during create-case
+//   --random-keys      create-case and create-in-process send random request ids and phone numbers, as real
+//                      callers do, instead of sequential ones (each then costs an index leaf of its own)
 // Numbers from a Debug build are not worth quoting; the harness says so when it is one.
 using System.Globalization;
 using System.Text.Json;
@@ -42,10 +44,11 @@ catch (ArgumentException e)
     return 2;
 }
 
+Scenarios.RandomKeys = o.RandomKeys;
 var facts = MachineFacts.Collect();
 foreach (var (k, v) in facts) Console.WriteLine($"{k,-14} {v}");
 Console.WriteLine($"{"run",-14} count={o.Count} concurrency={o.Concurrency} warmup={o.Warmup} sync={string.Join(",", o.Sync)}" +
-                  (o.MaxBatch is { } mb ? $" max-batch={mb}" : ""));
+                  (o.MaxBatch is { } mb ? $" max-batch={mb}" : "") + (o.RandomKeys ? " random-keys" : ""));
 Console.WriteLine();
 
 var results = new List<Measurement>();
