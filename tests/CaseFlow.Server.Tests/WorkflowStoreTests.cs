@@ -435,6 +435,56 @@ public class WorkflowStoreTests(DatabaseProvider provider)
         Assert.That(await h.Store.ListAsync(new InstanceQuery(definitionId, WorkflowStatus.Suspended)), Is.Empty);
     }
 
+    [Test]
+    public async Task WorkflowStore_a_step_journal_reads_back_as_written_in_its_compact_form_and_in_the_first_form()
+    {
+        await using var h = await WorkflowStoreHarness.CreateAsync(provider);
+        var at = WorkflowStoreHarness.Epoch;
+        var v1 = new InstanceRecord("i-j", "def", 1, "c-1", null, WorkflowStatus.Suspended, "{}", 1, at, at);
+        // What a step writes: workflow-level entries without an activity, an activity started then completed with its
+        // outcomes, a fault message, an entry a little later, and an entry naming a different activity of the same type.
+        JournalEntry[] step =
+        [
+            new("i-j", 1, at, JournalKind.WorkflowStarted, null, null, null, null),
+            new("i-j", 2, at, JournalKind.Started, "start", "Elsa.Start", "Start", null),
+            new("i-j", 3, at, JournalKind.Completed, "start", "Elsa.Start", "Start", "Done"),
+            new("i-j", 4, at.AddTicks(1234), JournalKind.Started, "check", "Elsa.If", null, null),
+            new("i-j", 5, at.AddTicks(1234), JournalKind.Faulted, "check", "Elsa.If", null, "boom: \"quoted\", ünïcödé"),
+            new("i-j", 6, at.AddTicks(1000), JournalKind.Started, "check2", "Elsa.If", null, null),
+            new("i-j", 7, at.AddTicks(1000), JournalKind.WorkflowFaulted, null, null, null, "boom"),
+        ];
+        Assert.That((await h.Store.CommitAsync(Commit(v1, 0, journal: step))).Committed, Is.True);
+        // A step whose entries skip a number (the runtime does not write one today) keeps its own numbers.
+        var v2 = v1 with { Version = 2 };
+        JournalEntry[] gapped = [new("i-j", 9, at, JournalKind.Resumed, "w", "Elsa.Event", null, null), new("i-j", 11, at, JournalKind.Suspended, "w", "Elsa.Event", null, null)];
+        Assert.That((await h.Store.CommitAsync(Commit(v2, 1, journal: gapped))).Committed, Is.True);
+        // A row as CaseFlow wrote it before the compact form existed.
+        await using (var db = h.Database.CreateContext())
+        {
+            db.WorkflowJournal.Add(new WorkflowJournalStepRow
+            {
+                InstanceId = "i-j", Sequence = 12,
+                Entries = $"[[12,{at.UtcTicks + 5},\"Resumed\",\"w\",\"Elsa.Event\",\"Wait\",null],[13,{at.UtcTicks + 5},\"Completed\",\"w\",\"Elsa.Event\",\"Wait\",\"Done\"]]",
+            });
+            await db.SaveChangesAsync();
+        }
+
+        JournalEntry[] old = [new("i-j", 12, at.AddTicks(5), JournalKind.Resumed, "w", "Elsa.Event", "Wait", null), new("i-j", 13, at.AddTicks(5), JournalKind.Completed, "w", "Elsa.Event", "Wait", "Done")];
+        Assert.That(await h.Store.GetJournalAsync("i-j"), Is.EqualTo(step.Concat(gapped).Concat(old).ToArray()));
+
+        // The compact form is what keeps the table small: this step takes under 60 % of its first form, and its
+        // text is stored as text, not as escapes.
+        await using (var db = h.Database.CreateContext())
+        {
+            var compact = db.WorkflowJournal.Single(r => r.InstanceId == "i-j" && r.Sequence == 1).Entries;
+            var firstForm = System.Text.Json.JsonSerializer.Serialize(step.Select(e => new object?[] { e.Sequence, e.At.UtcTicks, e.Kind.ToString(), e.ActivityId, e.ActivityType, e.ActivityName, e.Detail }),
+                new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            TestContext.Out.WriteLine($"{compact.Length} against {firstForm.Length}: {compact}");
+            Assert.That(compact, Does.Contain("ünïcödé"));
+            Assert.That(compact.Length, Is.LessThan(firstForm.Length * 0.6), compact);
+        }
+    }
+
     private static WorkflowCommit Commit(InstanceRecord instance, long expectedVersion, IReadOnlyList<Bookmark>? added = null, IReadOnlyList<string>? removed = null,
         IReadOnlyList<JournalEntry>? journal = null, IReadOnlyList<Incident>? incidents = null, IReadOnlyList<string>? consumed = null) =>
         new(instance, expectedVersion, added ?? [], removed ?? [], journal ?? [], incidents ?? [], consumed ?? [], []);

@@ -109,11 +109,24 @@ public sealed class WorkflowStimulusRow
 
 /// <summary>
 /// The journal of one step in one row: a step writes several entries (started, completed, suspended…) and a row
-/// each would make the journal the largest table and the most rows a step writes. Entries are a compact JSON
-/// array of arrays, <c>[sequence, UTC ticks, kind, activity id, activity type, activity name, detail]</c>.
+/// each would make the journal the largest table and the most rows a step writes.
+/// <para>
+/// Entries are JSON in the form <c>[2, first sequence, UTC ticks, entry…]</c>, where each entry is
+/// <c>[ticks since the previous entry?, kind, activity id, activity type, activity name, detail?]</c> with the
+/// activity left out when it is the previous entry's. A step runs at one instant and mostly names an activity twice
+/// (started, then completed), so the escalation's first step takes 215 bytes here against 504 in the first form
+/// (<c>[[sequence, ticks, kind, activity id, type, name, detail], …]</c>), which rows written before 2026-12-07 keep,
+/// and which is still read.
+/// </para>
 /// </summary>
 public sealed class WorkflowJournalStepRow
 {
+    private const int CompactForm = 2;
+
+    // Hindi activity names and messages as UTF-8 (3 bytes a letter), not \uXXXX escapes (6): the text is read back
+    // by this class only, never placed in a page.
+    private static readonly System.Text.Json.JsonWriterOptions StorageJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public string InstanceId { get; set; } = "";
 
     /// <summary>The step's first entry's sequence; the instance's sequences only advance through version-checked
@@ -124,32 +137,93 @@ public sealed class WorkflowJournalStepRow
 
     public static WorkflowJournalStepRow From(string instanceId, IReadOnlyList<JournalEntry> entries)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(entries.Count * 96);
-        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(entries.Count * 48);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer, StorageJson))
+        {
+            // The compact form leaves the sequences out: the runtime numbers a step's entries one after another.
+            // Should a step ever not, its row keeps them in the first form rather than lose them.
+            if (Consecutive(entries)) WriteCompact(json, entries);
+            else WriteFirstForm(json, entries);
+        }
+        return new WorkflowJournalStepRow { InstanceId = instanceId, Sequence = entries[0].Sequence, Entries = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan) };
+    }
+
+    private static bool Consecutive(IReadOnlyList<JournalEntry> entries)
+    {
+        for (var i = 1; i < entries.Count; i++)
+            if (entries[i].Sequence != entries[i - 1].Sequence + 1) return false;
+        return true;
+    }
+
+    private static void WriteCompact(System.Text.Json.Utf8JsonWriter json, IReadOnlyList<JournalEntry> entries)
+    {
+        json.WriteStartArray();
+        json.WriteNumberValue(CompactForm);
+        json.WriteNumberValue(entries[0].Sequence);
+        json.WriteNumberValue(entries[0].At.UtcTicks);
+        JournalEntry? previous = null;
+        foreach (var e in entries)
         {
             json.WriteStartArray();
-            foreach (var e in entries)
+            var ticks = e.At.UtcTicks - (previous ?? e).At.UtcTicks;
+            if (ticks != 0) json.WriteNumberValue(ticks);
+            json.WriteStringValue(e.Kind.ToString());
+            if (e.ActivityId != previous?.ActivityId || e.ActivityType != previous?.ActivityType || e.ActivityName != previous?.ActivityName)
             {
-                json.WriteStartArray();
-                json.WriteNumberValue(e.Sequence);
-                json.WriteNumberValue(e.At.UtcTicks);
-                json.WriteStringValue(e.Kind.ToString());
                 WriteText(json, e.ActivityId);
                 WriteText(json, e.ActivityType);
                 WriteText(json, e.ActivityName);
-                WriteText(json, e.Detail);
-                json.WriteEndArray();
             }
+            if (e.Detail is not null) json.WriteStringValue(e.Detail);
+            json.WriteEndArray();
+            previous = e;
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WriteFirstForm(System.Text.Json.Utf8JsonWriter json, IReadOnlyList<JournalEntry> entries)
+    {
+        json.WriteStartArray();
+        foreach (var e in entries)
+        {
+            json.WriteStartArray();
+            json.WriteNumberValue(e.Sequence);
+            json.WriteNumberValue(e.At.UtcTicks);
+            json.WriteStringValue(e.Kind.ToString());
+            WriteText(json, e.ActivityId);
+            WriteText(json, e.ActivityType);
+            WriteText(json, e.ActivityName);
+            WriteText(json, e.Detail);
             json.WriteEndArray();
         }
-        return new WorkflowJournalStepRow { InstanceId = instanceId, Sequence = entries[0].Sequence, Entries = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan) };
+        json.WriteEndArray();
     }
 
     public IEnumerable<JournalEntry> ToRecords()
     {
         using var doc = System.Text.Json.JsonDocument.Parse(Entries);
+        var root = doc.RootElement;
         var list = new List<JournalEntry>();
-        foreach (var e in doc.RootElement.EnumerateArray())
+        if (root.GetArrayLength() > 0 && root[0].ValueKind == System.Text.Json.JsonValueKind.Number)
+        {
+            var sequence = root[1].GetInt64();
+            var ticks = root[2].GetInt64();
+            JournalEntry? previous = null;
+            foreach (var e in root.EnumerateArray().Skip(3))
+            {
+                var i = 0;
+                if (e[0].ValueKind == System.Text.Json.JsonValueKind.Number) ticks += e[i++].GetInt64();
+                var kind = Enum.Parse<JournalKind>(e[i++].GetString()!);
+                // After the kind: nothing or a detail (the previous activity), or the activity's three fields and maybe a detail.
+                var rest = e.GetArrayLength() - i;
+                var (id, type, name) = rest >= 3 ? (Text(e[i]), Text(e[i + 1]), Text(e[i + 2])) : (previous?.ActivityId, previous?.ActivityType, previous?.ActivityName);
+                var detail = rest is 1 or 4 ? Text(e[i + rest - 1]) : null;
+                previous = new JournalEntry(InstanceId, sequence++, new DateTimeOffset(ticks, TimeSpan.Zero), kind, id, type, name, detail);
+                list.Add(previous);
+            }
+            return list;
+        }
+        foreach (var e in root.EnumerateArray())
         {
             list.Add(new JournalEntry(InstanceId, e[0].GetInt64(), new DateTimeOffset(e[1].GetInt64(), TimeSpan.Zero),
                 Enum.Parse<JournalKind>(e[2].GetString()!), Text(e[3]), Text(e[4]), Text(e[5]), Text(e[6])));
