@@ -11,7 +11,7 @@ internal sealed record BenchOptions(string[] Scenarios, int Count, int Concurren
     [property: System.Text.Json.Serialization.JsonIgnore] string? Postgres = null)
 {
     private static readonly string[] All = ["unary-empty", "create-case", "create-in-process", "sqlite-row", "sqlite-batch", "escalation-sweep", "workflowcore-peer"];
-    private static readonly string[] Known = [.. All, "writer-variants", "ranking", "large"];
+    private static readonly string[] Known = [.. All, "create-case-bare", "writer-variants", "ranking", "large"];
 
     public bool Runs(string scenario) => Scenarios.Contains(scenario);
 

@@ -8,7 +8,8 @@
 //
 // Options:
 //   --scenario LIST    all (default) or a comma list of: unary-empty, create-case, create-in-process,
-//                      sqlite-row, sqlite-batch; and, not in "all", writer-variants (the CaseWriter's
+//                      sqlite-row, sqlite-batch; and, not in "all", create-case-bare (create-case with the workflow
+//                      hook off: the price of a case's own rows and the transport, the floor under create-case), writer-variants (the CaseWriter's
 //                      path alone, as shipped vs. two cheaper ways to write the same rows; see WriterVariants.cs)
 //                      escalation-sweep and workflowcore-peer (issue 3; see EscalationBench.cs) run once, at the
 //                      first --sync mode, after the others
@@ -63,7 +64,7 @@ void Report(Measurement m)
 
 foreach (var sync in o.Sync)
 {
-    if (o.Runs("unary-empty") || o.Runs("create-case") || o.Runs("create-in-process") || o.Runs("writer-variants"))
+    if (o.Runs("unary-empty") || o.Runs("create-case") || o.Runs("create-in-process") || o.Runs("create-case-bare") || o.Runs("writer-variants"))
     {
         Console.WriteLine($"server, synchronous={sync}");
         await using var server = await ServerUnderTest.StartAsync(BenchStore.Sqlite(sync), o.MaxBatch);
@@ -77,7 +78,8 @@ foreach (var sync in o.Sync)
         if (o.Runs("create-in-process")) Report(await Scenarios.CreateInProcessAsync(server, sync, o.Count, o.Concurrency, o.Warmup));
         if (o.Runs("writer-variants"))
             foreach (var m in await WriterVariants.RunAsync(server, sync, o.Count, o.Concurrency)) Report(m);
-        if (o.Runs("unary-empty") && (o.Runs("create-case") || o.Runs("create-in-process")))
+        if (o.Runs("create-case-bare")) Report(await Scenarios.CreateCaseBareAsync(server, sync, o.Count, o.Concurrency, o.Warmup));
+        if (o.Runs("unary-empty") && (o.Runs("create-case") || o.Runs("create-in-process") || o.Runs("create-case-bare")))
         {
             // The limit is measured again after the CreateCase runs and the better run is kept: on a shared
             // machine one unlucky baseline would otherwise flatter (or sink) every ratio.

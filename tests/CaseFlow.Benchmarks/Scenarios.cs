@@ -3,6 +3,8 @@ using System.Text;
 using CaseFlow.Api.V1;
 using CaseFlow.Core.Access;
 using CaseFlow.Core.Cases;
+using CaseFlow.Server.Escalation;
+using CaseFlow.Server.Persistence;
 using CaseFlow.Server.Security;
 using Grpc.Health.V1;
 using Microsoft.Data.Sqlite;
@@ -58,6 +60,33 @@ public static class Scenarios
         var m = await Load.RunAsync("create-case", sync, count, concurrency, Call("m"), what);
         var report = profile?.Report();
         return m with { Note = Join(m.Note, await VerifyAsync(servers[0])) } with { WriterProfile = report };
+    }
+
+    /// <summary>
+    /// Diagnostic, not in "all": CreateCase over gRPC exactly as create-case, but with the writer's escalation hook
+    /// replaced for the run by one that does nothing, so a new case gets no workflow, no due time and no timers. What
+    /// is left is the price of the case's own rows (case, event, request record) and the transport: the floor under
+    /// create-case, however cheap its workflow's first step is made. Run it last on its server: the cases it leaves
+    /// have no clock until the repair sweep starts their workflows.
+    /// </summary>
+    public static async Task<Measurement> CreateCaseBareAsync(ServerUnderTest server, string sync, int count, int concurrency, int warmup)
+    {
+        var writer = server.Services.GetRequiredService<CaseWriter>();
+        writer.UseHook(new NoWorkflow());
+        try
+        {
+            var m = await CreateCaseAsync(server, sync, count, concurrency, warmup, null);
+            return m with { Scenario = "create-case-bare", Note = "diagnostic: CreateCase over gRPC with the workflow hook off (no first step, no timers); " + m.Note };
+        }
+        finally
+        {
+            writer.UseHook(server.Services.GetRequiredService<CaseWorkflowHook>());
+        }
+    }
+
+    private sealed class NoWorkflow : IWriteBatchHook
+    {
+        public Task OnBatchAsync(WriteBatch batch, CancellationToken ct) => Task.CompletedTask;
     }
 
     /// <summary>
