@@ -213,14 +213,17 @@ public class CompositeTests
         var step = await h.Engine.PrepareStartAsync(parentId, "case-7", "parent-7", null, null, CancellationToken.None);
         Assert.That((await h.Store.CommitAsync(step.Commit)).Committed, Is.True);
         Assert.That(await h.Store.ListAsync(new InstanceQuery(DefinitionId: "inspection")), Is.Empty);
+        Assert.That((await h.Store.GetAsync("parent-7"))!.State, Does.Contain("\"cst\"").And.Contain("Haldwani feeder 3"), "the parent keeps what the child starts with");
 
         await h.AdvanceAsync(TimeSpan.FromMinutes(1));
         Assert.That(await h.Store.ListAsync(new InstanceQuery(DefinitionId: "inspection")), Has.Count.EqualTo(1), "the check-up started it");
+        Assert.That(h.Sink.Lines, Does.Contain("inspecting Haldwani feeder 3"), "with the input the parent gives it, not without");
         await h.AdvanceAsync(TimeSpan.FromDays(1));
         await h.AdvanceAsync(TimeSpan.FromMinutes(1));
         var done = await h.Engine.GetAsync("parent-7");
         Assert.That(done!.Status, Is.EqualTo(WorkflowStatus.Finished), () => done.FaultMessage ?? "");
         Assert.That(h.Sink.Lines.Count(l => l.StartsWith("parent read", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That((await h.Store.GetAsync("parent-7"))!.State, Does.Not.Contain("\"cst\""), "what the start was kept with goes when the child is seen");
     }
 
     [Test]

@@ -9,8 +9,10 @@ namespace CaseFlow.Workflows.Activities;
 /// parent's step commits, with an id made from the parent, the activity and the parent's journal position (a redone
 /// step starts no second child; a loop back to the activity starts a new one). A parent that waits holds two
 /// bookmarks: the child's completion event, and a check-up timer that starts the child if the after-commit start was
-/// lost to a crash, and reads the child's end if its notice was. Whichever comes first completes the activity; the
-/// other is cancelled with it, so the parent resumes once.
+/// lost to a crash (with the inputs and correlation it was to start with, kept in the parent's state until the child is
+/// seen), and reads the child's end if its notice was. Whichever comes first completes the activity; the other is
+/// cancelled with it, so the parent resumes once. A dispatch that does not wait holds nothing: as with Elsa's own
+/// dispatcher, a crash in the moment between the parent's commit and the child's start loses the start.
 /// </summary>
 internal static class ChildWorkflowRun
 {
@@ -40,6 +42,12 @@ internal static class ChildWorkflowRun
         {
             context.CreateEventBookmark(IChildWorkflows.CompletedEvent, childId, childId);
             context.CreateTimer(context.Now + CheckUpInterval, CheckUpTag + definitionId + "|" + childId);
+            // The inputs as evaluated now: evaluated again at the check-up, they could read variables changed since.
+            context.RememberChildStart(childId, new ChildStart
+            {
+                DefinitionId = definitionId, CorrelationId = correlationId,
+                Input = input?.ToDictionary(kv => kv.Key, kv => (kv.Value as JsonNode)?.DeepClone(), StringComparer.Ordinal),
+            });
         }
         var token = context.CancellationToken;
         context.AfterCommit(async () => await children.StartChildAsync(definitionId, childId, correlationId, input, parent, token));
@@ -69,16 +77,24 @@ internal static class ChildWorkflowRun
         }
         if (child is null)
         {
-            // The start after the parent's commit never happened (a crash): start it now, once.
+            // The start after the parent's commit never happened (a crash): start it now, once, as it was to be started.
+            // A parent stored before the start was kept has only the definition; its child gets the parent's correlation.
+            var start = context.RecallChildStart(childId);
+            var input = start?.Input?.ToDictionary(kv => kv.Key, kv => (object?)kv.Value?.DeepClone(), StringComparer.Ordinal);
+            var correlationId = start is null ? context.CorrelationId : start.CorrelationId;
             var token = context.CancellationToken;
             var parent = context.InstanceId;
-            context.AfterCommit(async () => await children.StartChildAsync(definitionId, childId, context.CorrelationId, null, parent, token));
+            context.AfterCommit(async () => await children.StartChildAsync(definitionId, childId, correlationId, input, parent, token));
         }
+        else
+            context.ForgetChildStart(childId);
         context.CreateTimer(context.Now + CheckUpInterval, tag);
     }
 
     private static void Finish(ActivityExecutionContext context, JsonNode? result)
     {
+        if (result is JsonObject o && o["workflowInstanceId"] is JsonValue id && id.TryGetValue<string>(out var childId))
+            context.ForgetChildStart(childId);
         context.SetOutput("Result", result?.DeepClone());
         context.Complete(Activity.Done);
     }

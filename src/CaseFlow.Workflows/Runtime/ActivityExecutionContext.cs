@@ -139,6 +139,17 @@ public sealed class ActivityExecutionContext
     /// <summary>Starts and reads workflows this activity runs as instances of their own; null on an engine without them.</summary>
     public IChildWorkflows? ChildWorkflows => _run.Children;
 
+    /// <summary>Keeps, in the instance's state, what a child this activity starts after the commit is started with.</summary>
+    internal void RememberChildStart(string childId, ChildStart start) => (_run.State.ChildStarts ??= new(StringComparer.Ordinal))[childId] = start;
+
+    internal ChildStart? RecallChildStart(string childId) => _run.State.ChildStarts?.GetValueOrDefault(childId);
+
+    internal void ForgetChildStart(string childId)
+    {
+        if (_run.State.ChildStarts is { } starts && starts.Remove(childId) && starts.Count == 0)
+            _run.State.ChildStarts = null;
+    }
+
     /// <summary>How many journal entries the instance has: fixed for a given state, so an id made from it is the same
     /// when a step that lost a race is redone, and different each time a loop comes back to the activity.</summary>
     public long Sequence => _run.State.JournalSequence;

@@ -48,6 +48,12 @@ internal sealed class InstanceState
     /// <summary>Outputs of completed workflow activities, by the activity's name (else id): Elsa's getOutputFrom.</summary>
     [JsonPropertyName("ao")] public Dictionary<string, Dictionary<string, JsonNode?>>? ActivityOutputs { get; set; }
 
+    /// <summary>
+    /// Children a waiting activity starts after its commit, by child instance id, with what they are started with, until
+    /// the activity sees the child exist or ends: a check-up that finds the start lost to a crash repeats it exactly.
+    /// </summary>
+    [JsonPropertyName("cst")] public Dictionary<string, ChildStart>? ChildStarts { get; set; }
+
     // Source-generated: every step reads and writes one of these, and reflection-based serialization was a
     // fifth of a step's CPU.
     public string Serialize() => JsonSerializer.Serialize(this, InstanceStateJson.Default.InstanceState);
@@ -73,6 +79,14 @@ internal sealed class ScopeState
     [JsonPropertyName("i")] public double Index { get; set; }
     [JsonPropertyName("it")] public JsonArray? Items { get; set; }
     [JsonPropertyName("br")] public bool Broken { get; set; }
+}
+
+/// <summary>What a child workflow is started with: the definition, its correlation and its inputs.</summary>
+internal sealed class ChildStart
+{
+    [JsonPropertyName("d")] public string DefinitionId { get; set; } = "";
+    [JsonPropertyName("c")] public string? CorrelationId { get; set; }
+    [JsonPropertyName("in")] public Dictionary<string, JsonNode?>? Input { get; set; }
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault, UseStringEnumConverter = true)]
