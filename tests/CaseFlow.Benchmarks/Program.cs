@@ -8,9 +8,10 @@
 //
 // Options:
 //   --scenario LIST    all (default) or a comma list of: unary-empty, create-case, create-in-process,
-//                      sqlite-row, sqlite-batch; and, not in "all", create-case-bare (create-case with the workflow
-//                      hook off: the price of a case's own rows and the transport, the floor under create-case), writer-variants (the CaseWriter's
-//                      path alone, as shipped vs. two cheaper ways to write the same rows; see WriterVariants.cs)
+//                      sqlite-row, sqlite-batch; and, not in "all", create-case-bare (create-case with the
+//                      workflow hook off: the price of a case's own rows and the transport, the floor under
+//                      create-case), writer-variants (the CaseWriter's path alone, as shipped vs. two cheaper
+//                      ways to write the same rows; see WriterVariants.cs)
 //                      escalation-sweep and workflowcore-peer (issue 3; see EscalationBench.cs) run once, at the
 //                      first --sync mode, after the others
 //                      ranking (issue 5; see RankingBench.cs): ranking + recurring detection over 1,000,000 (--cases N)
