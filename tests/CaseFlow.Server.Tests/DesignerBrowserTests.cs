@@ -440,7 +440,9 @@ public sealed class DesignerBrowserTests
             Assert.That(await page.InnerTextAsync("[data-testid=node-joinEnd] [data-testid=arriving]"), Does.Match("\\d+ ways lead here"));
             var drawn = await page.Locator(".react-flow__edge").CountAsync();
             await page.ClickAsync("[data-testid=bundle]");
-            await page.WaitForFunctionAsync($"document.querySelectorAll('.react-flow__edge').length > {drawn}");
+            // A locator wait, not WaitForFunction: once its first check fails, Playwright polls a string predicate through
+            // eval in the page, which the designer's Content-Security-Policy (no 'unsafe-eval') refuses.
+            await page.Locator(".react-flow__edge").Nth(drawn).WaitForAsync(new() { State = WaitForSelectorState.Attached });
             await page.ClickAsync("[data-testid=bundle]");
             await page.ClickAsync("[data-testid=rules-toggle]");
             await page.WaitForSelectorAsync("[data-testid=rule-L4]");
